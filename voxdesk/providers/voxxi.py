@@ -1,0 +1,339 @@
+"""Voxxi: create a call from an audio URL, read its sectioned analysis, upload through
+presigned URLs (``shared/api-contracts/voxxi-calls.txt``).
+
+``LocalProvider`` is the same contract served by voxdesk's own local server, which adds
+a few read-only routes Voxxi lacks (a call list, categories, members, the transcript);
+they are marked as local extensions wherever they are used.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as WireError
+
+from voxdesk.domain import (
+    Analysis,
+    Call,
+    CallStatus,
+    Category,
+    Criterion,
+    CriterionResult,
+    Extraction,
+    Member,
+    NewCall,
+    Recording,
+    Section,
+    Speaker,
+    TranscriptTurn,
+    UploadTarget,
+)
+from voxdesk.domain.dates import CallDateError, parse_call_date
+from voxdesk.providers.base import CallPage, CallQuery, Capability, CreatedCall, Provider
+from voxdesk.providers.errors import MalformedResponse
+from voxdesk.providers.http import ProgressCallback
+
+API_PREFIX = "/api/external/v1"
+WireT = TypeVar("WireT", bound=BaseModel)
+
+
+# --- wire models (field names exactly as the contract spells them) ---------------------
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class WireCriterion(_Wire):
+    criteriaId: str
+    question: str = ""
+    result: str | None = None
+    rationale: str | None = None
+    autoFail: bool = False  # local extension
+
+
+class WireSection(_Wire):
+    sectionId: str
+    sectionName: str = ""
+    score: float | None = None
+    totalScore: float | None = None
+    criterias: list[WireCriterion] = Field(default_factory=list)
+
+
+class WireAnalysis(_Wire):
+    score: float | None = None
+    outcomeLabel: str | None = None
+    outcomeRationale: str | None = None
+    callObservations: Any = None
+    areasForImprovement: Any = None
+    extractions: Any = None
+    sections: list[WireSection] | None = None
+
+
+class WireMetadata(_Wire):
+    date: str | None = None
+    duration: float | None = None
+    summary: str | None = None
+    audioUrl: str | None = None
+    udfs: dict[str, Any] | None = None
+    createdAt: datetime | None = None
+    updatedAt: datetime | None = None
+
+
+class WireTurn(_Wire):
+    speaker: str | None = None
+    start: float = 0.0
+    end: float = 0.0
+    text: str = ""
+
+
+class WireCallAnalysis(_Wire):
+    callId: str
+    status: str
+    error: str | None = None
+    analysis: WireAnalysis | None = None
+    metadata: WireMetadata | None = None
+    # Local server extensions:
+    memberId: str | None = None
+    categoryId: str | None = None
+    transcript: list[WireTurn] | None = None
+
+
+class WireCreated(_Wire):
+    callId: str
+    status: str = "processing"
+
+
+class WirePresigned(_Wire):
+    key: str
+    presignedUrl: str
+    publicUrl: str
+
+
+# --- mapping to the domain -------------------------------------------------------------
+
+_STATUSES = {s.value: s for s in CallStatus}
+
+
+def map_status(raw: str) -> CallStatus:
+    status = _STATUSES.get(raw.strip().lower())
+    if status is None:
+        raise MalformedResponse(f"The server reported an unknown call status {raw!r}.")
+    return status
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """Voxxi leaves observation fields loosely typed: null, a string or a list."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if v not in (None, ""))
+    return (str(value),)
+
+
+def _extractions(value: Any) -> tuple[Extraction, ...]:
+    if not value:
+        return ()
+    if isinstance(value, dict):
+        return tuple(Extraction(kind=str(k), value=str(v)) for k, v in value.items())
+    found = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            found.append(
+                Extraction(
+                    kind=str(item.get("type") or item.get("kind") or "value"),
+                    value=str(item.get("value", "")),
+                    text=item.get("text"),
+                    time=item.get("time"),
+                )
+            )
+        else:
+            found.append(Extraction(kind="value", value=str(item)))
+    return tuple(found)
+
+
+def map_analysis(wire: WireAnalysis) -> Analysis:
+    return Analysis(
+        score=wire.score,
+        outcome_label=wire.outcomeLabel,
+        outcome_rationale=wire.outcomeRationale,
+        observations=_texts(wire.callObservations),
+        areas_for_improvement=_texts(wire.areasForImprovement),
+        extractions=_extractions(wire.extractions),
+        sections=tuple(
+            Section(
+                id=s.sectionId,
+                name=s.sectionName or s.sectionId,
+                score=s.score,
+                total_score=s.totalScore,
+                criteria=tuple(
+                    Criterion(
+                        id=c.criteriaId,
+                        question=c.question,
+                        result=CriterionResult.parse(c.result),
+                        rationale=c.rationale or "",
+                        auto_fail=c.autoFail,
+                    )
+                    for c in s.criterias
+                ),
+            )
+            for s in wire.sections or ()
+        ),
+    )
+
+
+def _call_date(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_call_date(raw)
+    except CallDateError:
+        return None
+
+
+def map_call(wire: WireCallAnalysis) -> Call:
+    status = map_status(wire.status)
+    meta = wire.metadata or WireMetadata()
+    has_analysis = status is CallStatus.COMPLETED and wire.analysis is not None
+    return Call(
+        id=wire.callId,
+        status=status,
+        error=wire.error,
+        member_id=wire.memberId,
+        category_id=wire.categoryId,
+        date=_call_date(meta.date) or meta.createdAt,
+        duration=meta.duration,
+        summary=meta.summary or None,
+        recording=Recording(url=meta.audioUrl) if meta.audioUrl else None,
+        udfs=meta.udfs or {},
+        created_at=meta.createdAt,
+        updated_at=meta.updatedAt,
+        analysis=map_analysis(wire.analysis) if has_analysis else None,
+        transcript=(
+            tuple(
+                TranscriptTurn(
+                    speaker=Speaker.parse(t.speaker), start=t.start, end=t.end, text=t.text
+                )
+                for t in wire.transcript
+            )
+            if wire.transcript is not None
+            else None
+        ),
+    )
+
+
+def _data(body: Any) -> Any:
+    if not isinstance(body, dict) or "data" not in body:
+        raise MalformedResponse("The server's answer has no 'data' envelope.")
+    return body["data"]
+
+
+def _parse(model: type[WireT], value: Any) -> WireT:
+    try:
+        return model.model_validate(value)
+    except WireError as exc:
+        raise MalformedResponse(
+            f"The server's answer does not match the Voxxi contract ({exc.errors()[0]['msg']})."
+        ) from exc
+
+
+# --- the providers ---------------------------------------------------------------------
+
+
+class VoxxiProvider(Provider):
+    platform: ClassVar[str] = "voxxi"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.UPLOAD, Capability.SECTION_SCORES}
+    )
+
+    async def get_call(self, call_id: str) -> Call:
+        body = await self.http.request_json("GET", f"{API_PREFIX}/calls/{call_id}/analysis")
+        return map_call(_parse(WireCallAnalysis, _data(body)))
+
+    async def create_call(self, new_call: NewCall) -> CreatedCall:
+        payload: dict[str, Any] = {
+            "memberId": new_call.member_id,
+            "categoryId": new_call.category_id,
+            "audio_url": new_call.audio_url,
+            "udfs": new_call.udfs,
+        }
+        if new_call.date:
+            payload["date"] = new_call.date
+        body = await self.http.request_json(
+            "POST", f"{API_PREFIX}/calls", json=payload, idempotent=False
+        )
+        created = _parse(WireCreated, _data(body))
+        return CreatedCall(call_id=created.callId, status=map_status(created.status))
+
+    async def request_upload(self, filename: str, content_type: str, size: int) -> UploadTarget:
+        # Asking for a URL creates nothing lasting, so a replay is harmless.
+        body = await self.http.request_json(
+            "POST",
+            f"{API_PREFIX}/calls/presigned-url",
+            json={"filename": filename, "contentType": content_type},
+            idempotent=True,
+        )
+        wire = _parse(WirePresigned, _data(body))
+        return UploadTarget(
+            key=wire.key,
+            upload_url=wire.presignedUrl,
+            public_url=wire.publicUrl,
+            content_type=content_type,
+        )
+
+    async def upload(
+        self, target: UploadTarget, path: Path, progress: ProgressCallback | None = None
+    ) -> None:
+        await self.http.put_file(target.upload_url, path, target.content_type, progress=progress)
+
+    async def playback(self, call: Call) -> Recording | None:
+        # Voxxi's audioUrl is the ingested public URL; re-reading the call refreshes it.
+        return (await self.get_call(call.id)).recording
+
+
+class LocalProvider(VoxxiProvider):
+    """voxdesk's local server: the Voxxi contract plus its local read-only extensions."""
+
+    platform: ClassVar[str] = "local"
+    capabilities: ClassVar[frozenset[Capability]] = VoxxiProvider.capabilities | {
+        Capability.LIST_CALLS,
+        Capability.TRANSCRIPT,
+        Capability.LIST_CATEGORIES,
+        Capability.LIST_MEMBERS,
+        Capability.EXPIRING_PLAYBACK_URLS,
+    }
+
+    async def list_calls(self, query: CallQuery) -> CallPage:
+        params = {
+            "page": query.page,
+            "pageSize": query.page_size,
+            "status": query.status.value if query.status else None,
+            "memberId": query.member_id,
+            "categoryId": query.category_id,
+            "dateFrom": query.date_from.isoformat() if query.date_from else None,
+            "dateTo": query.date_to.isoformat() if query.date_to else None,
+            "q": query.text,
+        }
+        body = await self.http.request_json("GET", f"{API_PREFIX}/calls", params=params)
+        items = _data(body)
+        if not isinstance(items, list):
+            raise MalformedResponse("The server's call list is not a list.")
+        return CallPage(
+            calls=[map_call(_parse(WireCallAnalysis, item)) for item in items],
+            page=int(body.get("page", query.page)),
+            page_size=int(body.get("pageSize", query.page_size)),
+            total=body.get("total"),
+        )
+
+    async def list_categories(self) -> list[Category]:
+        body = await self.http.request_json("GET", f"{API_PREFIX}/categories")
+        return [Category(id=c["id"], name=c.get("name")) for c in _data(body)]
+
+    async def list_members(self) -> list[Member]:
+        body = await self.http.request_json("GET", f"{API_PREFIX}/members")
+        return [Member(id=m["id"], email=m.get("email"), name=m.get("name")) for m in _data(body)]

@@ -1,0 +1,106 @@
+"""Call browsing for one connection: refresh the catalog from the platform, open a
+call, follow calls that are still being analysed.
+
+It is Qt-free and shared by the GUI and the CLI. Network failures surface as typed
+``ProviderError``s for the caller to show; the catalog keeps serving what it has, so
+the list stays usable offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+
+from voxdesk.domain import Call
+from voxdesk.providers.base import CallQuery, Capability, Provider
+from voxdesk.providers.errors import NotFound, ProviderError
+from voxdesk.services.catalog import CallCatalog
+
+log = logging.getLogger("voxdesk.calls")
+
+LIST_PAGE_SIZE = 200
+
+
+class CallService:
+    def __init__(self, connection: str, provider: Provider, catalog: CallCatalog) -> None:
+        self.connection = connection
+        self.provider = provider
+        self.catalog = catalog
+
+    async def refresh(self) -> int:
+        """Bring the catalog up to date; returns how many calls the platform reported.
+
+        Platforms with a list endpoint are paged through; for the others (Voxxi) the
+        catalog already knows its calls, and only unfinished ones are re-read."""
+        if self.provider.supports(Capability.LIST_MEMBERS):
+            await self.catalog.remember_members(self.connection, await self.provider.list_members())
+        if self.provider.supports(Capability.LIST_CATEGORIES):
+            await self.catalog.remember_categories(
+                self.connection, await self.provider.list_categories()
+            )
+        if not self.provider.supports(Capability.LIST_CALLS):
+            pending = await self.catalog.pending_ids(self.connection)
+            await asyncio.gather(*(self.fetch_call(call_id) for call_id in pending))
+            return len(pending)
+        seen, page = 0, 1
+        while True:
+            result = await self.provider.list_calls(CallQuery(page=page, page_size=LIST_PAGE_SIZE))
+            await self.catalog.upsert_calls(self.connection, result.calls)
+            seen += len(result.calls)
+            if len(result.calls) < result.page_size or (
+                result.total is not None and seen >= result.total
+            ):
+                return seen
+            page += 1
+
+    async def fetch_call(self, call_id: str) -> Call:
+        """The call as the platform has it now; remembered in the catalog."""
+        call = await self.provider.get_call(call_id)
+        await self.catalog.upsert_calls(self.connection, [call])
+        return call
+
+    async def cached_call(self, call_id: str) -> Call | None:
+        return await self.catalog.get_call(self.connection, call_id)
+
+    async def open_call(self, call_id: str) -> Call:
+        """Open a call: the catalog's copy when it is final, the platform's otherwise."""
+        cached = await self.cached_call(call_id)
+        if cached is not None and cached.status.is_final:
+            return cached
+        try:
+            return await self.fetch_call(call_id)
+        except ProviderError:
+            if cached is not None:
+                return cached
+            raise
+
+    async def follow(
+        self,
+        call_id: str,
+        on_update: Callable[[Call], None] | None = None,
+        *,
+        first_delay: float = 1.0,
+        max_delay: float = 15.0,
+    ) -> Call:
+        """Poll a call until it is final, backing off between reads; each read that
+        changes the call is passed to ``on_update``. Cancel the task to stop."""
+        delay = first_delay
+        last: Call | None = None
+        while True:
+            try:
+                call = await self.fetch_call(call_id)
+            except NotFound:
+                raise
+            except ProviderError as exc:
+                # Offline for a moment is not a reason to give up on a call.
+                log.info("polling %s failed: %s", call_id, exc)
+            else:
+                if on_update is not None and call != last:
+                    on_update(call)
+                last = call
+                if call.status.is_final:
+                    return call
+            await asyncio.sleep(delay * random.uniform(0.9, 1.1))
+            delay = min(delay * 1.5, max_delay)
