@@ -1,0 +1,95 @@
+"""The app factory: wires storage, database, signing and pipeline into a Starlette app.
+
+Routes: ``/api/external/v1/...`` (bearer token; see ``api``) and ``/storage/{key}``
+(signed URLs; see ``storage_routes``). The pipeline starts with the app's lifespan,
+resumes unfinished calls and, on a first start, seeds the demo library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+
+from voxdesk.server import api, storage_routes
+from voxdesk.server.auth import BearerAuth
+from voxdesk.server.config import ServerConfig
+from voxdesk.server.context import ServerContext
+from voxdesk.server.credentials import load_or_create_signing_key, load_or_create_token
+from voxdesk.server.demo import seed_demo
+from voxdesk.server.errors import install_error_handlers
+from voxdesk.server.pipeline import Pipeline
+from voxdesk.server.scorecard import Scorecard, load_scorecards
+from voxdesk.server.signing import UrlSigner
+from voxdesk.server.storage import Storage
+from voxdesk.server.store import Store
+from voxdesk.server.urls import StorageUrls
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/external/v1"
+
+
+def build_context(
+    config: ServerConfig, scorecards: dict[str, Scorecard] | None = None
+) -> ServerContext:
+    data = config.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    tmp = data / "tmp"
+    if scorecards is None:
+        scorecards = load_scorecards(config.scorecard_dirs)
+    token = config.token or load_or_create_token(data).value
+    signer = UrlSigner(load_or_create_signing_key(data))
+    urls = StorageUrls(
+        signer,
+        config.base_url,
+        upload_ttl=config.url_ttl_seconds,
+        public_ttl=config.public_url_ttl_seconds,
+        playback_ttl=config.recording_url_ttl_seconds,
+    )
+    store = Store(data / "voxdesk.sqlite3")
+    storage = Storage(data / "storage", tmp)
+    pipeline = Pipeline(
+        store,
+        urls,
+        scorecards,
+        recordings_dir=data / "recordings",
+        tmp_dir=tmp,
+        workers=config.workers,
+        max_bytes=config.max_upload_bytes,
+        fetch_timeout=config.fetch_timeout_seconds,
+    )
+    return ServerContext(config, token, store, storage, signer, urls, scorecards, pipeline)
+
+
+def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = None) -> Starlette:
+    """A ready-to-serve app; raises ``ScorecardError`` for a scorecard that does not load."""
+    ctx = build_context(config, scorecards)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await ctx.pipeline.start()
+        if config.demo:
+            await seed_demo(ctx)
+        try:
+            yield
+        finally:
+            await ctx.pipeline.stop()
+            ctx.store.close()
+
+    app = Starlette(
+        routes=[
+            Mount(
+                API_PREFIX, routes=api.routes, middleware=[Middleware(BearerAuth, token=ctx.token)]
+            ),
+            *storage_routes.routes,
+        ],
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    return app

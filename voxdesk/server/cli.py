@@ -1,0 +1,120 @@
+"""``voxdesk server``: run the local Voxxi-compatible server.
+
+stdout carries exactly one line, ``voxdesk local server listening on http://HOST:PORT``,
+once connections are accepted; everything else (a newly generated token, logs,
+errors) goes to stderr. Exit codes: 0 after a clean SIGINT/SIGTERM shutdown, 1 if
+the port cannot be bound, 2 for bad arguments or a scorecard that does not validate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from voxdesk.server.config import MIB, ServerConfig, default_data_dir, default_workers
+from voxdesk.server.credentials import load_or_create_token
+from voxdesk.server.logs import configure_logging
+from voxdesk.server.scorecard import ScorecardError, load_scorecards
+
+log = logging.getLogger(__name__)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voxdesk server",
+        description="Run the local, offline Voxxi-compatible call-analysis server.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help=f"data directory (default {default_data_dir()})"
+    )
+    parser.add_argument("--token", help="API bearer token (default: generated once, saved)")
+    parser.add_argument("--no-demo", action="store_true", help="do not seed the demo library")
+    parser.add_argument(
+        "--scorecards",
+        type=Path,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DIR",
+        help="extra directories of scorecard files",
+    )
+    parser.add_argument(
+        "--recording-url-ttl",
+        type=_positive_int,
+        metavar="SECONDS",
+        help="answer short-lived signed playback URLs for stored recordings",
+    )
+    parser.add_argument(
+        "--workers", type=_positive_int, default=default_workers(), help="analysis processes"
+    )
+    parser.add_argument(
+        "--max-upload-bytes",
+        type=_positive_int,
+        default=100 * MIB,
+        help="largest accepted recording, uploaded or fetched",
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = ServerConfig(
+        data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        demo=not args.no_demo,
+        scorecard_dirs=tuple(args.scorecards),
+        max_upload_bytes=args.max_upload_bytes,
+        recording_url_ttl_seconds=args.recording_url_ttl,
+        workers=args.workers,
+    )
+    try:
+        scorecards = load_scorecards(config.scorecard_dirs)
+    except ScorecardError as exc:
+        print(f"voxdesk server: {exc}", file=sys.stderr)
+        return 2
+    if config.token is None:
+        token = load_or_create_token(config.data_dir)
+        if token.created:
+            print(
+                f"voxdesk server: generated an API token, saved in {token.path}:",
+                file=sys.stderr,
+            )
+            print(token.value, file=sys.stderr, flush=True)
+        config = replace(config, token=token.value)
+    configure_logging(args.log_level, secrets=[config.token or ""])
+
+    from voxdesk.server.app import create_app
+    from voxdesk.server.serve import bind_socket, run
+
+    try:
+        sock = bind_socket(config.host, config.port)
+    except OSError as exc:
+        print(
+            f"voxdesk server: cannot listen on {config.host}:{config.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 1
+    config = replace(config, port=sock.getsockname()[1])
+    app = create_app(config, scorecards)
+    try:
+        run(app, sock, config.base_url, args.log_level)
+    except SystemExit as exc:  # uvicorn exits this way when the app fails to start
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0

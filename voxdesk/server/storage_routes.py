@@ -1,0 +1,169 @@
+"""``/storage/{key}``: signed uploads (PUT) and signed downloads (GET/HEAD).
+
+No bearer token here — the URL's signature is the permission, which is what lets a
+presigned upload or a media player use it. Every refusal is a JSON error and leaves
+nothing on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from voxdesk.server.context import ServerContext
+from voxdesk.server.errors import ApiError
+from voxdesk.server.ranges import Unsatisfiable, parse_range
+from voxdesk.server.signing import Verdict
+from voxdesk.server.storage import (
+    AUDIO_TYPES,
+    Incomplete,
+    NotAudio,
+    TooLarge,
+    UnsafeKey,
+    check_raw_path,
+)
+
+CHUNK = 256 * 1024
+
+
+def _ctx(request: Request) -> ServerContext:
+    return request.app.state.ctx
+
+
+def _key(request: Request) -> str:
+    """The object key, refusing traversal tricks in the raw and the decoded path."""
+    ctx = _ctx(request)
+    try:
+        check_raw_path(request.scope.get("raw_path") or b"")
+        key = request.path_params["key"]
+        ctx.storage.path_for(key)
+    except UnsafeKey as exc:
+        raise ApiError(400, "invalid_path", str(exc)) from exc
+    return key
+
+
+def _check_signature(request: Request, method: str, key: str, content_type: str) -> None:
+    verdict = _ctx(request).signer.verify(
+        method,
+        key,
+        content_type,
+        request.query_params.get("expires"),
+        request.query_params.get("signature"),
+    )
+    if verdict is Verdict.EXPIRED:
+        raise ApiError(403, "signature_expired", "This storage URL has expired.")
+    if verdict is Verdict.INVALID:
+        raise ApiError(
+            403,
+            "signature_invalid",
+            f"This storage URL's signature is missing or does not match this {method} request"
+            + (
+                " (the Content-Type must be exactly the one it was issued for)."
+                if method == "PUT"
+                else "."
+            ),
+        )
+
+
+async def put_object(request: Request) -> Response:
+    ctx = _ctx(request)
+    key = _key(request)
+    content_type = (request.headers.get("content-type") or "").strip().lower()
+    _check_signature(request, "PUT", key, content_type)
+    if content_type not in AUDIO_TYPES:
+        raise ApiError(415, "unsupported_media_type", f"{content_type!r} is not an audio type.")
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise ApiError(411, "length_required", "An upload needs a Content-Length header.")
+    limit = ctx.config.max_upload_bytes
+    if int(declared) > limit:
+        raise ApiError(
+            413, "payload_too_large", f"The upload is larger than the {limit}-byte limit."
+        )
+    try:
+        size = await ctx.storage.write_stream(
+            key, request.stream(), max_bytes=limit, expected=int(declared)
+        )
+    except TooLarge as exc:
+        raise ApiError(413, "payload_too_large", str(exc)) from exc
+    except NotAudio as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc)) from exc
+    except (Incomplete, ClientDisconnect) as exc:
+        raise ApiError(
+            400, "incomplete_upload", "The upload ended before all bytes arrived."
+        ) from exc
+    return Response(status_code=200, headers={"ETag": f'"{size}"'})
+
+
+async def get_object(request: Request) -> Response:
+    ctx = _ctx(request)
+    key = _key(request)
+    _check_signature(request, "GET", key, "")
+    path = ctx.storage.path_for(key)
+    if not await asyncio.to_thread(path.is_file):
+        raise ApiError(404, "not_found", "There is no stored object at this key.")
+    size = (await asyncio.to_thread(path.stat)).st_size
+    media_type = await asyncio.to_thread(ctx.storage.content_type, key)
+    try:
+        span = parse_range(request.headers.get("range"), size)
+    except Unsatisfiable as exc:
+        raise ApiError(
+            416,
+            "range_not_satisfiable",
+            f"The requested range is outside the {size}-byte object.",
+            {"Content-Range": f"bytes */{size}"},
+        ) from exc
+    return FileSpanResponse(path, size, media_type, span)
+
+
+class FileSpanResponse(Response):
+    """A file, or one byte range of it, read in chunks off the event loop."""
+
+    def __init__(
+        self, path: os.PathLike[str], size: int, media_type: str, span: tuple[int, int] | None
+    ) -> None:
+        first, last = span if span is not None else (0, size - 1)
+        headers = {"Accept-Ranges": "bytes", "Content-Length": str(last - first + 1)}
+        if span is not None:
+            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        super().__init__(status_code=206 if span else 200, headers=headers, media_type=media_type)
+        self._path = path
+        self._first = first
+        self._length = last - first + 1 if size else 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        if scope["method"] == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+        async for chunk in self._chunks():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        handle = await asyncio.to_thread(open, self._path, "rb")
+        try:
+            await asyncio.to_thread(handle.seek, self._first)
+            remaining = self._length
+            while remaining > 0:
+                chunk = await asyncio.to_thread(handle.read, min(CHUNK, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield chunk
+        finally:
+            await asyncio.to_thread(handle.close)
+
+
+routes = [
+    Route("/storage/{key:path}", put_object, methods=["PUT"]),
+    Route("/storage/{key:path}", get_object, methods=["GET", "HEAD"]),
+]

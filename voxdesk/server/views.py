@@ -1,0 +1,75 @@
+"""Turning a stored call into the contract's JSON, field for field.
+
+``data`` of ``GET /calls/{callId}/analysis`` is exactly Voxxi's ``callId``,
+``status``, ``analysis`` and ``metadata``, plus these local extensions:
+
+* ``transcript``: ``[{speaker, start, end, text}]`` once completed, else ``null``;
+* ``memberId``, ``categoryId``: who handled the call and its scorecard;
+* ``error``: why a ``failed`` call failed, else ``null``.
+
+While a call is not completed every analysis field is ``null`` and ``sections`` is
+empty. ``GET /calls`` (local) lists the same objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voxdesk.server.dates import to_wire
+from voxdesk.server.store import COMPLETED, CallRecord
+from voxdesk.server.urls import StorageUrls
+
+ANALYSIS_FIELDS = (
+    "score",
+    "outcomeLabel",
+    "outcomeRationale",
+    "callObservations",
+    "areasForImprovement",
+    "extractions",
+)
+SECTION_FIELDS = ("sectionId", "sectionName", "score", "totalScore")
+CRITERION_FIELDS = ("criteriaId", "question", "result", "rationale")
+TURN_FIELDS = ("speaker", "start", "end", "text")
+
+
+def _sections(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **{name: section.get(name) for name in SECTION_FIELDS},
+            "criterias": [
+                {name: criterion.get(name) for name in CRITERION_FIELDS}
+                for criterion in section.get("criterias", [])
+            ],
+        }
+        for section in raw
+    ]
+
+
+def call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
+    completed = call.status == COMPLETED
+    result = (call.analysis or {}) if completed else {}
+    analysis = {name: result.get(name) for name in ANALYSIS_FIELDS}
+    analysis["sections"] = _sections(result.get("sections") or [])
+    transcript = (
+        [{name: turn.get(name) for name in TURN_FIELDS} for turn in result.get("transcript", [])]
+        if completed
+        else None
+    )
+    return {
+        "callId": call.id,
+        "status": call.status,
+        "analysis": analysis,
+        "metadata": {
+            "date": to_wire(call.call_date),
+            "duration": call.duration if completed else None,
+            "summary": result.get("summary"),
+            "audioUrl": urls.playback_url(call.audio_url),
+            "udfs": call.udfs,
+            "createdAt": to_wire(call.created_at),
+            "updatedAt": to_wire(call.updated_at),
+        },
+        "transcript": transcript,
+        "memberId": call.member_id,
+        "categoryId": call.category_id,
+        "error": call.error,
+    }
