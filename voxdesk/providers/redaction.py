@@ -58,48 +58,43 @@ def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     return text
 
 
-class RedactingFilter(logging.Filter):
-    """Rewrites a record's message (arguments merged) with its secrets removed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: set[str] = set()
-
-    def add_secret(self, secret: str) -> None:
-        if secret:
-            self._secrets.add(secret)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact_text(message, tuple(self._secrets))
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = redact_text(
-                logging.Formatter().formatException(record.exc_info), tuple(self._secrets)
-            )
-        elif record.exc_text:
-            record.exc_text = redact_text(record.exc_text, tuple(self._secrets))
-        return True
+_secrets: set[str] = set()
+_installed = False
 
 
-_FILTER = RedactingFilter()
+def _redact_record(record: logging.LogRecord) -> None:
+    message = record.getMessage()
+    cleaned = redact_text(message, tuple(_secrets))
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    if record.exc_info and record.exc_info[0] is not None:
+        # Exception texts (httpx's include URLs) are formatted here, redacted, and
+        # cached on the record, which every Formatter then reuses.
+        record.exc_text = redact_text(
+            logging.Formatter().formatException(record.exc_info), tuple(_secrets)
+        )
 
 
-def install_log_redaction() -> RedactingFilter:
-    """Idempotent: quieten httpx/httpcore and attach the filter to voxdesk's logger and
-    to the root handlers, so records that propagate are scrubbed before any output."""
+def install_log_redaction() -> None:
+    """Idempotent: quieten httpx/httpcore (they log full URLs at INFO) and redact every
+    log record as it is created, whichever logger or handler it later reaches."""
+    global _installed
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    voxdesk_logger = logging.getLogger("voxdesk")
-    if _FILTER not in voxdesk_logger.filters:
-        voxdesk_logger.addFilter(_FILTER)
-    for handler in logging.getLogger().handlers:
-        if _FILTER not in handler.filters:
-            handler.addFilter(_FILTER)
-    return _FILTER
+    if _installed:
+        return
+    make_record = logging.getLogRecordFactory()
+
+    def redacting_factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        _redact_record(record)
+        return record
+
+    logging.setLogRecordFactory(redacting_factory)
+    _installed = True
 
 
 def register_secret(secret: str) -> None:
     """Remember a token so that it is scrubbed from any log line that quotes it."""
-    _FILTER.add_secret(secret)
+    if secret:
+        _secrets.add(secret)

@@ -1,0 +1,106 @@
+"""The call catalog: sorting, filtering and paging in SQLite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from voxdesk.domain import Analysis, Call, CallStatus, Category, Member
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+
+BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def _call(i: int, **overrides) -> Call:
+    status = overrides.pop("status", CallStatus.COMPLETED)
+    values = {
+        "id": f"call-{i:03d}",
+        "status": status,
+        "member_id": f"m{i % 3}",
+        "category_id": "support-qa" if i % 2 else "sales-qa",
+        "date": BASE + timedelta(hours=i),
+        "duration": 30.0 + i,
+        "summary": f"Summary of call {i}",
+        "analysis": (
+            Analysis(score=float(i * 10 % 101), outcome_label="Resolved" if i % 2 else "Sale")
+            if status is CallStatus.COMPLETED
+            else None
+        ),
+    }
+    values.update(overrides)
+    return Call(**values)
+
+
+@pytest.fixture
+async def catalog(tmp_path):
+    catalog = CallCatalog(tmp_path / "catalog.sqlite3")
+    await catalog.open()
+    await catalog.remember_members(
+        "local", [Member(id=f"m{i}", email=f"a{i}@x.example", name=f"Agent {i}") for i in range(3)]
+    )
+    await catalog.remember_categories("local", [Category(id="support-qa", name="Support")])
+    await catalog.upsert_calls("local", [_call(i) for i in range(20)])
+    await catalog.upsert_calls("other", [_call(99)])
+    yield catalog
+    await catalog.close()
+
+
+async def test_names_are_denormalised_for_sorting(catalog) -> None:
+    rows = await catalog.query("local", CallFilter(), CallOrder(SortKey.AGENT, False), limit=3)
+    assert [r.agent for r in rows] == ["Agent 0"] * 3
+    support = await catalog.query("local", CallFilter(category="Support"), CallOrder())
+    assert len(support) == 10
+
+
+async def test_sort_by_score_with_nulls_last(catalog) -> None:
+    await catalog.upsert_calls("local", [_call(50, status=CallStatus.PROCESSING)])
+    for descending in (True, False):
+        rows = await catalog.query("local", CallFilter(), CallOrder(SortKey.SCORE, descending))
+        scores = [r.score for r in rows]
+        assert scores[-1] is None
+        known = scores[:-1]
+        assert known == sorted(known, reverse=descending)
+
+
+async def test_filters_combine(catalog) -> None:
+    where = CallFilter(score_min=50, score_max=90, outcome="Resolved")
+    rows = await catalog.query("local", where, CallOrder())
+    assert rows and all(50 <= r.score <= 90 and r.outcome == "Resolved" for r in rows)
+    assert await catalog.count("local", where) == len(rows)
+
+
+async def test_text_search_covers_id_agent_outcome_summary(catalog) -> None:
+    assert [
+        r.call_id for r in await catalog.query("local", CallFilter(text="call-007"), CallOrder())
+    ] == ["call-007"]
+    assert await catalog.count("local", CallFilter(text="agent 1")) == 7
+    assert await catalog.count("local", CallFilter(text="Summary of call 1")) == 11
+    assert await catalog.count("local", CallFilter(text="100%")) == 0  # LIKE wildcards escaped
+
+
+async def test_date_range_and_status(catalog) -> None:
+    where = CallFilter(date_from=BASE + timedelta(hours=5), date_to=BASE + timedelta(hours=9))
+    assert await catalog.count("local", where) == 5
+    await catalog.upsert_calls("local", [_call(3, status=CallStatus.FAILED, error="bad audio")])
+    failed = await catalog.query(
+        "local", CallFilter(statuses=frozenset({CallStatus.FAILED})), CallOrder()
+    )
+    assert [r.call_id for r in failed] == ["call-003"]
+    assert (await catalog.get_call("local", "call-003")).error == "bad audio"
+
+
+async def test_paging_is_stable_and_scoped_to_the_connection(catalog) -> None:
+    order = CallOrder(SortKey.DATE, True)
+    first = await catalog.query("local", CallFilter(), order, offset=0, limit=8)
+    second = await catalog.query("local", CallFilter(), order, offset=8, limit=8)
+    ids = [r.call_id for r in first + second]
+    assert len(set(ids)) == 16
+    assert "call-099" not in ids
+    assert await catalog.pending_ids("local") == []
+
+
+async def test_a_call_round_trips_whole(catalog) -> None:
+    call = _call(4, udfs={"ticket": "T-1"})
+    await catalog.upsert_calls("local", [call])
+    assert await catalog.get_call("local", call.id) == call
