@@ -15,7 +15,9 @@ import sys
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-import qasync  # noqa: I001 - after PySide6
+# isort: split
+# qasync binds to the first Qt binding already imported: PySide6 must come first.
+import qasync
 
 ROUNDS = 20_000
 

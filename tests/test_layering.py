@@ -68,6 +68,9 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: st
     ],
 )
 def test_importing_a_lower_layer_loads_no_qt(package: str) -> None:
-    code = f"import sys, {package}; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))"
+    code = (
+        f"import sys, {package}; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
