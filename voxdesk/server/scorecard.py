@@ -62,10 +62,14 @@ class Rule(_Strict):
 
 
 class Criterion(_Strict):
+    """One yes/no question of a scorecard. ``advice`` is what to tell the agent when the
+    answer is No; without it the advice is derived from the question."""
+
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)
     points: int = Field(ge=0)
     auto_fail: bool = False
+    advice: str | None = Field(default=None, min_length=1)
     rule: Rule
 
 

@@ -1,5 +1,8 @@
 """What the analysis engine hands back to the server: the Voxxi analysis fields plus
-the local transcript extension."""
+the local transcript extension.
+
+Field names are camelCase on purpose: they are Voxxi's wire names, serialised as is.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,18 @@ from pydantic import BaseModel, Field
 
 
 class CriterionResult(BaseModel):
-    criteriaId: str  # noqa: N815 - Voxxi wire names
+    criteriaId: str
     question: str
     result: str  # "Yes" | "No" | "N/A"
     rationale: str
-    autoFail: bool = False  # noqa: N815 - local extension
+    autoFail: bool = False
 
 
 class SectionResult(BaseModel):
-    sectionId: str  # noqa: N815
-    sectionName: str  # noqa: N815
+    sectionId: str
+    sectionName: str
     score: int
-    totalScore: int  # noqa: N815
+    totalScore: int
     criterias: list[CriterionResult]
 
 
@@ -35,11 +38,11 @@ class AnalysisOutput(BaseModel):
 
     duration: float
     score: int | None = None
-    outcomeLabel: str | None = None  # noqa: N815
-    outcomeRationale: str | None = None  # noqa: N815
+    outcomeLabel: str | None = None
+    outcomeRationale: str | None = None
     summary: str | None = None
-    callObservations: list[str] | None = None  # noqa: N815
-    areasForImprovement: list[str] | None = None  # noqa: N815
+    callObservations: list[str] | None = None
+    areasForImprovement: list[str] | None = None
     extractions: list[dict] | None = None
     sections: list[SectionResult] = Field(default_factory=list)
     transcript: list[TranscriptTurn] = Field(default_factory=list)

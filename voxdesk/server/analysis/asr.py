@@ -1,0 +1,84 @@
+"""Speech recognition of one speech segment with pocketsphinx's bundled en-us model.
+
+Loading the model takes a noticeable fraction of a second and the server calls the
+engine many times in the same worker process, so the decoder is created once per
+process, on first use, and reused. Segments are decoded one at a time as separate
+utterances: the model copes with a sentence or two, not with a minute of audio whose
+silences it would fill with invented words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pocketsphinx import Decoder
+
+from voxdesk.server.analysis.audio import SAMPLE_RATE
+
+# pocketsphinx reports times in frames of 10 ms.
+_FRAMES_PER_SECOND = 100
+# Context given to the recogniser on each side of a segment so word edges are not cut.
+PAD_SECONDS = 0.15
+
+_decoder: Decoder | None = None
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognised word with its start and end, in seconds from the segment start."""
+
+    text: str
+    start: float
+    end: float
+
+
+def decoder() -> Decoder:
+    """The process-wide pocketsphinx decoder, loaded on first use."""
+    global _decoder
+    if _decoder is None:
+        _decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    return _decoder
+
+
+def recognise(samples: np.ndarray) -> list[Word]:
+    """Words heard in ``samples`` (16 kHz int16), fillers and silences left out."""
+    if samples.size == 0:
+        return []
+    dec = decoder()
+    dec.start_utt()
+    dec.process_raw(np.ascontiguousarray(samples, dtype=np.int16).tobytes(), full_utt=True)
+    dec.end_utt()
+    if dec.hyp() is None:
+        return []
+    words = []
+    for seg in dec.seg():
+        text = _plain_word(seg.word)
+        if text:
+            words.append(
+                Word(
+                    text,
+                    seg.start_frame / _FRAMES_PER_SECOND,
+                    (seg.end_frame + 1) / _FRAMES_PER_SECOND,
+                )
+            )
+    return words
+
+
+def recognise_span(channel: np.ndarray, start: float, end: float) -> list[Word]:
+    """Words of the speech between ``start`` and ``end`` seconds of ``channel``, with
+    times made absolute (seconds from the start of the channel)."""
+    first = max(0, int((start - PAD_SECONDS) * SAMPLE_RATE))
+    last = min(len(channel), int((end + PAD_SECONDS) * SAMPLE_RATE))
+    offset = first / SAMPLE_RATE
+    return [
+        Word(w.text, round(w.start + offset, 2), round(w.end + offset, 2))
+        for w in recognise(channel[first:last])
+    ]
+
+
+def _plain_word(token: str) -> str:
+    """``will(2)`` -> ``will``; ``<sil>``, ``<s>``, ``[NOISE]`` -> ``""``."""
+    if token.startswith(("<", "[", "+")):
+        return ""
+    return token.split("(", 1)[0]

@@ -1,0 +1,164 @@
+"""Finding a scorecard phrase in what the recogniser heard, tolerantly.
+
+The recogniser often gets a phrase almost right with the wrong word boundaries or a
+near-homophone ("thank you for calling acme" comes out as "thank you for calling back
+me"). Comparing words would miss that, so both the phrase and the heard words are
+turned into phoneme strings with the recogniser's own pronunciation dictionary and
+compared with a normalised edit-distance similarity over every window of whole heard
+words. A window close enough in sound is a match; its first word gives the time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pocketsphinx import get_model_path
+from rapidfuzz.distance import Indel
+
+from voxdesk.server.analysis.result import TranscriptTurn
+
+# Similarity (0-1) of phoneme strings at or above which a window counts as the phrase.
+# Measured on the evaluation set: one wrong or missing phoneme in a typical 8-20 phoneme
+# phrase passes, two wrong phonemes in a short word do not.
+MATCH_THRESHOLD = 0.8
+# Phrases this short (in phonemes) are matched only exactly: one phoneme off in a
+# three-phoneme word is a different word.
+MIN_FUZZY_PHONES = 5
+
+_WORD = re.compile(r"[a-z][a-z']*")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where ``phrase`` was heard: the turn, the heard words and when they start."""
+
+    phrase: str
+    turn: TranscriptTurn
+    heard: str
+    time: float
+    similarity: float
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words without punctuation, as the recogniser spells them."""
+    return _WORD.findall(text.lower().replace("-", " "))
+
+
+@cache
+def _pronunciations() -> dict[str, str]:
+    """Word -> phoneme string (one character per phoneme), from the model's dictionary."""
+    table: dict[str, str] = {}
+    with open(get_model_path("en-us/cmudict-en-us.dict"), encoding="utf-8") as handle:
+        for line in handle:
+            word, _, phones = line.partition(" ")
+            if "(" not in word:
+                table[word] = "".join(_phone_char(p) for p in phones.split())
+    return table
+
+
+def _phone_char(phone: str) -> str:
+    """One private-use character per phoneme, so phonemes never equal the plain letters
+    used for words the dictionary lacks."""
+    return chr(0xE000 + _PHONES.index(phone))
+
+
+_PHONES = [
+    "AA",
+    "AE",
+    "AH",
+    "AO",
+    "AW",
+    "AY",
+    "B",
+    "CH",
+    "D",
+    "DH",
+    "EH",
+    "ER",
+    "EY",
+    "F",
+    "G",
+    "HH",
+    "IH",
+    "IY",
+    "JH",
+    "K",
+    "L",
+    "M",
+    "N",
+    "NG",
+    "OW",
+    "OY",
+    "P",
+    "R",
+    "S",
+    "SH",
+    "T",
+    "TH",
+    "UH",
+    "UW",
+    "V",
+    "W",
+    "Y",
+    "Z",
+    "ZH",
+]
+
+
+def phonemes(word: str) -> str:
+    """The word's phoneme string; words the dictionary lacks fall back to their letters
+    (so they can still match themselves, but never a dictionary word's sound)."""
+    return _pronunciations().get(word, word)
+
+
+def find_in_turn(turn: TranscriptTurn, phrase: str) -> Match | None:
+    """The best-sounding occurrence of ``phrase`` in ``turn``, if close enough."""
+    target = "".join(phonemes(w) for w in normalise(phrase))
+    if not target or not turn.words:
+        return None
+    exact = len(target) < MIN_FUZZY_PHONES
+    heard = [phonemes(w) for w, _, _ in turn.words]
+    longest = len(target) * 1.5 + 2
+    best: tuple[float, int, int] | None = None
+    for first in range(len(heard)):
+        window = ""
+        for last in range(first, len(heard)):
+            window += heard[last]
+            if len(window) > longest:
+                break
+            score = Indel.normalized_similarity(target, window)
+            if best is None or score > best[0]:
+                best = (score, first, last)
+    if best is None:
+        return None
+    score, first, last = best
+    if score < (1.0 if exact else MATCH_THRESHOLD):
+        return None
+    words = turn.words[first : last + 1]
+    return Match(phrase, turn, " ".join(w for w, _, _ in words), words[0][1], score)
+
+
+def find_phrases(
+    turns: list[TranscriptTurn],
+    phrases: list[str],
+    speakers: set[str] | None = None,
+    before: float | None = None,
+) -> list[Match]:
+    """Every turn's best match of any of ``phrases``, earliest first.
+
+    ``speakers`` limits the turns searched (None: everyone); ``before`` keeps only
+    matches that start before that many seconds into the call.
+    """
+    found: list[Match] = []
+    for turn in turns:
+        if speakers is not None and turn.speaker not in speakers:
+            continue
+        if before is not None and turn.start >= before:
+            continue
+        candidates = [m for p in phrases if (m := find_in_turn(turn, p)) is not None]
+        candidates = [m for m in candidates if before is None or m.time < before]
+        if candidates:
+            found.append(max(candidates, key=lambda m: m.similarity))
+    return sorted(found, key=lambda m: m.time)
