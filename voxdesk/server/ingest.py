@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,9 +64,7 @@ async def fetch_recording(
 async def _download(client: httpx.AsyncClient, url: str, tmp: Path, max_bytes: int) -> int:
     async with client.stream("GET", url) as response:
         if response.status_code >= 400:
-            raise IngestError(
-                f"{PREFIX}: the server answered {response.status_code} {response.reason_phrase}."
-            )
+            raise IngestError(f"{PREFIX}: the server answered {_status(response)}.")
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise IngestError(f"{PREFIX}: it is larger than the {_limit(max_bytes)} limit.")
@@ -79,6 +78,15 @@ async def _download(client: httpx.AsyncClient, url: str, tmp: Path, max_bytes: i
     if size == 0:
         raise IngestError(f"{PREFIX}: the server sent an empty file.")
     return size
+
+
+def _status(response: httpx.Response) -> str:
+    """``404 Not Found``: the standard phrase, whatever wording the server chose."""
+    try:
+        phrase = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        phrase = response.reason_phrase
+    return f"{response.status_code} {phrase}".strip()
 
 
 def _limit(max_bytes: int) -> str:

@@ -8,6 +8,7 @@ nothing on disk.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator
 
@@ -30,6 +31,7 @@ from voxdesk.server.storage import (
 )
 
 CHUNK = 256 * 1024
+DRAIN_SLACK = 1024 * 1024
 
 
 def _ctx(request: Request) -> ServerContext:
@@ -71,7 +73,43 @@ def _check_signature(request: Request, method: str, key: str, content_type: str)
         )
 
 
+class _Body:
+    """The request body as chunks, remembering whether the client finished sending it."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.done = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while not self.done:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect
+            self.done = not message.get("more_body", False)
+            if chunk := message.get("body", b""):
+                yield chunk
+
+    async def drain(self, budget: int) -> None:
+        """Read and drop what the client is still sending, up to ``budget`` bytes:
+        closing on unread data makes the kernel reset the connection, and the client
+        would see that instead of our refusal."""
+        with contextlib.suppress(ClientDisconnect):
+            async for chunk in self.chunks():
+                budget -= len(chunk)
+                if budget < 0:
+                    return
+
+
 async def put_object(request: Request) -> Response:
+    body = _Body(request.receive)
+    try:
+        return await _store_upload(request, body)
+    except ApiError:
+        await body.drain(_ctx(request).config.max_upload_bytes + DRAIN_SLACK)
+        raise
+
+
+async def _store_upload(request: Request, body: _Body) -> Response:
     ctx = _ctx(request)
     key = _key(request)
     content_type = (request.headers.get("content-type") or "").strip().lower()
@@ -88,7 +126,7 @@ async def put_object(request: Request) -> Response:
         )
     try:
         size = await ctx.storage.write_stream(
-            key, request.stream(), max_bytes=limit, expected=int(declared)
+            key, body.chunks(), max_bytes=limit, expected=int(declared)
         )
     except TooLarge as exc:
         raise ApiError(413, "payload_too_large", str(exc)) from exc

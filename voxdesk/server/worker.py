@@ -49,5 +49,6 @@ def analyze_call(path: str, scorecard: Scorecard) -> dict[str, Any]:
     try:
         output = engine.analyze_recording(recording, scorecard)
     except engine.AnalysisError as exc:
-        return {"error": f"The recording could not be analysed: {exc}"}
+        # The engine phrases its own reasons for people ("...could not be decoded: ...").
+        return {"error": str(exc) or "The recording could not be analysed."}
     return {"duration": duration, "analysis": output.model_dump(mode="json")}

@@ -1,0 +1,1 @@
+"""Test helpers shared across the test suites (local server process, audio fixtures)."""
