@@ -7,7 +7,8 @@ It waits (60 s) for the exact listening line, keeps every stdout line in
 ``stdout_lines`` and appends stderr to ``stderr_path`` (read it with
 ``stderr_text()``). ``stop()`` sends SIGTERM, ``kill()`` SIGKILL (and reaps the
 analysis workers it leaves behind), ``restart()`` starts again on the same data dir
-and, when it is still free, the same port.
+and, when it is still free, the same port. ``token=None`` lets the server generate
+its token (read back from the data dir).
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ class LocalServer:
         self,
         data_dir: Path,
         *,
-        token: str = "test-token-0123456789",
+        token: str | None = "test-token-0123456789",
         extra_args: list[str] | tuple[str, ...] = (),
         port: int = 0,
         startup_timeout: float = 60.0,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.token = token
+        self.token = token or ""
+        self._generated_token = token is None
         self.extra_args = list(extra_args)
         self.port = port
         self.startup_timeout = startup_timeout
@@ -63,7 +65,7 @@ class LocalServer:
             sys.executable, "-m", "voxdesk.server",
             "--port", str(self.port),
             "--data-dir", str(self.data_dir),
-            "--token", self.token,
+            *([] if self._generated_token else ["--token", self.token]),
             *self.extra_args,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -102,6 +104,8 @@ class LocalServer:
             if match:
                 self.base_url = match.group(1)
                 self.port = int(match.group(2))
+                if self._generated_token:
+                    self.token = (self.data_dir / "api-token").read_text().strip()
                 return
 
     def _why(self, what: str) -> str:
