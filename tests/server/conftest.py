@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.audio import wav_bytes
-from support.local_server import LocalServer
+
+from tests.support.audio import wav_bytes
+from tests.support.local_server import LocalServer
 
 # A 2 s stereo 16 kHz tone is 128 044 bytes; the cap leaves room for it and no more.
 UPLOAD_CAP = 300_000
@@ -53,6 +54,16 @@ def file_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     yield f"http://127.0.0.1:{httpd.server_address[1]}", root
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def upload_cap() -> int:
+    return UPLOAD_CAP
+
+
+@pytest.fixture(scope="session")
+def playback_ttl() -> int:
+    return PLAYBACK_TTL
 
 
 @pytest.fixture(scope="session")

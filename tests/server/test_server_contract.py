@@ -7,7 +7,8 @@ import uuid
 
 import httpx
 import pytest
-from support.local_server import LocalServer, wait_for_call
+
+from tests.support.local_server import LocalServer, wait_for_call
 
 pytestmark = pytest.mark.timeout(120)
 

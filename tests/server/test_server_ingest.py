@@ -7,9 +7,9 @@ import os
 import socket
 
 import pytest
-from conftest import UPLOAD_CAP
-from support.audio import make_wav
-from support.local_server import wait_for_call
+
+from tests.support.audio import make_wav
+from tests.support.local_server import wait_for_call
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -39,10 +39,10 @@ def test_an_unreachable_host_fails_the_call(client, server):
     assert data["error"] == "The recording could not be fetched: could not connect to 127.0.0.1."
 
 
-def test_a_recording_over_the_cap_fails_the_call(client, server, file_server):
+def test_a_recording_over_the_cap_fails_the_call(client, server, file_server, upload_cap):
     base, root = file_server
-    make_wav(root / "long.wav", seconds=6)  # 384 044 bytes > UPLOAD_CAP
-    assert (root / "long.wav").stat().st_size > UPLOAD_CAP
+    make_wav(root / "long.wav", seconds=6)  # 384 044 bytes
+    assert (root / "long.wav").stat().st_size > upload_cap
     data = wait_for_call(server, create(client, server, f"{base}/long.wav"))
     assert data["status"] == "failed"
     assert data["error"].startswith("The recording could not be fetched: it is larger than")

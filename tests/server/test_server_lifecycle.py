@@ -14,8 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from support.audio import wav_bytes
-from support.local_server import LocalServer, wait_for_call
+
+from tests.support.audio import wav_bytes
+from tests.support.local_server import LocalServer, wait_for_call
 
 pytestmark = pytest.mark.timeout(120)
 

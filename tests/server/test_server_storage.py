@@ -9,10 +9,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import PLAYBACK_TTL, UPLOAD_CAP
-from support.audio import wav_bytes
-from support.local_server import LocalServer, wait_for_call
 
+from tests.support.audio import wav_bytes
+from tests.support.local_server import LocalServer, wait_for_call
 from voxdesk.server.credentials import load_or_create_signing_key
 from voxdesk.server.signing import UrlSigner
 
@@ -138,10 +137,10 @@ def test_upload_without_content_length_is_411(client, server, tone):
     assert stored_files(server) == before
 
 
-def test_upload_over_the_cap_is_413_and_not_stored(client, server):
+def test_upload_over_the_cap_is_413_and_not_stored(client, server, upload_cap):
     urls = presign(client, server)
     too_big = wav_bytes(5.0)  # 64 000 bytes a second: 320 044 bytes
-    assert len(too_big) > UPLOAD_CAP
+    assert len(too_big) > upload_cap
     before = stored_files(server)
     response = httpx.put(urls["presignedUrl"], content=too_big,
                          headers={"Content-Type": "audio/wav"})  # fmt: skip
@@ -203,7 +202,7 @@ def test_path_tricks_are_refused(server, tone, target, method):
     assert stored_files(server) == before
 
 
-def test_playback_urls_are_short_lived(client, server, tone):
+def test_playback_urls_are_short_lived(client, server, tone, playback_ttl):
     urls = presign(client, server)
     httpx.put(urls["presignedUrl"], content=tone, headers={"Content-Type": "audio/wav"})
     call = client.post(
@@ -217,9 +216,9 @@ def test_playback_urls_are_short_lived(client, server, tone):
     assert playback != urls["publicUrl"]
     assert playback.startswith(f"{server.base_url}/storage/{urls['key']}?expires=")
     expires = int(playback.split("expires=")[1].split("&")[0])
-    assert expires <= time.time() + PLAYBACK_TTL + 1
+    assert expires <= time.time() + playback_ttl + 1
     assert httpx.get(playback).content == tone
-    time.sleep(PLAYBACK_TTL + 1.2)
+    time.sleep(playback_ttl + 1.2)
     expired = httpx.get(playback)
     assert expired.status_code == 403
     assert error_code(expired) == "signature_expired"
