@@ -1,0 +1,37 @@
+"""Running ``create_app`` on a real uvicorn in a background thread of the test process,
+for tests that need to reach inside the server (monkeypatching, direct config)."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+
+from voxdesk.server.app import create_app
+from voxdesk.server.config import ServerConfig
+from voxdesk.server.serve import bind_socket
+
+
+@contextlib.contextmanager
+def serve_in_thread(config: ServerConfig, timeout: float = 30.0) -> Iterator[str]:
+    """Yield the base URL of a running server built from ``config`` (its port is ignored)."""
+    sock = bind_socket("127.0.0.1", 0)
+    config = dataclasses.replace(config, host="127.0.0.1", port=sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_config=None, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the in-process server did not start")
+        time.sleep(0.02)
+    try:
+        yield config.base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
