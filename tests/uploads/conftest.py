@@ -4,6 +4,7 @@ per-test SQLite file that are always closed."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from tests.support.local_server import LocalServer
+from voxdesk.providers.base import Provider
 from voxdesk.providers.http import HttpClient, RetryPolicy
 from voxdesk.providers.voxxi import LocalProvider
 from voxdesk.services.calls import CallService
@@ -52,10 +54,12 @@ async def make_queue(
 ) -> AsyncIterator[QueueFactory]:
     """``await make_queue(base_url=None, **queue_options)``: a queue on this test's
     SQLite file, talking to ``base_url`` (default: the server itself)."""
-    opened: list[tuple[UploadQueue, UploadStore, LocalProvider]] = []
+    opened: list[tuple[UploadQueue, UploadStore, Provider]] = []
 
-    async def make(base_url: str | None = None, **options) -> UploadQueue:
-        provider = LocalProvider(
+    async def make(
+        base_url: str | None = None, provider_type: type[Provider] = LocalProvider, **options
+    ) -> UploadQueue:
+        provider = provider_type(
             HttpClient(base_url or server.base_url, server.token, retry=FAST_RETRY)
         )
         store = UploadStore(tmp_path / "uploads.sqlite3")
@@ -70,6 +74,13 @@ async def make_queue(
         await queue.close()
         await store.close()
         await provider.aclose()
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Wait on the event loop until ``predicate()`` holds."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
 
 
 def marked_calls(server: LocalServer, job_id: str) -> list[dict]:
