@@ -125,6 +125,22 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+_ROW_COLUMNS = "call_id, status, agent, category, date, duration, score, outcome"
+
+
+def _call_row(r: tuple) -> CallRow:
+    return CallRow(
+        call_id=r[0],
+        status=CallStatus(r[1]),
+        agent=r[2],
+        category=r[3],
+        date=datetime.fromisoformat(r[4]) if r[4] else None,
+        duration=r[5],
+        score=r[6],
+        outcome=r[7],
+    )
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -278,25 +294,25 @@ class CallCatalog:
         direction = "DESC" if order.descending else "ASC"
         # NULLs last in both directions: a call still processing has no score yet.
         sql = (
-            "SELECT call_id, status, agent, category, date, duration, score, outcome "
+            f"SELECT {_ROW_COLUMNS} "
             f"FROM calls WHERE {clause.sql} "
             f"ORDER BY {order.key.value} IS NULL, {order.key.value} {direction}, "
             f"call_id {direction} LIMIT ? OFFSET ?"
         )
         rows = self.db.execute(sql, (*clause.params, limit, offset)).fetchall()
-        return [
-            CallRow(
-                call_id=r[0],
-                status=CallStatus(r[1]),
-                agent=r[2],
-                category=r[3],
-                date=datetime.fromisoformat(r[4]) if r[4] else None,
-                duration=r[5],
-                score=r[6],
-                outcome=r[7],
-            )
-            for r in rows
-        ]
+        return [_call_row(r) for r in rows]
+
+    async def get_row(self, connection: str, call_id: str) -> CallRow | None:
+        """One call's list row, to refresh a single line when a followed call changes."""
+
+        def work() -> CallRow | None:
+            row = self.db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM calls WHERE connection = ? AND call_id = ?",
+                (connection, call_id),
+            ).fetchone()
+            return _call_row(row) if row else None
+
+        return await self._run(work)
 
     async def count(self, connection: str, where: CallFilter) -> int:
         def work() -> int:

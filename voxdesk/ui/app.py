@@ -1,7 +1,9 @@
 """The desktop app's start: Qt application, qasync event loop, main window.
 
 PySide6 is imported before qasync so that qasync binds to it; the window is built
-inside the async main so that every coroutine it starts runs on the one loop.
+inside the async main so that every coroutine it starts runs on the one loop. The
+window is shown before anything slow happens: the catalog opens on its own thread and
+the connection (and, on a first run, the local server) is set up by tasks afterwards.
 """
 
 from __future__ import annotations
@@ -11,18 +13,41 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-import qasync  # noqa: E402,I001 - must follow PySide6 (qasync picks the first Qt binding)
+# isort: split
+# qasync binds to the first Qt binding already imported: PySide6 must come first.
+import qasync
 
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.services import paths
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.ui.main_window import AppServices, MainWindow
+from voxdesk.ui.settings import open_settings
+
+CONNECTIONS_FILE = "connections.json"
 
 
-async def _run(app: QApplication) -> int:
+def default_services() -> AppServices:
+    return AppServices(
+        catalog=CallCatalog(paths.catalog_path()),
+        connections=ConnectionStore(paths.config_dir() / CONNECTIONS_FILE),
+        credentials=CredentialStore(),
+        settings=open_settings(),
+    )
+
+
+async def run_window(services: AppServices) -> int:
+    """Open the catalog, show the window, and run until it is closed."""
     closed = asyncio.Event()
-    window = MainWindow()
+    await services.catalog.open()
+    window = MainWindow(services)
     window.closed.connect(closed.set)
     window.show()
-    await closed.wait()
-    await window.shutdown()
+    window.start()
+    try:
+        await closed.wait()
+    finally:
+        await window.shutdown()
+        await services.catalog.close()
     return 0
 
 
@@ -30,4 +55,4 @@ def run_app(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("voxdesk")
     app.setOrganizationName("voxdesk")
-    return qasync.run(_run(app))
+    return qasync.run(run_window(default_services()))

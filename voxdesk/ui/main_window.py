@@ -1,27 +1,258 @@
-"""The reviewer's main window."""
+"""The reviewer's main window: call list (left), call detail (centre), section scores
+(right), an error banner above them and a status bar below.
+
+The window composes widgets and presenters and wires their signals; it does no
+network or disk work itself. ``CallBrowser`` drives the list and detail, ``Session``
+the connection (and the local child server). Both own their tasks; ``shutdown``
+cancels them and stops the server.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxdesk.domain import Call
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.ui import settings as keys
+from voxdesk.ui.banner import ErrorBanner
+from voxdesk.ui.call_browser import CallBrowser
+from voxdesk.ui.call_detail import CallDetailView
+from voxdesk.ui.call_list import CallListPanel
+from voxdesk.ui.call_list_model import CallListModel
+from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.connections_dialog import ConnectionsDialog
+from voxdesk.ui.section_panel import SectionScorePanel
+from voxdesk.ui.session import ServerFactory, Session, default_server_factory
+
+STATUS_MESSAGE_MS = 6000
+
+
+@dataclass
+class AppServices:
+    """What the window needs from the outside world (tests pass their own)."""
+
+    catalog: CallCatalog
+    connections: ConnectionStore
+    credentials: CredentialStore
+    settings: QSettings
+    server_factory: ServerFactory = field(default=default_server_factory)
+    server_dir: Path | None = None
 
 
 class MainWindow(QMainWindow):
+    """List, detail and sections of the active connection's calls."""
+
     closed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
+        self.services = services
+        self.settings = services.settings
+        self.state = CallListState(
+            filter=keys.load_filter(self.settings), order=keys.load_order(self.settings)
+        )
+        self.model = CallListModel(self.state, self)
+        self.browser = CallBrowser(services.catalog, self.model, self)
+        self.session = Session(
+            services.catalog,
+            services.connections,
+            services.credentials,
+            server_dir=services.server_dir,
+            server_factory=services.server_factory,
+            parent=self,
+        )
+        self._dialogs: list[QWidget] = []
         self._setup_ui()
+        self._setup_actions()
+        self._connect()
+        self._restore()
+
+    # --- construction ----------------------------------------------------------------
 
     def _setup_ui(self) -> None:
         self.setWindowTitle("voxdesk")
-        self.resize(1280, 800)
-        self.setCentralWidget(QLabel("voxdesk"))
+        em = self.fontMetrics().averageCharWidth()
+        self.resize(170 * em, 50 * self.fontMetrics().height())
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        self.banner = ErrorBanner(central)
+        layout.addWidget(self.banner)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("main-splitter")
+        self.call_list = CallListPanel(self.model, self.splitter)
+        self.detail = CallDetailView(self.splitter)
+        self.sections = SectionScorePanel(self.splitter)
+        for index, stretch in enumerate((5, 4, 4)):
+            self.splitter.setStretchFactor(index, stretch)
+        self.splitter.setSizes([70 * em, 50 * em, 50 * em])
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.connection_label = QLabel("Not connected", self)
+        self.connection_label.setObjectName("status-connection")
+        self.counts_label = QLabel("", self)
+        self.counts_label.setObjectName("status-counts")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.connection_label)
+        self.call_list.set_filter(self.state.filter)
+        self.call_list.set_order_indicator(self.state.order)
+
+    def _action(self, text: str, shortcut: str | QKeySequence | None, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _setup_actions(self) -> None:
+        self.connections_action = self._action("&Connections…", None, self.open_connections)
+        self.open_id_action = self._action("&Open call by ID…", "Ctrl+O", self.ask_call_id)
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.find_action = self._action("&Find calls", "Ctrl+F", self.call_list.focus_search)
+        self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
+        self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)
+        self.filters_action.setCheckable(True)
+        self.call_list.more_button.toggled.connect(self.filters_action.setChecked)
+
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.connections_action, self.open_id_action, self.refresh_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.copy_id_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.filters_action)
+
+    def _connect(self) -> None:
+        panel, browser, session = self.call_list, self.browser, self.session
+        panel.filterChanged.connect(browser.set_filter)
+        panel.currentCallChanged.connect(browser.select)
+        panel.visibleRowsChanged.connect(lambda: browser.set_visible(panel.visible_call_ids()))
+        browser.callShown.connect(self._show_call)
+        browser.errorRaised.connect(self.banner.show_error)
+        browser.errorCleared.connect(self.banner.hide)
+        browser.countsChanged.connect(self._show_counts)
+        browser.choicesChanged.connect(panel.set_choices)
+        browser.selectRequested.connect(panel.select_call)
+        browser.statusMessage.connect(self._status)
+        session.serviceChanged.connect(browser.set_service)
+        session.connectionChanged.connect(self._show_connection)
+        session.errorRaised.connect(self.banner.show_error)
+        session.statusMessage.connect(self._status)
+        self.banner.retryRequested.connect(self.retry)
+        self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
+
+    # --- persistence -----------------------------------------------------------------
+
+    def _restore(self) -> None:
+        if geometry := keys.load_bytes(self.settings, keys.GEOMETRY):
+            self.restoreGeometry(geometry)
+        if splitter := keys.load_bytes(self.settings, keys.SPLITTER):
+            self.splitter.restoreState(splitter)
+        if header := keys.load_bytes(self.settings, keys.HEADER):
+            self.call_list.restore_header_state(header)
+            self.call_list.set_order_indicator(self.state.order)
+
+    def save_settings(self) -> None:
+        keys.save_bytes(self.settings, keys.GEOMETRY, bytes(self.saveGeometry().data()))
+        keys.save_bytes(self.settings, keys.SPLITTER, bytes(self.splitter.saveState().data()))
+        keys.save_bytes(self.settings, keys.HEADER, self.call_list.header_state())
+        keys.save_list(self.settings, self.state.filter, self.state.order)
+        self.settings.sync()
+
+    # --- slots -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect (starting the local server when needed); the window is already up."""
+        self.session.start()
+
+    def refresh(self) -> None:
+        if self.session.connection is None:
+            self.session.reconnect()
+        else:
+            self.browser.refresh()
+
+    def retry(self) -> None:
+        self.banner.hide()
+        self.refresh()
+
+    def _show_call(self, call: Call | None, agent: str | None, category: str | None) -> None:
+        self.detail.show_call(call, agent, category)
+        self.sections.show_call(call)
+
+    def _show_counts(self, matching: int, known: int) -> None:
+        noun = "call" if known == 1 else "calls"
+        self.counts_label.setText(
+            f"{known} {noun}" if matching == known else f"{matching} of {known} {noun} shown"
+        )
+
+    def _show_connection(self, name: str, description: str) -> None:
+        if name:
+            self.connection_label.setText(f"{name} — {description}")
+            self.setWindowTitle(f"voxdesk — {name}")
+        else:
+            self.connection_label.setText("Not connected")
+            self.setWindowTitle("voxdesk")
+
+    def _status(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_MESSAGE_MS)
+
+    def ask_call_id(self) -> None:
+        """Ask for a call ID without blocking the event loop (``open``, never ``exec``)."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Open call by ID")
+        dialog.setLabelText("Call ID:")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(self.browser.open_call_id)
+        self._keep_until_closed(dialog)
+        dialog.open()
+
+    def open_connections(self) -> ConnectionsDialog:
+        dialog = ConnectionsDialog(self.services.connections, self.services.credentials, self)
+        dialog.activateRequested.connect(self.session.switch_to)
+        dialog.connectionsChanged.connect(self.session.reconnect)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def _keep_until_closed(self, dialog: QWidget) -> None:
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+
+    def _forget(self, dialog: QWidget) -> None:
+        if dialog in self._dialogs:
+            self._dialogs.remove(dialog)
+        dialog.deleteLater()
+
+    # --- lifetime --------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
         self.closed.emit()
         super().closeEvent(event)
 
     async def shutdown(self) -> None:
-        """Stop background work before the loop ends."""
+        """Cancel every task and stop the local server before the loop ends."""
+        await self.browser.close()
+        await self.session.close()

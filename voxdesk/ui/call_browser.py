@@ -1,0 +1,287 @@
+"""The presenter between the call list/detail widgets and the async call services.
+
+Widgets only emit what the reviewer did; this object turns it into catalog queries and
+platform requests, each as a named task (``NamedTasks``: starting one cancels the stale
+one of the same name, so the last selection, filter or page request wins), and hands
+the results back through its signals and the list model. It owns every task it starts
+and cancels them all on ``close``.
+
+Task names: ``list`` (first page of a new query), ``page`` (next page), ``refresh``
+(platform → catalog), ``detail`` (the selected call), ``open-id`` (a call fetched by ID),
+``follow:<id>`` (polling one visible unfinished call), ``row:<id>`` (one row re-read).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from voxdesk.domain import Call
+from voxdesk.providers.errors import ProviderError
+from voxdesk.services.calls import CallService
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.tasks import NamedTasks
+from voxdesk.ui.call_list_model import CallListModel
+
+log = logging.getLogger("voxdesk.ui.browser")
+
+FOLLOW_FIRST_DELAY = 1.0
+FOLLOW_MAX_DELAY = 15.0
+FOLLOW_PREFIX = "follow:"
+
+
+class CallBrowser(QObject):
+    """List, detail and polling for the active connection's ``CallService``."""
+
+    #: (call, agent name, category name), or (None, None, None) to clear the detail.
+    callShown = Signal(object, object, object)
+    #: A failure to show in the banner: ``str(ProviderError)``.
+    errorRaised = Signal(str)
+    #: A request succeeded after a failure: the banner can go.
+    errorCleared = Signal()
+    #: (calls matching the filter, calls known for the connection).
+    countsChanged = Signal(int, int)
+    #: Values for the agent, category and outcome filter drop-downs.
+    choicesChanged = Signal(list, list, list)
+    #: The view should make this call current (after a reload or "open by ID").
+    selectRequested = Signal(str)
+    #: A short message for the status bar.
+    statusMessage = Signal(str)
+    #: A refresh started (True) or ended (False).
+    refreshingChanged = Signal(bool)
+
+    def __init__(self, catalog: CallCatalog, model: CallListModel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.catalog = catalog
+        self.model = model
+        self.state = model.state
+        self.service: CallService | None = None
+        self.current_id: str | None = None
+        self._visible: list[str] = []
+        self._tasks = NamedTasks()
+        self.model.orderRequested.connect(self.set_order)
+        self.model.moreRequested.connect(self.fetch_more)
+
+    # --- connection ------------------------------------------------------------------
+
+    def set_service(self, service: CallService | None) -> None:
+        """Browse another connection: drop every running task, show its cached calls at
+        once, then bring them up to date from the platform."""
+        for name in self._tasks.names():
+            self._tasks.cancel(name)
+        self.service = service
+        self.current_id = None
+        self.callShown.emit(None, None, None)
+        self.reload()
+        if service is not None:
+            self.refresh()
+
+    @property
+    def connection(self) -> str | None:
+        return self.service.connection if self.service else None
+
+    # --- the list --------------------------------------------------------------------
+
+    def set_filter(self, where: CallFilter) -> None:
+        if where != self.state.filter:
+            self.state.new_query(where=where)
+            self.reload()
+
+    def set_order(self, order: CallOrder) -> None:
+        if order != self.state.order:
+            self.state.new_query(order=order)
+            self.reload()
+
+    def reload(self) -> None:
+        """Re-run the current query from its first page (the catalog changed, or the
+        query did)."""
+        generation = self.state.new_query()
+        self._tasks.cancel("page")
+        self._tasks.start("list", self._load_first_page(generation))
+
+    async def _load_first_page(self, generation: int) -> None:
+        connection = self.connection
+        if connection is None:
+            self.model.reset_rows([], 0)
+            self.countsChanged.emit(0, 0)
+            return
+        where, order = self.state.filter, self.state.order
+        # Keep what the reviewer already scrolled through, so a refresh does not
+        # collapse the list back to its first page.
+        limit = max(self.state.page_size, len(self.state.rows))
+        rows = await self.catalog.query(connection, where, order, limit=limit)
+        matching = await self.catalog.count(connection, where)
+        known = (
+            matching
+            if where == CallFilter()
+            else await self.catalog.count(connection, CallFilter())
+        )
+        if generation != self.state.generation:
+            return
+        self.model.reset_rows(rows, matching)
+        self.countsChanged.emit(matching, known)
+        if self.current_id and self.state.index_of(self.current_id) is not None:
+            self.selectRequested.emit(self.current_id)
+        self._sync_following()
+
+    def fetch_more(self) -> None:
+        self._tasks.start("page", self._load_next_page(self.state.generation))
+
+    async def _load_next_page(self, generation: int) -> None:
+        connection = self.connection
+        try:
+            if connection is None:
+                return
+            rows = await self.catalog.query(
+                connection,
+                self.state.filter,
+                self.state.order,
+                offset=len(self.state.rows),
+                limit=self.state.page_size,
+            )
+            if generation == self.state.generation:
+                self.model.append_rows(rows)
+        finally:
+            self.model.fetch_finished()
+
+    async def _load_choices(self) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        agents = await self.catalog.distinct_values(connection, SortKey.AGENT)
+        categories = await self.catalog.distinct_values(connection, SortKey.CATEGORY)
+        outcomes = await self.catalog.distinct_values(connection, SortKey.OUTCOME)
+        self.choicesChanged.emit(agents, categories, outcomes)
+
+    # --- refresh from the platform ---------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.service is not None:
+            self._tasks.start("refresh", self._refresh(self.service))
+
+    async def _refresh(self, service: CallService) -> None:
+        self.refreshingChanged.emit(True)
+        self.statusMessage.emit("Refreshing calls…")
+        try:
+            await service.refresh()
+        except ProviderError as exc:
+            self.errorRaised.emit(str(exc))
+            self.statusMessage.emit("Refresh failed; showing the calls saved on this computer.")
+        else:
+            self.errorCleared.emit()
+            self.statusMessage.emit("Calls are up to date.")
+            self.reload()
+            await self._load_choices()
+            if self.current_id:
+                self.select(self.current_id)
+        finally:
+            self.refreshingChanged.emit(False)
+
+    # --- the selected call -----------------------------------------------------------
+
+    def select(self, call_id: str | None) -> None:
+        self.current_id = call_id
+        if call_id is None or self.service is None:
+            self._tasks.cancel("detail")
+            self.callShown.emit(None, None, None)
+        else:
+            self._tasks.start("detail", self._load_detail(self.service, call_id))
+        self._sync_following()
+
+    async def _load_detail(self, service: CallService, call_id: str) -> None:
+        cached = await service.cached_call(call_id)
+        if cached is not None:
+            self._show(cached)
+            if cached.status.is_final:
+                return
+        try:
+            call = await service.fetch_call(call_id)
+        except ProviderError as exc:
+            if cached is None:
+                self.errorRaised.emit(str(exc))
+            return
+        self._show(call)
+        await self._update_row(call.id)
+
+    def _show(self, call: Call) -> None:
+        if call.id != self.current_id:
+            return
+        position = self.state.index_of(call.id)
+        row = self.state.rows[position] if position is not None else None
+        self.callShown.emit(call, row.agent if row else None, row.category if row else None)
+
+    def open_call_id(self, call_id: str) -> None:
+        """Fetch a call the catalog may not know (Voxxi cannot list), add it, select it."""
+        call_id = call_id.strip()
+        if call_id and self.service is not None:
+            self._tasks.start("open-id", self._open_call_id(self.service, call_id))
+
+    async def _open_call_id(self, service: CallService, call_id: str) -> None:
+        self.statusMessage.emit(f"Opening call {call_id}…")
+        try:
+            call = await service.fetch_call(call_id)
+        except ProviderError as exc:
+            self.errorRaised.emit(f"Could not open call {call_id}: {exc}")
+            return
+        self.errorCleared.emit()
+        self.current_id = call.id
+        # The call must be listed to be selected: show everything, newest first.
+        self.state.new_query(where=CallFilter())
+        generation = self.state.generation
+        await self._load_first_page(generation)
+        self._show(call)
+        self.selectRequested.emit(call.id)
+        self.statusMessage.emit(f"Opened call {call_id}.")
+
+    # --- following unfinished calls --------------------------------------------------
+
+    def set_visible(self, call_ids: list[str]) -> None:
+        """The rows on screen changed: poll exactly the unfinished ones among them."""
+        self._visible = call_ids
+        self._sync_following()
+
+    def _sync_following(self) -> None:
+        if self.service is None:
+            return
+        wanted = set()
+        for call_id in [*self._visible, *([self.current_id] if self.current_id else [])]:
+            position = self.state.index_of(call_id)
+            if position is not None and not self.state.rows[position].status.is_final:
+                wanted.add(call_id)
+        for name in self._tasks.names():
+            if name.startswith(FOLLOW_PREFIX) and name[len(FOLLOW_PREFIX) :] not in wanted:
+                self._tasks.cancel(name)
+        for call_id in wanted:
+            name = FOLLOW_PREFIX + call_id
+            if not self._tasks.running(name):
+                self._tasks.start(name, self._follow(self.service, call_id))
+
+    async def _follow(self, service: CallService, call_id: str) -> None:
+        await service.follow(
+            call_id,
+            on_update=self._followed_update,
+            first_delay=FOLLOW_FIRST_DELAY,
+            max_delay=FOLLOW_MAX_DELAY,
+        )
+
+    def _followed_update(self, call: Call) -> None:
+        self._show(call)
+        self._tasks.start(f"row:{call.id}", self._update_row(call.id))
+
+    async def _update_row(self, call_id: str) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        row = await self.catalog.get_row(connection, call_id)
+        if row is not None:
+            self.model.update_row(row)
+
+    # --- lifetime --------------------------------------------------------------------
+
+    def running_tasks(self) -> list[str]:
+        return self._tasks.names()
+
+    async def close(self) -> None:
+        """Cancel and await every task this browser started."""
+        await self._tasks.close()

@@ -1,0 +1,192 @@
+"""The centre panel: one call's header facts and the AI's written analysis.
+
+Rebuilt from a ``Call`` each time one is shown; fields a call lacks are left out rather
+than printed as "null". All call text is plain (never HTML) and selectable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxdesk.domain import Call, Extraction
+from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.ui.theme import STATUS_BADGES, score_badge
+from voxdesk.ui.widgets import badge_label, clear_layout, heading_label, text_label
+
+EMPTY_TEXT = "Select a call to see its analysis."
+
+
+def _format_time(seconds: float | None) -> str:
+    return f" (at {format_duration(seconds)})" if seconds is not None else ""
+
+
+def format_extraction(extraction: Extraction) -> str:
+    kind = extraction.kind.replace("_", " ").capitalize()
+    quote = f" — “{extraction.text}”" if extraction.text else ""
+    return f"{kind}: {extraction.value}{_format_time(extraction.time)}{quote}"
+
+
+def format_udf(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+class CallDetailView(QScrollArea):
+    """The call header, summary, observations, improvements, extractions and fields."""
+
+    #: The call ID went to the clipboard (the window shows it in the status bar).
+    callIdCopied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.call: Call | None = None
+        self._setup_ui()
+        self.show_call(None)
+
+    def _setup_ui(self) -> None:
+        self.setObjectName("call-detail")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._content = QWidget(self)
+        self._layout = QVBoxLayout(self._content)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.setWidget(self._content)
+
+    # --- showing a call --------------------------------------------------------------
+
+    def show_call(
+        self, call: Call | None, agent: str | None = None, category: str | None = None
+    ) -> None:
+        """Show ``call`` (or the empty state); ``agent``/``category`` are display names."""
+        self.call = call
+        clear_layout(self._layout)
+        if call is None:
+            placeholder = QLabel(EMPTY_TEXT, self._content)
+            placeholder.setObjectName("detail-empty")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setEnabled(False)
+            self._layout.addWidget(placeholder)
+            return
+        self._add_header(call, agent or call.member_id, category or call.category_id)
+        analysis = call.analysis
+        if call.summary:
+            self._add_block("Summary", "detail-summary", [call.summary])
+        if analysis is not None:
+            self._add_block("Observations", "detail-observations", list(analysis.observations))
+            self._add_block(
+                "Areas for improvement", "detail-improvements", list(analysis.areas_for_improvement)
+            )
+            self._add_block(
+                "Extractions",
+                "detail-extractions",
+                [format_extraction(e) for e in analysis.extractions],
+            )
+        udfs = {k: v for k, v in call.udfs.items() if v not in (None, "", [], {})}
+        if udfs:
+            self._add_fields(udfs)
+        self._add_call_id(call.id)
+        self._layout.addStretch(1)
+
+    def _add_header(self, call: Call, agent: str | None, category: str | None) -> None:
+        top = QHBoxLayout()
+        title = heading_label(agent or "Unknown agent", self._content, scale=1.35)
+        title.setObjectName("detail-agent")
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(title, 1)
+        badge = STATUS_BADGES[call.status]
+        top.addWidget(
+            badge_label(badge, f"{badge.symbol} {badge.text}", self._content, name="detail-status")
+        )
+        if call.analysis is not None and call.analysis.score is not None:
+            score = call.analysis.score
+            top.addWidget(
+                badge_label(
+                    score_badge(score),
+                    f"Score {format_score(score)}",
+                    self._content,
+                    name="detail-score",
+                )
+            )
+        self._layout.addLayout(top)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts = [
+            (
+                "Date",
+                "detail-date",
+                call.date.astimezone().strftime("%Y-%m-%d %H:%M") if call.date else None,
+            ),
+            (
+                "Duration",
+                "detail-duration",
+                format_duration(call.duration) if call.duration is not None else None,
+            ),
+            ("Category", "detail-category", category),
+        ]
+        analysis = call.analysis
+        if analysis is not None:
+            facts.append(("Outcome", "detail-outcome", analysis.outcome_label))
+            facts.append(("Why", "detail-outcome-rationale", analysis.outcome_rationale))
+        for label, name, value in facts:
+            if value:
+                form.addRow(f"{label}:", text_label(value, self._content, name=name))
+        self._layout.addLayout(form)
+
+    def _add_block(self, title: str, name: str, lines: list[str]) -> None:
+        lines = [line for line in lines if line and line.strip()]
+        if not lines:
+            return
+        self._layout.addSpacing(self.fontMetrics().height() // 2)
+        self._layout.addWidget(heading_label(title, self._content))
+        text = (
+            lines[0]
+            if len(lines) == 1 and name == "detail-summary"
+            else "\n".join(f"• {line}" for line in lines)
+        )
+        self._layout.addWidget(text_label(text, self._content, name=name))
+
+    def _add_fields(self, udfs: dict[str, Any]) -> None:
+        self._layout.addSpacing(self.fontMetrics().height() // 2)
+        self._layout.addWidget(heading_label("Fields", self._content))
+        form = QFormLayout()
+        for key, value in udfs.items():
+            form.addRow(
+                f"{key}:", text_label(format_udf(value), self._content, name=f"detail-udf-{key}")
+            )
+        self._layout.addLayout(form)
+
+    def _add_call_id(self, call_id: str) -> None:
+        self._layout.addSpacing(self.fontMetrics().height() // 2)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Call ID:", self._content))
+        row.addWidget(text_label(call_id, self._content, name="detail-call-id", wrap=False), 1)
+        copy = QPushButton("Copy", self._content)
+        copy.setObjectName("detail-copy-id")
+        copy.setToolTip("Copy the call ID (Ctrl+L)")
+        copy.clicked.connect(self.copy_call_id)
+        row.addWidget(copy)
+        self._layout.addLayout(row)
+
+    # --- actions ---------------------------------------------------------------------
+
+    def copy_call_id(self) -> None:
+        if self.call is not None:
+            QGuiApplication.clipboard().setText(self.call.id)
+            self.callIdCopied.emit(self.call.id)

@@ -1,0 +1,380 @@
+"""The call list panel: search, filters and the paged table of calls.
+
+It only describes what the reviewer asked for (``filterChanged``, the model's
+``orderRequested``/``moreRequested``) and which call is current and which rows are on
+screen; the controller turns that into catalog queries and polling.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voxdesk.domain import CallStatus
+from voxdesk.services.catalog import CallFilter, CallOrder
+from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
+from voxdesk.ui.delegates import ScoreBadgeDelegate
+
+SEARCH_DEBOUNCE_MS = 250
+VISIBLE_DEBOUNCE_MS = 150
+ANY = "Any"
+
+STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
+    ("All statuses", frozenset()),
+    ("In progress", frozenset({CallStatus.PENDING, CallStatus.PROCESSING})),
+    ("Completed", frozenset({CallStatus.COMPLETED})),
+    ("Failed", frozenset({CallStatus.FAILED})),
+]
+_NO_DATE = QDate(2000, 1, 1)
+
+
+class _ChoiceBox(QComboBox):
+    """A drop-down of catalog values whose first entry means "no filter"."""
+
+    def __init__(self, any_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._any_text = any_text
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(10)
+        self.addItem(any_text, None)
+
+    def set_values(self, values: list[str]) -> None:
+        current = self.value()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self._any_text, None)
+        for value in values:
+            self.addItem(value, value)
+        if current is not None and current not in values:
+            self.addItem(current, current)
+        self.set_value(current)
+        self.blockSignals(False)
+
+    def value(self) -> str | None:
+        return self.currentData()
+
+    def set_value(self, value: str | None) -> None:
+        if value is not None and self.findData(value) < 0:
+            self.addItem(value, value)
+        self.setCurrentIndex(max(0, self.findData(value)) if value is not None else 0)
+
+
+def _date_edit(parent: QWidget) -> QDateEdit:
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(_NO_DATE)
+    edit.setSpecialValueText(ANY)
+    edit.setDate(_NO_DATE)
+    return edit
+
+
+def _score_spin(parent: QWidget) -> QSpinBox:
+    spin = QSpinBox(parent)
+    spin.setRange(-1, 100)
+    spin.setSpecialValueText(ANY)
+    spin.setValue(-1)
+    return spin
+
+
+class CallListPanel(QWidget):
+    """Search box, filter bar and the call table."""
+
+    filterChanged = Signal(object)  # CallFilter
+    currentCallChanged = Signal(object)  # str | None
+    visibleRowsChanged = Signal()
+
+    def __init__(self, model: CallListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._restoring = False
+        self._setup_ui()
+        self._connect()
+
+    # --- construction ----------------------------------------------------------------
+
+    def _setup_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        top = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("call-search")
+        self.search.setPlaceholderText("Search agent, outcome, call ID, summary  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status_box = QComboBox(self)
+        self.status_box.setObjectName("status-filter")
+        for text, statuses in STATUS_CHOICES:
+            self.status_box.addItem(text, statuses)
+        self.more_button = QToolButton(self)
+        self.more_button.setText("Filters")
+        self.more_button.setCheckable(True)
+        self.more_button.setToolTip("Show agent, category, outcome, score and date filters")
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setToolTip("Clear the search and every filter")
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status_box)
+        top.addWidget(self.more_button)
+        top.addWidget(self.clear_button)
+        layout.addLayout(top)
+
+        self.filter_bar = QWidget(self)
+        grid = QGridLayout(self.filter_bar)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.agent_box = _ChoiceBox("All agents", self.filter_bar)
+        self.agent_box.setObjectName("agent-filter")
+        self.category_box = _ChoiceBox("All categories", self.filter_bar)
+        self.category_box.setObjectName("category-filter")
+        self.outcome_box = _ChoiceBox("All outcomes", self.filter_bar)
+        self.outcome_box.setObjectName("outcome-filter")
+        self.score_min = _score_spin(self.filter_bar)
+        self.score_max = _score_spin(self.filter_bar)
+        self.date_from = _date_edit(self.filter_bar)
+        self.date_to = _date_edit(self.filter_bar)
+        grid.addWidget(self.agent_box, 0, 0, 1, 2)
+        grid.addWidget(self.category_box, 0, 2, 1, 2)
+        grid.addWidget(self.outcome_box, 0, 4, 1, 2)
+        grid.addWidget(QLabel("Score", self.filter_bar), 1, 0)
+        score = QHBoxLayout()
+        score.addWidget(self.score_min)
+        score.addWidget(QLabel("to", self.filter_bar))
+        score.addWidget(self.score_max)
+        grid.addLayout(score, 1, 1, 1, 2)
+        grid.addWidget(QLabel("Date", self.filter_bar), 1, 3)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("to", self.filter_bar))
+        dates.addWidget(self.date_to)
+        grid.addLayout(dates, 1, 4, 1, 2)
+        self.filter_bar.setVisible(False)
+        layout.addWidget(self.filter_bar)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("call-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        em = self.fontMetrics().averageCharWidth()
+        widths = {
+            Column.DATE: 17,
+            Column.AGENT: 16,
+            Column.CATEGORY: 14,
+            Column.DURATION: 9,
+            Column.SCORE: 9,
+            Column.OUTCOME: 16,
+            Column.STATUS: 13,
+        }
+        for column, chars in widths.items():
+            header.resizeSection(column, chars * em)
+        self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
+        self.set_order_indicator(CallOrder())
+        self.table.setSortingEnabled(True)
+        layout.addWidget(self.table, 1)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._visible_timer = QTimer(self, singleShot=True, interval=VISIBLE_DEBOUNCE_MS)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._emit_filter)
+        self._search_timer.timeout.connect(self._emit_filter)
+        self.status_box.currentIndexChanged.connect(self._emit_filter)
+        for box in (self.agent_box, self.category_box, self.outcome_box):
+            box.currentIndexChanged.connect(self._emit_filter)
+        for spin in (self.score_min, self.score_max):
+            spin.valueChanged.connect(self._emit_filter)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._emit_filter)
+        self.more_button.toggled.connect(self.filter_bar.setVisible)
+        self.clear_button.clicked.connect(self.clear_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.verticalScrollBar().valueChanged.connect(self._schedule_visible)
+        self.model.modelReset.connect(self._schedule_visible)
+        self.model.rowsInserted.connect(self._schedule_visible)
+        self.model.dataChanged.connect(self._schedule_visible)
+        self._visible_timer.timeout.connect(self.visibleRowsChanged)
+
+    # --- filter ----------------------------------------------------------------------
+
+    def current_filter(self) -> CallFilter:
+        return CallFilter(
+            text=self.search.text().strip(),
+            statuses=self.status_box.currentData() or frozenset(),
+            agent=self.agent_box.value(),
+            category=self.category_box.value(),
+            outcome=self.outcome_box.value(),
+            score_min=None if self.score_min.value() < 0 else float(self.score_min.value()),
+            score_max=None if self.score_max.value() < 0 else float(self.score_max.value()),
+            date_from=_start_of(self.date_from.date()),
+            date_to=_end_of(self.date_to.date()),
+        )
+
+    def set_filter(self, where: CallFilter) -> None:
+        """Show ``where`` in the widgets without emitting ``filterChanged``."""
+        self._restoring = True
+        try:
+            self.search.setText(where.text)
+            self._search_timer.stop()
+            index = next((i for i, (_, s) in enumerate(STATUS_CHOICES) if s == where.statuses), 0)
+            self.status_box.setCurrentIndex(index)
+            self.agent_box.set_value(where.agent)
+            self.category_box.set_value(where.category)
+            self.outcome_box.set_value(where.outcome)
+            self.score_min.setValue(-1 if where.score_min is None else int(where.score_min))
+            self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
+            self.date_from.setDate(_qdate(where.date_from))
+            self.date_to.setDate(_qdate(where.date_to))
+            advanced = any(
+                v is not None
+                for v in (
+                    where.agent,
+                    where.category,
+                    where.outcome,
+                    where.score_min,
+                    where.score_max,
+                    where.date_from,
+                    where.date_to,
+                )
+            )
+            self.more_button.setChecked(advanced or self.more_button.isChecked())
+        finally:
+            self._restoring = False
+
+    def clear_filter(self) -> None:
+        self.set_filter(CallFilter())
+        self._emit_filter()
+
+    def set_choices(self, agents: list[str], categories: list[str], outcomes: list[str]) -> None:
+        for box, values in (
+            (self.agent_box, agents),
+            (self.category_box, categories),
+            (self.outcome_box, outcomes),
+        ):
+            box.set_values(values)
+
+    def _emit_filter(self) -> None:
+        if not self._restoring:
+            self._search_timer.stop()
+            self.filterChanged.emit(self.current_filter())
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # --- order -----------------------------------------------------------------------
+
+    def set_order_indicator(self, order: CallOrder) -> None:
+        """Show ``order`` on the header without the view asking the model to sort."""
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(
+            Column.for_key(order.key),
+            Qt.SortOrder.DescendingOrder if order.descending else Qt.SortOrder.AscendingOrder,
+        )
+        header.blockSignals(False)
+        header.viewport().update()
+
+    # --- selection and visibility ----------------------------------------------------
+
+    def current_call_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(CALL_ID_ROLE) if index.isValid() else None
+
+    def select_call(self, call_id: str) -> bool:
+        """Make ``call_id`` current if it is loaded; False otherwise."""
+        row = self.model.state.index_of(call_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.currentCallChanged.emit(current.data(CALL_ID_ROLE) if current.isValid() else None)
+
+    def _schedule_visible(self, *_args: object) -> None:
+        self._visible_timer.start()
+
+    def visible_call_ids(self) -> list[str]:
+        """The calls whose rows are on screen now (the only ones worth polling)."""
+        rows = self.model.rowCount()
+        if rows == 0 or not self.isVisible():
+            return []
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        first = 0 if first < 0 else first
+        last = rows - 1 if last < 0 else last
+        ids = (self.model.call_id_at(row) for row in range(first, last + 1))
+        return [call_id for call_id in ids if call_id is not None]
+
+    # --- persistence -----------------------------------------------------------------
+
+    def header_state(self) -> bytes:
+        return bytes(self.table.horizontalHeader().saveState().data())
+
+    def restore_header_state(self, state: bytes) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        try:
+            header.restoreState(state)
+        finally:
+            header.blockSignals(False)
+
+
+def _qdate(moment: datetime | None) -> QDate:
+    if moment is None:
+        return _NO_DATE
+    local = moment.astimezone()
+    return QDate(local.year, local.month, local.day)
+
+
+def _start_of(day: QDate) -> datetime | None:
+    if day <= _NO_DATE:
+        return None
+    return (
+        datetime.combine(date(day.year(), day.month(), day.day()), time.min)
+        .astimezone()
+        .astimezone(UTC)
+    )
+
+
+def _end_of(day: QDate) -> datetime | None:
+    if day <= _NO_DATE:
+        return None
+    return (
+        datetime.combine(date(day.year(), day.month(), day.day()), time.max)
+        .astimezone()
+        .astimezone(UTC)
+    )

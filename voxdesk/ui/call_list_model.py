@@ -1,0 +1,204 @@
+"""The Qt table model of the call list: a thin adapter over ``CallListState``.
+
+It never sorts, filters or loads anything itself. A header click becomes
+``orderRequested(CallOrder)`` and a scroll to the end becomes ``moreRequested()``; the
+controller runs the SQL on the catalog's thread and hands the rows back through
+``reset_rows``/``append_rows``/``update_row``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from voxdesk.domain import CallStatus
+from voxdesk.services.catalog import CallOrder, CallRow, SortKey
+from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.ui.call_list_state import CallListState
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+CALL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+ROW_ROLE = Qt.ItemDataRole.UserRole + 4
+
+
+class Column(IntEnum):
+    DATE = 0
+    AGENT = 1
+    CATEGORY = 2
+    DURATION = 3
+    SCORE = 4
+    OUTCOME = 5
+    STATUS = 6
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def sort_key(self) -> SortKey:
+        return SortKey(self.name.lower())
+
+    @classmethod
+    def for_key(cls, key: SortKey) -> Column:
+        return cls[key.name]
+
+
+STATUS_TEXT = {
+    CallStatus.PENDING: "Pending…",
+    CallStatus.PROCESSING: "Processing…",
+    CallStatus.COMPLETED: "Completed",
+    CallStatus.FAILED: "Failed",
+}
+
+
+def format_date(row: CallRow) -> str:
+    return row.date.astimezone().strftime("%Y-%m-%d %H:%M") if row.date else "–"
+
+
+class CallListModel(QAbstractTableModel):
+    """Rows of ``CallListState``; reads only, changes only through the methods below."""
+
+    #: The user asked for another order (a header click).
+    orderRequested = Signal(object)  # CallOrder
+    #: The view reached the end of the loaded rows and more exist.
+    moreRequested = Signal()
+
+    def __init__(self, state: CallListState, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._fetching = False
+
+    # --- read ------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.state.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return Column(section).title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Sort by {Column(section).title.lower()}"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.state.rows):
+            return None
+        row = self.state.rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.DURATION, Column.SCORE):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == CALL_ID_ROLE:
+            return row.call_id
+        if role == SCORE_ROLE:
+            return row.score
+        if role == STATUS_ROLE:
+            return row.status.value
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    @staticmethod
+    def _display(row: CallRow, column: Column) -> str:
+        match column:
+            case Column.DATE:
+                return format_date(row)
+            case Column.AGENT:
+                return row.agent or "–"
+            case Column.CATEGORY:
+                return row.category or "–"
+            case Column.DURATION:
+                return format_duration(row.duration)
+            case Column.SCORE:
+                return format_score(row.score)
+            case Column.OUTCOME:
+                return row.outcome or "–"
+            case Column.STATUS:
+                return STATUS_TEXT[row.status]
+
+    @staticmethod
+    def _tooltip(row: CallRow, column: Column) -> str | None:
+        if column == Column.STATUS and not row.status.is_final:
+            return "Being analysed; this row updates by itself."
+        if column == Column.SCORE and row.score is not None:
+            return f"Score {format_score(row.score)} of 100"
+        return f"Call {row.call_id}"
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    # --- paging and ordering (requests only: the controller does the work) ------------
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.state.has_more and not self._fetching
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self.moreRequested.emit()
+
+    def fetch_finished(self) -> None:
+        """The requested page arrived (or failed): further pages may be asked for."""
+        self._fetching = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(Column):
+            self.orderRequested.emit(
+                CallOrder(
+                    key=Column(column).sort_key,
+                    descending=order == Qt.SortOrder.DescendingOrder,
+                )
+            )
+
+    # --- changes ---------------------------------------------------------------------
+
+    def reset_rows(self, rows: list[CallRow], total: int) -> None:
+        self.beginResetModel()
+        self.state.reset(rows, total)
+        self._fetching = False
+        self.endResetModel()
+
+    def append_rows(self, rows: list[CallRow]) -> None:
+        fresh = [row for row in rows if self.state.index_of(row.call_id) is None]
+        if fresh:
+            first = len(self.state.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self.state.append(fresh)
+            self.endInsertRows()
+        self._fetching = False
+
+    def update_row(self, row: CallRow) -> None:
+        position = self.state.replace(row)
+        if position is not None:
+            self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1))
+
+    def call_id_at(self, row: int) -> str | None:
+        return self.state.rows[row].call_id if 0 <= row < len(self.state.rows) else None

@@ -1,0 +1,153 @@
+"""Which platform the window talks to: saved connections, their tokens, the provider,
+and the local server the app runs for the "Local (this computer)" connection.
+
+On the first run (nothing saved) the local server is started with its demo library and
+a Local connection is saved; on later runs it is started again (on a new free port,
+the saved URL updated) whenever the Local connection is the active one. Starting and
+switching run as named tasks so the window is shown at once and never waits on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from voxdesk.providers.base import Provider
+from voxdesk.services import paths
+from voxdesk.services.calls import CallService
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
+from voxdesk.services.factory import make_provider
+from voxdesk.services.local_server import (
+    LocalServerError,
+    LocalServerProcess,
+    is_local,
+    local_server_token,
+    save_local_connection,
+)
+from voxdesk.services.tasks import NamedTasks
+
+log = logging.getLogger("voxdesk.ui.session")
+
+#: Builds the child server for a data dir and token (tests pass ``demo=False``).
+ServerFactory = Callable[[Path, str], LocalServerProcess]
+
+
+def default_server_factory(data_dir: Path, token: str) -> LocalServerProcess:
+    return LocalServerProcess(data_dir, token, demo=True)
+
+
+class Session(QObject):
+    """The active connection and its ``CallService``; owner of the local child server."""
+
+    #: A new ``CallService`` (or None when nothing is connected) for the browser.
+    serviceChanged = Signal(object)
+    #: (connection name, "platform · base URL") for the status bar; ("", "") when none.
+    connectionChanged = Signal(str, str)
+    errorRaised = Signal(str)
+    statusMessage = Signal(str)
+
+    def __init__(
+        self,
+        catalog: CallCatalog,
+        connections: ConnectionStore,
+        credentials: CredentialStore,
+        *,
+        server_dir: Path | None = None,
+        server_factory: ServerFactory = default_server_factory,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.connections = connections
+        self.credentials = credentials
+        self.server_dir = server_dir or paths.local_server_dir()
+        self.server_factory = server_factory
+        self.connection: Connection | None = None
+        self.provider: Provider | None = None
+        self.server: LocalServerProcess | None = None
+        self._tasks = NamedTasks()
+
+    def start(self) -> None:
+        """Connect to the active connection, creating the Local one on the first run."""
+        self._tasks.start("connect", self._connect(None))
+
+    def switch_to(self, name: str) -> None:
+        self.connections.set_active(name)
+        self._tasks.start("connect", self._connect(None))
+
+    def reconnect(self) -> None:
+        """Re-read the active connection (its URL or token may have been edited)."""
+        self._tasks.start("connect", self._connect(None))
+
+    async def _connect(self, name: str | None) -> None:
+        if name is not None:
+            self.connections.set_active(name)
+        connection = self.connections.active()
+        try:
+            if connection is None and not self.connections.list():
+                connection = await self._start_local_server(first_run=True)
+            elif is_local(connection):
+                connection = await self._start_local_server(first_run=False)
+            else:
+                await self._stop_local_server()
+        except LocalServerError as exc:
+            self.errorRaised.emit(str(exc))
+            connection = None
+        await self._use(connection)
+
+    async def _use(self, connection: Connection | None) -> None:
+        old = self.provider
+        self.connection, self.provider = connection, None
+        service = None
+        if connection is not None:
+            token = self._token_for(connection)
+            self.provider = make_provider(connection.platform, connection.base_url, token)
+            service = CallService(connection.name, self.provider, self.catalog)
+            self.connectionChanged.emit(
+                connection.name, f"{connection.platform} · {connection.base_url}"
+            )
+        else:
+            self.connectionChanged.emit("", "")
+        self.serviceChanged.emit(service)
+        if old is not None:
+            await old.aclose()
+
+    def _token_for(self, connection: Connection) -> str | None:
+        if is_local(connection) and self.server is not None:
+            return self.server.token
+        return self.credentials.get(connection.name)
+
+    # --- the local child server ------------------------------------------------------
+
+    async def _start_local_server(self, *, first_run: bool) -> Connection:
+        if self.server is None or not self.server.running:
+            self.statusMessage.emit(
+                "Starting the local server with its demo calls…"
+                if first_run
+                else "Starting the local server…"
+            )
+            token = local_server_token(self.server_dir, self.credentials)
+            self.server = self.server_factory(self.server_dir, token)
+            base_url = await self.server.start()
+            self.statusMessage.emit(f"Local server listening on {base_url}")
+        assert self.server.base_url is not None
+        connection = save_local_connection(self.connections, self.server.base_url)
+        self.connections.set_active(connection.name)
+        return connection
+
+    async def _stop_local_server(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            await server.stop()
+
+    async def close(self) -> None:
+        """Cancel pending work, close the provider and stop the child server."""
+        await self._tasks.close()
+        if self.provider is not None:
+            await self.provider.aclose()
+            self.provider = None
+        await self._stop_local_server()
