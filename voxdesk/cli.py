@@ -1,8 +1,8 @@
 """voxdesk's entry points.
 
 ``voxdesk`` opens the desktop app; ``voxdesk server`` runs the local server;
-``voxdesk calls`` and ``voxdesk connections`` work from a terminal through the same
-services the app uses.
+``voxdesk calls``, ``voxdesk upload`` and ``voxdesk connections`` work from a terminal
+through the same services the app uses.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from voxdesk.domain import Call
 from voxdesk.providers.errors import ProviderError
@@ -32,6 +33,10 @@ from voxdesk.services.connections import (
 )
 from voxdesk.services.factory import make_provider
 from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
+from voxdesk.services.uploads.queue import UploadQueue
+from voxdesk.services.uploads.report import progress_line
+from voxdesk.services.uploads.store import UploadStore
 
 BASE_URL_ENV = "VOXDESK_BASE_URL"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,6 +96,21 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("call_id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_calls_show)
+
+    upload = sub.add_parser(
+        "upload", parents=[target], help="upload recordings and create their calls"
+    )
+    upload.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    upload.add_argument("--member", required=True, help="the agent: member id or email")
+    upload.add_argument("--category", required=True, help="the category (scorecard) id")
+    upload.add_argument("--date", help="the call date (default: each file's modified time)")
+    upload.add_argument(
+        "--udf", action="append", default=[], type=_udf, metavar="KEY=VALUE",
+        help="a user-defined field (repeatable)",
+    )  # fmt: skip
+    upload.add_argument("--wait", action="store_true", help="wait until each call is analysed")
+    upload.add_argument("--json", action="store_true", help="one JSON line per file")
+    upload.set_defaults(handler=_upload)
 
     conns = sub.add_parser("connections", help="manage saved connections").add_subparsers(
         dest="connections_command", required=True
@@ -239,6 +259,87 @@ def _calls_show(options: argparse.Namespace) -> int:
         else:
             print(render_call(call))
         return EXIT_OK
+
+    return asyncio.run(_with_service(options, work))
+
+
+# --- upload ----------------------------------------------------------------------------
+
+
+def _udf(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE")
+    return key.strip(), value
+
+
+def _upload_succeeded(job: UploadJob, waited: bool) -> bool:
+    return job.state is UploadState.DONE or (job.state is UploadState.PROCESSING and not waited)
+
+
+def _upload_line(job: UploadJob, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(
+            {
+                "file": str(job.path),
+                "state": job.state.value,
+                "callId": job.call_id,
+                "error": job.reason,
+                "uploadId": job.id,
+            }
+        )
+    outcome = job.call_id or job.reason or ""
+    return f"{job.state.value}\t{job.path}\t{outcome}"
+
+
+def _upload(options: argparse.Namespace) -> int:
+    """Queue the files on the same persistent queue the app uses: re-running the same
+    command after a crash resumes the unfinished files instead of sending them twice."""
+    metadata = UploadMetadata(
+        member_id=options.member,
+        category_id=options.category,
+        date=options.date,
+        udfs=dict(options.udf),
+    )
+    bar = sys.stderr.isatty()
+
+    async def work(service: CallService) -> int:
+        store = UploadStore()
+        await store.open()
+        queue = UploadQueue(service, store, follow=options.wait)
+        ids: list[str] = []
+        printed: set[str] = set()
+
+        def show(job_id: str) -> None:
+            job = queue.job(job_id)
+            if bar:
+                print(
+                    "\r\033[K" + progress_line(queue.totals(), queue.jobs()),
+                    end="",
+                    file=sys.stderr,
+                )
+            if job is None or job_id not in ids or job_id in printed or queue.running(job_id):
+                return
+            printed.add(job_id)
+            if bar:
+                print("\r\033[K", end="", file=sys.stderr)
+            print(_upload_line(job, options.json), flush=True)
+
+        queue.subscribe(show)
+        try:
+            ids.extend(await queue.add(options.paths, metadata))
+            for job_id in ids:
+                show(job_id)
+            jobs = await queue.wait(ids)
+        finally:
+            await queue.close()
+            await store.close()
+            if bar:
+                print("\r\033[K", end="", file=sys.stderr)
+        if not jobs:
+            print("voxdesk: no files to upload.", file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_OK if all(_upload_succeeded(j, options.wait) for j in jobs) else EXIT_FAILED
 
     return asyncio.run(_with_service(options, work))
 

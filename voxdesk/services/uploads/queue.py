@@ -139,6 +139,10 @@ class UploadQueue:
     def job(self, job_id: str) -> UploadJob | None:
         return self._jobs.get(job_id)
 
+    def running(self, job_id: str) -> bool:
+        """Whether the job is being worked on (or waiting for a slot) right now."""
+        return self._tasks.running(job_id)
+
     def totals(self) -> QueueTotals:
         counted = [j for j in self._jobs.values() if j.state is not UploadState.REFUSED]
         return QueueTotals(
@@ -157,8 +161,8 @@ class UploadQueue:
         )
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener(job_id)`` on every change (a job missing from ``job()`` was
-        removed); returns the function that unsubscribes it."""
+        """Call ``listener(job_id)`` on every change and when a job's task stops (a job
+        missing from ``job()`` was removed); returns the function that unsubscribes it."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
@@ -271,7 +275,7 @@ class UploadQueue:
     async def wait(self, job_ids: Iterable[str] | None = None) -> list[UploadJob]:
         """Until none of the jobs (default: all) is running; returns them."""
         ids = list(self._jobs) if job_ids is None else list(job_ids)
-        while any(self._tasks.running(job_id) for job_id in ids):
+        while any(self.running(job_id) for job_id in ids):
             self._settled.clear()
             await self._settled.wait()
         return [self._jobs[job_id] for job_id in ids if job_id in self._jobs]
@@ -286,7 +290,13 @@ class UploadQueue:
 
     def _start(self, job_id: str) -> None:
         task = self._tasks.start(job_id, self._run(job_id))
-        task.add_done_callback(lambda _: self._settled.set())
+        task.add_done_callback(lambda _: self._stopped(job_id))
+
+    def _stopped(self, job_id: str) -> None:
+        """A job's task ended: wake ``wait()`` and tell listeners (it may be settled)."""
+        self._settled.set()
+        if job_id in self._jobs:
+            self._announce(job_id)
 
     async def _run(self, job_id: str) -> None:
         control = _Control(self, job_id)
