@@ -314,7 +314,7 @@ def _upload(options: argparse.Namespace) -> int:
             job = queue.job(job_id)
             if bar:
                 print(
-                    "\r\033[K" + progress_line(queue.totals(), queue.jobs()),
+                    "\r\033[K" + progress_line(queue.totals(), queue.jobs(), len(printed)),
                     end="",
                     file=sys.stderr,
                 )

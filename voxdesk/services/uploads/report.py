@@ -32,13 +32,13 @@ def state_text(job: UploadJob) -> str:
     return job.state.label
 
 
-def progress_line(totals: QueueTotals, jobs: list[UploadJob], width: int = 24) -> str:
-    """One line for a terminal: a bar, files finished, percentage, speed, time left."""
+def progress_line(totals: QueueTotals, jobs: list[UploadJob], settled: int, width: int = 24) -> str:
+    """One line for a terminal: a bar, files settled, percentage, speed, time left."""
     filled = round(totals.fraction * width)
     speed = sum(j.speed or 0.0 for j in jobs if j.state is UploadState.UPLOADING)
     remaining = totals.bytes_total - totals.bytes_sent
     left = remaining / speed if speed else None
     return (
-        f"[{'#' * filled}{'-' * (width - filled)}] {totals.finished}/{totals.jobs} files "
+        f"[{'#' * filled}{'-' * (width - filled)}] {settled}/{totals.jobs} files "
         f"{totals.fraction:.0%}  {format_speed(speed)}  {format_time_left(left)} left"
     )
