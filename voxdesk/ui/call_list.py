@@ -194,7 +194,9 @@ class CallListPanel(QWidget):
         for column, chars in widths.items():
             header.resizeSection(column, chars * em)
         self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
-        self.set_order_indicator(CallOrder())
+        # The indicator must show the state's order before sorting is enabled: enabling
+        # it makes the view "sort" by the indicator, i.e. request that order.
+        self.set_order_indicator(self.model.state.order)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
 

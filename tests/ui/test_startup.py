@@ -1,0 +1,168 @@
+"""Start-up: the local server as a child process, the first-run Local connection, the
+connections dialog, and what the window remembers."""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.support.local_server import LocalServer
+from tests.ui.conftest import (
+    TEST_CONNECTION,
+    Driver,
+    MemoryCredentials,
+    WindowFactory,
+    make_services,
+)
+from voxdesk.domain import CallStatus
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.connections import (
+    LOCAL_CONNECTION,
+    Connection,
+    CredentialStore,
+)
+from voxdesk.services.local_server import (
+    TOKEN_FILE,
+    LocalServerError,
+    LocalServerProcess,
+    local_server_token,
+)
+from voxdesk.ui.call_list_model import Column
+
+
+def _no_demo(data_dir: Path, token: str) -> LocalServerProcess:
+    return LocalServerProcess(data_dir, token, demo=False)
+
+
+def test_without_a_keyring_the_token_lives_in_a_private_file(tmp_path: Path) -> None:
+    # The suite's keyring backend is the "fail" one: no keyring on this box.
+    token = local_server_token(tmp_path, CredentialStore())
+    path = tmp_path / TOKEN_FILE
+    assert path.read_text().strip() == token
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert local_server_token(tmp_path, CredentialStore()) == token
+
+
+def test_with_a_keyring_the_token_goes_there(tmp_path: Path) -> None:
+    credentials = MemoryCredentials()
+    token = local_server_token(tmp_path, credentials)
+    assert credentials.get(LOCAL_CONNECTION) == token
+    assert not (tmp_path / TOKEN_FILE).exists()
+    assert local_server_token(tmp_path, credentials) == token
+
+
+def test_a_server_that_dies_while_starting_says_so(driver: Driver, tmp_path: Path) -> None:
+    script = tmp_path / "dies.py"
+    script.write_text("import sys; print('cannot bind'); sys.exit(3)\n")
+    process = LocalServerProcess(tmp_path / "data", "t", python=sys.executable)
+    process.command = lambda: [sys.executable, str(script)]  # type: ignore[method-assign]
+    with pytest.raises(LocalServerError, match=r"exit code 3\)\.\ncannot bind"):
+        driver.run(process.start())
+    assert not process.running
+
+
+def test_first_run_starts_the_local_server_and_stops_it_on_close(
+    driver: Driver, windows: WindowFactory, tmp_path: Path
+) -> None:
+    services = make_services(tmp_path, [], server_factory=_no_demo, server_dir=tmp_path / "server")
+    window = windows.open(services)
+    driver.wait_until(lambda: window.session.connection is not None, timeout=60, what="local")
+    connection = services.connections.active()
+    assert connection is not None and connection.name == LOCAL_CONNECTION
+    assert connection.platform == "local"
+    server = window.session.server
+    assert server is not None and server.running
+    assert connection.base_url == server.base_url
+    token = local_server_token(tmp_path / "server", services.credentials)
+    members = httpx.get(
+        f"{server.base_url}/api/external/v1/members",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert members.status_code == 200
+    assert window.connection_label.text().startswith(LOCAL_CONNECTION)
+    driver.wait_until(lambda: not window.browser.running_tasks(), what="refresh done")
+    assert not window.banner.isVisible()
+
+    windows.close(window)
+    assert not server.running
+
+    # A later run finds Local active: the server starts again, on a fresh port.
+    services = dataclasses.replace(services, catalog=CallCatalog(tmp_path / "c2.sqlite3"))
+    again = windows.open(services)
+    driver.wait_until(lambda: again.session.server is not None, timeout=60, what="restart")
+    driver.wait_until(lambda: again.session.connection is not None, timeout=60, what="conn")
+    assert services.connections.active().base_url == again.session.server.base_url
+
+
+def test_connections_dialog_adds_switches_and_reports_keyring_errors(
+    driver: Driver, windows: WindowFactory, server: LocalServer, tmp_path: Path
+) -> None:
+    services = make_services(tmp_path, [])
+    services.connections.save(Connection("Placeholder", "voxxi", "http://127.0.0.1:9"))
+    window = windows.open(services)
+    dialog = window.open_connections()
+    dialog.name_edit.setText(TEST_CONNECTION)
+    dialog.platform_box.setCurrentText("local")
+    dialog.url_edit.setText(server.base_url)
+    dialog.token_edit.setText(server.token)
+    assert dialog.save()
+    assert services.credentials.get(TEST_CONNECTION) == server.token
+    dialog.use_selected()
+    driver.wait_until(
+        lambda: (
+            window.session.connection is not None
+            and window.session.connection.name == TEST_CONNECTION
+        ),
+        what="switched",
+    )
+
+    # No keyring: the store's own explanation is shown as it is.
+    dialog.credentials = CredentialStore()
+    dialog._new()
+    dialog.name_edit.setText("Voxxi prod")
+    dialog.url_edit.setText("https://app.voxxi.ai")
+    dialog.token_edit.setText("secret")
+    assert not dialog.save()
+    assert "No system keyring is available" in dialog.error.text()
+    dialog.url_edit.setText("ftp://nope")
+    assert not dialog.save()
+    assert "http://" in dialog.error.text()
+    dialog.close()
+
+
+def test_the_list_remembers_sort_filters_and_columns(
+    driver: Driver, windows: WindowFactory, server: LocalServer, tmp_path: Path
+) -> None:
+    connection = Connection(TEST_CONNECTION, "local", server.base_url)
+    services = make_services(tmp_path, [(connection, server.token)])
+    window = windows.open(services)
+    header = window.call_list.table.horizontalHeader()
+    header.setSortIndicator(Column.SCORE, Qt.SortOrder.AscendingOrder)
+    header.moveSection(header.visualIndex(Column.STATUS), 0)
+    header.resizeSection(Column.AGENT, 333)
+    window.call_list.status_box.setCurrentIndex(3)
+    driver.wait_until(
+        lambda: window.state.filter.statuses == frozenset({CallStatus.FAILED}), what="filter"
+    )
+    window.splitter.setSizes([500, 300, 300])
+    sizes = window.splitter.sizes()
+    windows.close(window)
+
+    services = make_services(tmp_path, [(connection, server.token)])
+    again = windows.open(services)
+    assert again.state.order == CallOrder(SortKey.SCORE, descending=False)
+    assert again.state.filter == CallFilter(statuses=frozenset({CallStatus.FAILED}))
+    assert again.call_list.status_box.currentIndex() == 3
+    header = again.call_list.table.horizontalHeader()
+    assert header.visualIndex(Column.STATUS) == 0
+    assert header.sectionSize(Column.AGENT) == 333
+    assert header.sortIndicatorSection() == Column.SCORE
+    # restoreGeometry clamps to the (small) offscreen screen, so compare proportions.
+    restored = again.splitter.sizes()
+    assert restored[0] / sum(restored) == pytest.approx(sizes[0] / sum(sizes), abs=0.01)
