@@ -7,9 +7,10 @@ import contextlib
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import uvicorn
+from starlette.applications import Starlette
 
 from voxdesk.server.app import create_app
 from voxdesk.server.config import ServerConfig
@@ -17,11 +18,19 @@ from voxdesk.server.serve import bind_socket
 
 
 @contextlib.contextmanager
-def serve_in_thread(config: ServerConfig, timeout: float = 30.0) -> Iterator[str]:
-    """Yield the base URL of a running server built from ``config`` (its port is ignored)."""
+def serve_in_thread(
+    config: ServerConfig,
+    timeout: float = 30.0,
+    customise: Callable[[Starlette], None] | None = None,
+) -> Iterator[str]:
+    """Yield the base URL of a running server built from ``config`` (its port is ignored);
+    ``customise`` may change the app (add a route, say) before it serves."""
     sock = bind_socket("127.0.0.1", 0)
     config = dataclasses.replace(config, host="127.0.0.1", port=sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_config=None, lifespan="on"))
+    app = create_app(config)
+    if customise is not None:
+        customise(app)
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

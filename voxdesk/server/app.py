@@ -7,6 +7,7 @@ resumes unfinished calls and, on a first start, seeds the demo library.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -72,6 +73,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(ctx.storage.clear_tmp)
         await ctx.pipeline.start()
         if config.demo:
             await seed_demo(ctx)

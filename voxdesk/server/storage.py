@@ -113,6 +113,12 @@ class Storage:
         self.root = root.resolve()
         self.tmp_dir = tmp_dir
 
+    def clear_tmp(self) -> None:
+        """Drop partial files a killed process left behind; call before serving."""
+        for leftover in self.tmp_dir.iterdir():
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
+
     def path_for(self, key: str) -> Path:
         """The file a key names; raises ``UnsafeKey`` for anything outside the root."""
         if not _KEY.match(key):
