@@ -117,16 +117,19 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
 
 
 def write_opus(path: Path, samples: np.ndarray, bitrate: int = 20_000) -> None:
-    """Write float stereo samples at 16 kHz as Ogg/Opus, the demo library's format."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype(np.int16)
+    """Write float samples at 16 kHz ((n,) mono or (n, 2) stereo) as Ogg/Opus, the
+    demo library's format."""
+    frames = samples if samples.ndim == 2 else samples[:, None]
+    layout = "stereo" if frames.shape[1] == 2 else "mono"
+    pcm = (np.clip(frames, -1.0, 1.0) * 32767).astype(np.int16)
     with av.open(str(path), "w", format="ogg") as container:
         stream = container.add_stream("libopus", rate=RATE)
-        stream.layout = "stereo"
+        stream.layout = layout
         stream.bit_rate = bitrate
         step = 960
         for offset in range(0, len(pcm), step):
             chunk = np.ascontiguousarray(pcm[offset : offset + step]).reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="stereo")
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout=layout)
             frame.sample_rate = RATE
             frame.pts = offset
             frame.time_base = Fraction(1, RATE)
