@@ -46,6 +46,7 @@ class QueueTotals:
     jobs: int
     finished: int
     succeeded: int
+    #: Final without a call: failed, cancelled or refused.
     failed: int
     bytes_total: int
     bytes_sent: int
