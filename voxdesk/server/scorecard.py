@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from voxdesk.resources import resource_path
 
@@ -78,6 +85,12 @@ class Section(_Strict):
     name: str = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
 
+    @field_validator("criteria")
+    @classmethod
+    def _unique_criteria(cls, criteria: list[Criterion]) -> list[Criterion]:
+        _require_unique([c.id for c in criteria], "criterion ids")
+        return criteria
+
 
 class Outcome(_Strict):
     label: str = Field(min_length=1)
@@ -91,20 +104,27 @@ class Scorecard(_Strict):
     sections: list[Section] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Scorecard:
-        section_ids = [s.id for s in self.sections]
-        if len(set(section_ids)) != len(section_ids):
-            raise ValueError("section ids must be unique")
-        for section in self.sections:
-            ids = [c.id for c in section.criteria]
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"criterion ids in section {section.id!r} must be unique")
-        if self.outcomes[-1].rule is not None:
+    # Field validators (not one model validator) so an error names the offending field.
+    @field_validator("sections")
+    @classmethod
+    def _unique_sections(cls, sections: list[Section]) -> list[Section]:
+        _require_unique([s.id for s in sections], "section ids")
+        return sections
+
+    @field_validator("outcomes")
+    @classmethod
+    def _default_last(cls, outcomes: list[Outcome]) -> list[Outcome]:
+        if outcomes[-1].rule is not None:
             raise ValueError("the last outcome is the default and must have no rule")
-        if any(o.rule is None for o in self.outcomes[:-1]):
+        if any(o.rule is None for o in outcomes[:-1]):
             raise ValueError("only the last outcome may omit its rule")
-        return self
+        return outcomes
+
+
+def _require_unique(ids: list[str], what: str) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"{what} must be unique (repeated: {', '.join(repeated)})")
 
 
 class ScorecardError(Exception):
