@@ -24,7 +24,8 @@ ANALYSIS_KEYS = {
     "sections",
 }
 SECTION_KEYS = {"sectionId", "sectionName", "score", "totalScore", "criterias"}
-CRITERION_KEYS = {"criteriaId", "question", "result", "rationale"}
+# The contract's four criterion fields, plus the local autoFail extension.
+CRITERION_KEYS = {"criteriaId", "question", "result", "rationale", "autoFail"}
 METADATA_KEYS = {"date", "duration", "summary", "audioUrl", "udfs", "createdAt", "updatedAt"}
 TURN_KEYS = {"speaker", "start", "end", "text"}
 CATEGORY = "support-qa"

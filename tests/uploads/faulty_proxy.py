@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 CUT_HALFWAY = "cut the request body halfway"
 ANSWER_503 = "answer 503 without forwarding"
-ANSWER_403_EXPIRED = "answer 403 signature_expired without forwarding"
+HOLD = "hold the request before forwarding it"  # a short-lived URL expires on the way
 SWALLOW_RESPONSE = "forward, then drop the server's answer"
 THROTTLE = "forward the body slowly"
 
@@ -35,6 +35,7 @@ class Fault:
     action: str
     times: int = 1
     bytes_per_second: int = 0
+    seconds: float = 0.0
 
     def matches(self, method: str, path: str) -> bool:
         if self.times <= 0 or method != self.method:
@@ -115,17 +116,15 @@ class FaultyProxy:
             self.requests.append((method, path))
             fault = self._take(method, path)
             action = fault.action if fault else None
-            if action in (ANSWER_503, ANSWER_403_EXPIRED):
+            if action == ANSWER_503:
                 await reader.readexactly(length)
                 writer.write(
                     _error(503, "Service Unavailable", "unavailable", "Try again shortly.")
-                    if action == ANSWER_503
-                    else _error(
-                        403, "Forbidden", "signature_expired", "This storage URL has expired."
-                    )
                 )
                 await writer.drain()
                 return
+            if action == HOLD and fault is not None:
+                await asyncio.sleep(fault.seconds)
             up_reader, upstream = await asyncio.open_connection("127.0.0.1", self.upstream_port)
             kept = [h for h in headers if not h.lower().startswith("connection:")]
             upstream.write(

@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer short-lived signed playback URLs for stored recordings",
     )
     parser.add_argument(
+        "--upload-url-ttl",
+        type=_positive_int,
+        default=900,
+        metavar="SECONDS",
+        help="lifetime of presigned upload URLs (the contract's 15 minutes by default)",
+    )
+    parser.add_argument(
         "--workers", type=_positive_int, default=default_workers(), help="analysis processes"
     )
     parser.add_argument(
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         scorecard_dirs=tuple(args.scorecards),
         max_upload_bytes=args.max_upload_bytes,
         recording_url_ttl_seconds=args.recording_url_ttl,
+        url_ttl_seconds=args.upload_url_ttl,
         workers=args.workers,
     )
     try:

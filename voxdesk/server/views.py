@@ -29,6 +29,8 @@ ANALYSIS_FIELDS = (
 )
 SECTION_FIELDS = ("sectionId", "sectionName", "score", "totalScore")
 CRITERION_FIELDS = ("criteriaId", "question", "result", "rationale")
+# Local extension: reviewers must see which criteria zero the whole call.
+CRITERION_EXTENSION_FIELDS = ("autoFail",)
 TURN_FIELDS = ("speaker", "start", "end", "text")
 
 
@@ -37,7 +39,10 @@ def _sections(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             **{name: section.get(name) for name in SECTION_FIELDS},
             "criterias": [
-                {name: criterion.get(name) for name in CRITERION_FIELDS}
+                {
+                    **{name: criterion.get(name) for name in CRITERION_FIELDS},
+                    **{name: bool(criterion.get(name)) for name in CRITERION_EXTENSION_FIELDS},
+                }
                 for criterion in section.get("criterias", [])
             ],
         }
