@@ -1,69 +1,73 @@
-"""The call-date rules of the Voxxi contract, shared by client and local server.
+"""The call-date rules of the Voxxi contract, shared by the client and the local server.
 
-Voxxi accepts ``YYYY-MM-DD`` (stored as 09:00 IST, the start of the workday), ISO-8601
-date-times, and ``YYYY/MM/DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` each with an optional
-time. A time without an offset is Indian Standard Time.
+Voxxi accepts a call ``date`` as ``YYYY-MM-DD`` (stored as 09:00 IST, the start of the
+workday), an ISO-8601 date-time, or ``YYYY/MM/DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` with
+an optional ``HH:MM`` or ``HH:MM:SS``. A time without an offset is Indian Standard
+Time, as it is in Voxxi.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 IST = ZoneInfo("Asia/Kolkata")
 WORKDAY_START = time(9, 0)
 
-_TIME = r"(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
-_PATTERNS = (
-    re.compile(rf"^(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}}){_TIME}$"),
-    re.compile(rf"^(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}$"),
-    re.compile(rf"^(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}$"),
+_TIME = r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+_FORMATS = (
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})" + _TIME + "$"),
+    re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})" + _TIME + "$"),
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})" + _TIME + "$"),
 )
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+ACCEPTED_FORMATS = (
+    "YYYY-MM-DD, an ISO-8601 date-time, or YYYY/MM/DD, DD-MM-YYYY or DD/MM/YYYY "
+    "with an optional HH:MM[:SS]"
+)
 
 
-class CallDateError(ValueError):
-    """A date string none of the contract's formats accepts."""
+class DateFormatError(ValueError):
+    """A date string in none of the accepted formats, or naming a day that does not exist."""
 
 
-def parse_call_date(text: str) -> datetime:
-    """An aware datetime for a Voxxi ``date`` value; raises ``CallDateError``."""
-    value = text.strip()
-    if _DATE_ONLY.match(value):
-        try:
-            day = datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError as exc:
-            raise CallDateError(f"{text!r} is not a real date") from exc
-        return datetime.combine(day, WORKDAY_START, tzinfo=IST)
-    for pattern in _PATTERNS:
-        match = pattern.match(value)
-        if match:
-            return _from_parts(text, match)
+def _parse(value: str) -> tuple[datetime, bool]:
+    """The parsed moment and whether the input carried a time of day."""
+    text = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if _ISO_DATE.match(text):
+            return datetime.combine(date.fromisoformat(text), WORKDAY_START, IST), False
+        if _ISO_DATETIME.match(text):
+            moment = datetime.fromisoformat(text)
+            return (moment if moment.tzinfo else moment.replace(tzinfo=IST)), True
+        for pattern in _FORMATS:
+            match = pattern.match(text)
+            if match is None:
+                continue
+            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+            if match["H"] is None:
+                return datetime.combine(day, WORKDAY_START, IST), False
+            clock = time(int(match["H"]), int(match["M"]), int(match["S"] or 0))
+            return datetime.combine(day, clock, IST), True
     except ValueError as exc:
-        raise CallDateError(
-            f"{text!r} is not a supported date: use YYYY-MM-DD, an ISO-8601 date-time, "
-            "YYYY/MM/DD, DD-MM-YYYY or DD/MM/YYYY (optionally with HH:MM[:SS])"
-        ) from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=IST)
+        raise DateFormatError(f"{value!r} is not a real date or time ({exc})") from exc
+    raise DateFormatError(f"{value!r} is not a date in an accepted format ({ACCEPTED_FORMATS})")
 
 
-def _from_parts(text: str, match: re.Match[str]) -> datetime:
-    hour = match.group("h")
-    try:
-        clock = (
-            time(int(hour), int(match.group("mi")), int(match.group("s") or 0))
-            if hour is not None
-            else WORKDAY_START
-        )
-        day = datetime(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    except ValueError as exc:
-        raise CallDateError(f"{text!r} is not a real date or time") from exc
-    return datetime.combine(day.date(), clock, tzinfo=IST)
+def parse_call_date(value: str) -> datetime:
+    """A call ``date`` as an aware UTC datetime; a date without a time is 09:00 IST."""
+    return _parse(value)[0].astimezone(UTC)
 
 
-def to_utc_iso(moment: datetime) -> str:
-    """``2026-01-01T03:30:00Z``: the contract's timestamp form."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def parse_range_bound(value: str, *, end: bool) -> datetime:
+    """A ``dateFrom``/``dateTo`` filter; a bare day covers the whole IST day."""
+    moment, has_time = _parse(value)
+    if has_time:
+        return moment.astimezone(UTC)
+    midnight = datetime.combine(moment.date(), time(0, 0), IST)
+    if end:
+        midnight += timedelta(days=1) - timedelta(microseconds=1)
+    return midnight.astimezone(UTC)

@@ -31,7 +31,7 @@ from voxdesk.domain import (
     TranscriptTurn,
     UploadTarget,
 )
-from voxdesk.domain.dates import CallDateError, parse_call_date
+from voxdesk.domain.dates import DateFormatError, parse_call_date
 from voxdesk.providers.base import CallPage, CallQuery, Capability, CreatedCall, Provider
 from voxdesk.providers.errors import MalformedResponse
 from voxdesk.providers.http import ProgressCallback
@@ -192,7 +192,7 @@ def _call_date(raw: str | None) -> datetime | None:
         return None
     try:
         return parse_call_date(raw)
-    except CallDateError:
+    except DateFormatError:
         return None
 
 
