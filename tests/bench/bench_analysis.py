@@ -7,7 +7,8 @@ directory (16 kHz stereo WAV, or Ogg/Opus at the demo library's bitrate with --o
 runs ``analyze_recording`` on each and prints, beside the floor measured in the same run:
 
 * word error rate of the transcript, and of pocketsphinx alone on the exact turn audio
-  (oracle segmentation: the floor the endpointing can at best reach);
+  (oracle segmentation of the clean, un-encoded audio: what the recogniser does when
+  endpointing and the codec cost nothing);
 * criterion and outcome accuracy against the labels;
 * real-time factor of the whole analysis, and of pocketsphinx alone on the turn audio;
 * the analysis time of a ~60 s stereo call (the server's POST→completed budget is 20 s).

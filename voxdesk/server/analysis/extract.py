@@ -22,20 +22,10 @@ ACCOUNT_CUES = {"account", "member", "customer", "order", "reference", "policy",
 ACCOUNT_CUE_WINDOW = 6
 MIN_ACCOUNT_DIGITS = 4
 PHONE_DIGITS = range(7, 12)
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
 TLDS = {"com", "org", "net", "io", "co", "uk", "edu", "gov", "example"}
 
 
