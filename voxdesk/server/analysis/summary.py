@@ -22,6 +22,8 @@ DOMINANT_SHARE = 0.7
 # Speech rates outside this range (words per minute) are worth pointing out.
 SLOW_WPM, FAST_WPM = 100, 190
 MIN_WORDS_FOR_RATE = 20
+# Turns quoted in the summary should say something; "bye" or "okay" frames nothing.
+MIN_QUOTED_WORDS = 3
 
 
 def _excerpt(turn: TranscriptTurn) -> str:
@@ -46,17 +48,17 @@ def summarise(turns: list[TranscriptTurn], metrics: CallMetrics, scored: Scored)
     if len(metrics.speakers) > 1:
         parts.append("Talk time: " + ", ".join(shares) + ".")
     parts.append(f"Outcome: {scored.outcome_label}.")
-    key: list[TranscriptTurn] = [turns[0]]
-    first_customer = next((t for t in turns if t.speaker == CUSTOMER), None)
-    if first_customer is not None and first_customer is not turns[0]:
-        key.append(first_customer)
-    if turns[-1] not in key:
-        key.append(turns[-1])
-    labels = ["Opening", "Customer's first words", "Close"]
-    if first_customer is None or first_customer is turns[0]:
-        labels = ["Opening", "Close"]
-    for label, turn in zip(labels, key, strict=False):
-        parts.append(f"{label}: {_excerpt(turn)}.")
+    quotable = [t for t in turns if len(t.words) >= MIN_QUOTED_WORDS] or turns
+    key = {"Opening": quotable[0]}
+    first_customer = next((t for t in quotable if t.speaker == CUSTOMER), None)
+    if first_customer is not None:
+        key.setdefault("Customer's first words", first_customer)
+    key.setdefault("Close", quotable[-1])
+    seen: set[int] = set()
+    for label, turn in key.items():
+        if id(turn) not in seen:
+            seen.add(id(turn))
+            parts.append(f"{label}: {_excerpt(turn)}.")
     return " ".join(parts)
 
 
