@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,8 @@ class CallDetailView(QScrollArea):
     def _setup_ui(self) -> None:
         self.setObjectName("call-detail")
         self.setWidgetResizable(True)
+        # Text wraps to the pane's width instead of scrolling sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._content = QWidget(self)
         self._layout = QVBoxLayout(self._content)
@@ -176,7 +179,11 @@ class CallDetailView(QScrollArea):
         self._layout.addSpacing(self.fontMetrics().height() // 2)
         row = QHBoxLayout()
         row.addWidget(QLabel("Call ID:", self._content))
-        row.addWidget(text_label(call_id, self._content, name="detail-call-id", wrap=False), 1)
+        label = text_label(call_id, self._content, name="detail-call-id", wrap=False)
+        # A long ID may be clipped in a narrow pane, never widen it: Copy gets it whole.
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setToolTip(call_id)
+        row.addWidget(label, 1)
         copy = QPushButton("Copy", self._content)
         copy.setObjectName("detail-copy-id")
         copy.setToolTip("Copy the call ID (Ctrl+L)")

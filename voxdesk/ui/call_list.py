@@ -179,20 +179,23 @@ class CallListPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        em = self.fontMetrics().averageCharWidth()
-        widths = {
-            Column.DATE: 17,
-            Column.AGENT: 16,
-            Column.CATEGORY: 14,
-            Column.DURATION: 9,
-            Column.SCORE: 9,
-            Column.OUTCOME: 16,
-            Column.STATUS: 13,
+        # Widths from sample text in the user's font, so they scale with DPI and fonts.
+        metrics = self.fontMetrics()
+        samples = {
+            Column.DATE: "2026-12-31 23:59",
+            Column.AGENT: "Firstname Lastname",
+            Column.CATEGORY: "Customer support QA",
+            Column.DURATION: "Duration",
+            Column.SCORE: "Score 100",
+            Column.OUTCOME: "Unresolved",
+            Column.STATUS: "⏳ Processing…",
         }
-        for column, chars in widths.items():
-            header.resizeSection(column, chars * em)
+        padding = metrics.height()
+        for column, sample in samples.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
+        self.preferred_width = sum(header.sectionSize(c) for c in Column) + padding
+        header.setStretchLastSection(True)
         self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.

@@ -54,11 +54,12 @@ class Column(IntEnum):
         return cls[key.name]
 
 
+#: Symbol and word: the status never relies on colour or on a symbol alone.
 STATUS_TEXT = {
-    CallStatus.PENDING: "Pending…",
-    CallStatus.PROCESSING: "Processing…",
-    CallStatus.COMPLETED: "Completed",
-    CallStatus.FAILED: "Failed",
+    CallStatus.PENDING: "⏳ Pending…",
+    CallStatus.PROCESSING: "⏳ Processing…",
+    CallStatus.COMPLETED: "✔ Completed",
+    CallStatus.FAILED: "✘ Failed",
 }
 
 

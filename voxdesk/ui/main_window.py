@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
     def _setup_ui(self) -> None:
         self.setWindowTitle("voxdesk")
         em = self.fontMetrics().averageCharWidth()
-        self.resize(170 * em, 50 * self.fontMetrics().height())
+        self.resize(200 * em, 50 * self.fontMetrics().height())
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -97,9 +97,10 @@ class MainWindow(QMainWindow):
         self.call_list = CallListPanel(self.model, self.splitter)
         self.detail = CallDetailView(self.splitter)
         self.sections = SectionScorePanel(self.splitter)
-        for index, stretch in enumerate((5, 4, 4)):
+        # Extra width goes to the reading panes; the list keeps the width of its columns.
+        for index, stretch in enumerate((1, 2, 2)):
             self.splitter.setStretchFactor(index, stretch)
-        self.splitter.setSizes([70 * em, 50 * em, 50 * em])
+        self._layout_pending = True
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         if geometry := keys.load_bytes(self.settings, keys.GEOMETRY):
             self.restoreGeometry(geometry)
         if splitter := keys.load_bytes(self.settings, keys.SPLITTER):
-            self.splitter.restoreState(splitter)
+            self._layout_pending = not self.splitter.restoreState(splitter)
         if header := keys.load_bytes(self.settings, keys.HEADER):
             self.call_list.restore_header_state(header)
             self.call_list.set_order_indicator(self.state.order)
@@ -245,7 +246,19 @@ class MainWindow(QMainWindow):
             self._dialogs.remove(dialog)
         dialog.deleteLater()
 
+    def default_layout(self) -> None:
+        """The list as wide as its columns; the reading panes share the rest."""
+        total = max(self.splitter.width(), sum(self.splitter.sizes()))
+        rest = max(0, total - self.call_list.preferred_width)
+        self.splitter.setSizes([self.call_list.preferred_width, rest // 2, rest - rest // 2])
+
     # --- lifetime --------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._layout_pending:
+            self._layout_pending = False
+            self.default_layout()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -61,6 +61,8 @@ class SectionScorePanel(QScrollArea):
     def _setup_ui(self) -> None:
         self.setObjectName("section-panel")
         self.setWidgetResizable(True)
+        # Text wraps to the pane's width instead of scrolling sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._content = QWidget(self)
         self._layout = QVBoxLayout(self._content)
