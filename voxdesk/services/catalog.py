@@ -125,6 +125,34 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+def _order_index(key: SortKey, null_test: str) -> str:
+    return (
+        f"CREATE INDEX IF NOT EXISTS calls_{key.value}_{null_test.replace(' ', '_').lower()} "
+        f"ON calls (connection, {key.value} {null_test}, {key.value}, call_id);"
+    )
+
+
+# One index per sort key and direction, matching ``_order_by`` exactly, so a sorted
+# page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
+ORDER_INDEXES = "\n".join(
+    _order_index(key, test) for key in SortKey for test in ("IS NULL", "IS NOT NULL")
+)
+
+
+#: Up to this many matching rows, sorting them beats walking the order's index.
+NARROW_FILTER_ROWS = 5000
+
+
+def _order_by(order: CallOrder, *, use_index: bool = True) -> str:
+    """NULLs last in both directions (a call still processing has no score yet), with
+    every term in one direction so that SQLite can walk an index, not sort. A unary
+    ``+`` keeps SQLite from using the order's index (for narrow filters)."""
+    key = order.key.value if use_index else f"+{order.key.value}"
+    if order.descending:
+        return f"{key} IS NOT NULL DESC, {key} DESC, call_id DESC"
+    return f"{key} IS NULL ASC, {key} ASC, call_id ASC"
+
+
 _ROW_COLUMNS = "call_id, status, agent, category, date, duration, score, outcome"
 
 
@@ -161,11 +189,17 @@ class CallCatalog:
     def _open(self) -> None:
         db = sqlite3.connect(self.path, check_same_thread=False)
         db.executescript(SCHEMA)
+        db.executescript(ORDER_INDEXES)
+        # Statistics let the planner pick the filter's index over the order's one
+        # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
+        # most 1000 rows per index keeps ANALYZE to milliseconds even at a million calls.
+        db.executescript("PRAGMA analysis_limit = 1000; ANALYZE;")
         self._db = db
 
     async def close(self) -> None:
         if self._db is not None:
-            await self._run(self._db.close)
+            db = self._db
+            await self._run(lambda: (db.execute("PRAGMA optimize"), db.close()))
             self._db = None
         self._executor.shutdown(wait=True)
 
@@ -284,20 +318,33 @@ class CallCatalog:
         *,
         offset: int = 0,
         limit: int = 200,
+        matching: int | None = None,
     ) -> list[CallRow]:
-        return await self._run(lambda: self.query_sync(connection, where, order, offset, limit))
+        """A page of calls. ``matching`` (the filter's ``count``, when the caller has
+        it) lets a narrow filter use its own index and sort its few rows, instead of
+        walking the order's index past every row that does not match."""
+        return await self._run(
+            lambda: self.query_sync(connection, where, order, offset, limit, matching)
+        )
 
     def query_sync(
-        self, connection: str, where: CallFilter, order: CallOrder, offset: int, limit: int
+        self,
+        connection: str,
+        where: CallFilter,
+        order: CallOrder,
+        offset: int,
+        limit: int,
+        matching: int | None = None,
     ) -> list[CallRow]:
-        clause = self._where(connection, where)
-        direction = "DESC" if order.descending else "ASC"
-        # NULLs last in both directions: a call still processing has no score yet.
+        # Known to be narrow: use the filter's index and sort the few rows. Known to be
+        # broad: walk the order's index, the first ``limit`` matches come quickly.
+        narrow = matching is not None and matching <= NARROW_FILTER_ROWS
+        broad = matching is not None and not narrow
+        clause = self._where(connection, where, index_filters=not broad)
         sql = (
             f"SELECT {_ROW_COLUMNS} "
             f"FROM calls WHERE {clause.sql} "
-            f"ORDER BY {order.key.value} IS NULL, {order.key.value} {direction}, "
-            f"call_id {direction} LIMIT ? OFFSET ?"
+            f"ORDER BY {_order_by(order, use_index=not narrow)} LIMIT ? OFFSET ?"
         )
         rows = self.db.execute(sql, (*clause.params, limit, offset)).fetchall()
         return [_call_row(r) for r in rows]
@@ -348,7 +395,10 @@ class CallCatalog:
         return await self._run(work)
 
     @staticmethod
-    def _where(connection: str, where: CallFilter) -> _Where:
+    def _where(connection: str, where: CallFilter, *, index_filters: bool = True) -> _Where:
+        """The filter as SQL. ``index_filters=False`` marks the filter's columns with a
+        unary ``+`` so SQLite walks the order's index instead (for broad filters)."""
+        c = "" if index_filters else "+"
         clause = _Where()
         clause.add("connection = ?", connection)
         if where.text.strip():
@@ -363,19 +413,19 @@ class CallCatalog:
             )
         if where.statuses:
             marks = ",".join("?" * len(where.statuses))
-            clause.add(f"status IN ({marks})", *sorted(s.value for s in where.statuses))
+            clause.add(f"{c}status IN ({marks})", *sorted(s.value for s in where.statuses))
         if where.agent:
-            clause.add("agent = ?", where.agent)
+            clause.add(f"{c}agent = ?", where.agent)
         if where.category:
-            clause.add("category = ?", where.category)
+            clause.add(f"{c}category = ?", where.category)
         if where.outcome:
-            clause.add("outcome = ?", where.outcome)
+            clause.add(f"{c}outcome = ?", where.outcome)
         if where.score_min is not None:
-            clause.add("score >= ?", where.score_min)
+            clause.add(f"{c}score >= ?", where.score_min)
         if where.score_max is not None:
-            clause.add("score <= ?", where.score_max)
+            clause.add(f"{c}score <= ?", where.score_max)
         if where.date_from is not None:
-            clause.add("date >= ?", _iso(where.date_from))
+            clause.add(f"{c}date >= ?", _iso(where.date_from))
         if where.date_to is not None:
-            clause.add("date <= ?", _iso(where.date_to))
+            clause.add(f"{c}date <= ?", _iso(where.date_to))
         return clause

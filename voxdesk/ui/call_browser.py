@@ -59,6 +59,8 @@ class CallBrowser(QObject):
         self.service: CallService | None = None
         self.current_id: str | None = None
         self._visible: list[str] = []
+        #: Calls the connection has in the catalog; re-counted only when it can change.
+        self._known: int | None = None
         self._tasks = NamedTasks()
         self.model.orderRequested.connect(self.set_order)
         self.model.moreRequested.connect(self.fetch_more)
@@ -72,6 +74,7 @@ class CallBrowser(QObject):
             self._tasks.cancel(name)
         self.service = service
         self.current_id = None
+        self._known = None
         self.callShown.emit(None, None, None)
         self.reload()
         if service is not None:
@@ -93,30 +96,30 @@ class CallBrowser(QObject):
             self.state.new_query(order=order)
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, keep_loaded: bool = False) -> None:
         """Re-run the current query from its first page (the catalog changed, or the
         query did)."""
         generation = self.state.new_query()
         self._tasks.cancel("page")
-        self._tasks.start("list", self._load_first_page(generation))
+        self._tasks.start("list", self._load_first_page(generation, keep_loaded))
 
-    async def _load_first_page(self, generation: int) -> None:
+    async def _load_first_page(self, generation: int, keep_loaded: bool = False) -> None:
         connection = self.connection
         if connection is None:
             self.model.reset_rows([], 0)
             self.countsChanged.emit(0, 0)
             return
         where, order = self.state.filter, self.state.order
-        # Keep what the reviewer already scrolled through, so a refresh does not
-        # collapse the list back to its first page.
-        limit = max(self.state.page_size, len(self.state.rows))
-        rows = await self.catalog.query(connection, where, order, limit=limit)
+        # A refresh keeps what the reviewer already scrolled through instead of
+        # collapsing the list to its first page; a new query starts from one page.
+        limit = max(self.state.page_size, len(self.state.rows) if keep_loaded else 0)
         matching = await self.catalog.count(connection, where)
-        known = (
-            matching
-            if where == CallFilter()
-            else await self.catalog.count(connection, CallFilter())
-        )
+        rows = await self.catalog.query(connection, where, order, limit=limit, matching=matching)
+        if where == CallFilter():
+            self._known = matching
+        elif self._known is None:
+            self._known = await self.catalog.count(connection, CallFilter())
+        known = self._known
         if generation != self.state.generation:
             return
         self.model.reset_rows(rows, matching)
@@ -139,6 +142,7 @@ class CallBrowser(QObject):
                 self.state.order,
                 offset=len(self.state.rows),
                 limit=self.state.page_size,
+                matching=self.state.total,
             )
             if generation == self.state.generation:
                 self.model.append_rows(rows)
@@ -171,7 +175,8 @@ class CallBrowser(QObject):
         else:
             self.errorCleared.emit()
             self.statusMessage.emit("Calls are up to date.")
-            self.reload()
+            self._known = None
+            self.reload(keep_loaded=True)
             await self._load_choices()
             if self.current_id:
                 self.select(self.current_id)
@@ -225,6 +230,7 @@ class CallBrowser(QObject):
             self.errorRaised.emit(f"Could not open call {call_id}: {exc}")
             return
         self.errorCleared.emit()
+        self._known = None
         self.current_id = call.id
         # The call must be listed to be selected: show everything, newest first.
         self.state.new_query(where=CallFilter())
