@@ -78,20 +78,29 @@ class Driver:
 
 
 @pytest.fixture(scope="session")
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+def session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     # One loop for the whole session, as in the app: a second qasync loop on the same
     # QApplication never receives its cross-thread callbacks.
     qapp.setQuitOnLastWindowClosed(False)
     event_loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(event_loop)
+    asyncio.events._set_running_loop(None)
     yield event_loop
     with contextlib.suppress(RuntimeError, TypeError):
         qapp.aboutToQuit.disconnect(event_loop._after_run_forever)
     event_loop._after_run_forever()
     event_loop.stop()
-    asyncio.events._set_running_loop(None)
     event_loop.close()
-    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def loop(session_loop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
+    """The qasync loop is the running loop during a UI test only, so that the suite's
+    pytest-asyncio tests that run afterwards get their own loops."""
+    asyncio.events._set_running_loop(session_loop)
+    try:
+        yield session_loop
+    finally:
+        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
