@@ -55,4 +55,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("voxdesk")
     app.setOrganizationName("voxdesk")
+    # The async main ends the app once the window has shut down (tasks cancelled, the
+    # local server stopped); Qt quitting on its own would stop the loop mid-shutdown.
+    app.setQuitOnLastWindowClosed(False)
     return qasync.run(run_window(default_services()))
