@@ -166,3 +166,39 @@ def test_the_list_remembers_sort_filters_and_columns(
     # restoreGeometry clamps to the (small) offscreen screen, so compare proportions.
     restored = again.splitter.sizes()
     assert restored[0] / sum(restored) == pytest.approx(sizes[0] / sum(sizes), abs=0.01)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
+def test_the_server_dies_with_a_crashed_app(tmp_path: Path) -> None:
+    """An app killed outright (SIGKILL) must not leave its local server running."""
+    import subprocess
+    import time
+
+    import psutil
+
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from voxdesk.services.local_server import LocalServerProcess\n"
+        "async def main():\n"
+        f"    server = LocalServerProcess(Path({str(tmp_path / 'data')!r}), 'tok', demo=False)\n"
+        "    print(await server.start(), server._process.pid, flush=True)\n"
+        "    await asyncio.sleep(600)\n"
+        "asyncio.run(main())\n"
+    )
+    app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        url, pid = app.stdout.readline().split()
+        assert url.startswith("http://127.0.0.1:")
+        server = psutil.Process(int(pid))
+        app.kill()
+        app.wait()
+        server.wait(timeout=20)
+        deadline = time.monotonic() + 5
+        while psutil.pid_exists(int(pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not psutil.pid_exists(int(pid)) or server.status() == psutil.STATUS_ZOMBIE
+    finally:
+        if app.poll() is None:
+            app.kill()

@@ -16,8 +16,10 @@ import logging
 import os
 import re
 import secrets
+import signal
 import sys
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from voxdesk.services.connections import (
@@ -104,6 +106,25 @@ def is_local(connection: Connection | None) -> bool:
     )
 
 
+def _parent_death_hook() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the kernel SIGTERM the child when the app dies, even
+    by a crash or SIGKILL, so a local server never outlives its app (Linux only).
+
+    Everything is resolved here, in the parent: between fork and exec the child may
+    only make the one call (no imports, no locks another thread might hold)."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+
+    def hook() -> None:
+        prctl(pr_set_pdeathsig, sigterm, 0, 0, 0)
+
+    return hook
+
+
 class LocalServerProcess:
     """One ``python -m voxdesk.server`` child: started, awaited until it listens, stopped.
 
@@ -161,6 +182,7 @@ class LocalServerProcess:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=_parent_death_hook(),
         )
         try:
             self.base_url = await asyncio.wait_for(self._await_listening(), self.start_timeout)
