@@ -59,8 +59,8 @@ class CallBrowser(QObject):
         self.service: CallService | None = None
         self.current_id: str | None = None
         self._visible: list[str] = []
-        #: Calls the connection has in the catalog; re-counted only when it can change.
-        self._known: int | None = None
+        #: Counts per filter for the current catalog contents (see ``_count``).
+        self._counts: dict[CallFilter, int] = {}
         self._tasks = NamedTasks()
         self.model.orderRequested.connect(self.set_order)
         self.model.moreRequested.connect(self.fetch_more)
@@ -74,7 +74,7 @@ class CallBrowser(QObject):
             self._tasks.cancel(name)
         self.service = service
         self.current_id = None
-        self._known = None
+        self._catalog_changed()
         self.callShown.emit(None, None, None)
         self.reload()
         if service is not None:
@@ -113,13 +113,9 @@ class CallBrowser(QObject):
         # A refresh keeps what the reviewer already scrolled through instead of
         # collapsing the list to its first page; a new query starts from one page.
         limit = max(self.state.page_size, len(self.state.rows) if keep_loaded else 0)
-        matching = await self.catalog.count(connection, where)
+        matching = await self._count(connection, where)
         rows = await self.catalog.query(connection, where, order, limit=limit, matching=matching)
-        if where == CallFilter():
-            self._known = matching
-        elif self._known is None:
-            self._known = await self.catalog.count(connection, CallFilter())
-        known = self._known
+        known = await self._count(connection, CallFilter())
         if generation != self.state.generation:
             return
         self.model.reset_rows(rows, matching)
@@ -127,6 +123,16 @@ class CallBrowser(QObject):
         if self.current_id and self.state.index_of(self.current_id) is not None:
             self.selectRequested.emit(self.current_id)
         self._sync_following()
+
+    async def _count(self, connection: str, where: CallFilter) -> int:
+        """Counts are cached until the catalog changes: re-sorting, or going back to a
+        filter, does not pay a COUNT over every call again (35 ms at 1M calls)."""
+        if where not in self._counts:
+            self._counts[where] = await self.catalog.count(connection, where)
+        return self._counts[where]
+
+    def _catalog_changed(self) -> None:
+        self._counts.clear()
 
     def fetch_more(self) -> None:
         self._tasks.start("page", self._load_next_page(self.state.generation))
@@ -175,7 +181,7 @@ class CallBrowser(QObject):
         else:
             self.errorCleared.emit()
             self.statusMessage.emit("Calls are up to date.")
-            self._known = None
+            self._catalog_changed()
             self.reload(keep_loaded=True)
             await self._load_choices()
             if self.current_id:
@@ -230,7 +236,7 @@ class CallBrowser(QObject):
             self.errorRaised.emit(f"Could not open call {call_id}: {exc}")
             return
         self.errorCleared.emit()
-        self._known = None
+        self._catalog_changed()
         self.current_id = call.id
         # The call must be listed to be selected: show everything, newest first.
         self.state.new_query(where=CallFilter())
@@ -280,6 +286,7 @@ class CallBrowser(QObject):
         if connection is None:
             return
         row = await self.catalog.get_row(connection, call_id)
+        self._catalog_changed()  # a status or score changed: filtered counts may too
         if row is not None:
             self.model.update_row(row)
 
