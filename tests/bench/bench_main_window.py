@@ -355,14 +355,16 @@ def sqlite_floor(db: Path, repeats: int) -> dict[str, float]:
             # The very statements the window runs: the count (a sort reuses the
             # filter's cached count), then the page.
             start = time.perf_counter()
-            counted = CallCatalog._where(CONNECTION, where)
+            counted = CallCatalog._where(CONNECTION, where, indexed_search=True)
             matching = conn.execute(
                 f"SELECT COUNT(*) FROM calls WHERE {counted.sql}", counted.params
             ).fetchone()[0]
             if name.startswith("sort"):
                 start = time.perf_counter()
             narrow = matching <= NARROW_FILTER_ROWS
-            clause = CallCatalog._where(CONNECTION, where, index_filters=narrow)
+            clause = CallCatalog._where(
+                CONNECTION, where, index_filters=narrow, indexed_search=True
+            )
             sql = (
                 "SELECT call_id, status, agent, category, date, duration, score, outcome "
                 f"FROM calls WHERE {clause.sql} "

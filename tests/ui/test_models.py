@@ -112,3 +112,57 @@ def test_catalog_get_row_reads_one_line(driver: Driver, tmp_path: Path) -> None:
     assert row is not None and row.score == 77 and row.outcome == "Resolved"
     assert driver.run(catalog.get_row("conn", "nope")) is None
     driver.run(catalog.close())
+
+
+def test_catalog_text_search_uses_its_trigram_index(driver: Driver, tmp_path: Path) -> None:
+    """Search results equal the LIKE semantics, through every write path."""
+    import sqlite3
+
+    from voxdesk.domain import Member
+    from voxdesk.services.catalog import SCHEMA
+
+    # A catalog written before the search index existed is indexed on open.
+    path = tmp_path / "c.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA)
+    old.execute(
+        "INSERT INTO calls VALUES ('conn','old-1','completed','m9','Zed',NULL,NULL,NULL,"
+        "NULL,NULL,NULL,'legacy refund',?,0)",
+        (Call(id="old-1", status=CallStatus.COMPLETED).model_dump_json(),),
+    )
+    old.commit()
+    old.close()
+
+    catalog = CallCatalog(path)
+    driver.run(catalog.open())
+    assert catalog.indexed_search
+
+    def found(text: str, connection: str = "conn") -> set[str]:
+        rows = driver.run(catalog.query(connection, CallFilter(text=text), CallOrder()))
+        assert driver.run(catalog.count(connection, CallFilter(text=text))) == len(rows)
+        return {r.call_id for r in rows}
+
+    calls = [
+        Call(id=f"c{n}", status=CallStatus.COMPLETED, member_id="m1", summary=f"Order {n}00 ok")
+        for n in range(1, 4)
+    ]
+    driver.run(catalog.upsert_calls("conn", calls))
+    driver.run(catalog.upsert_calls("other", calls[:1]))
+    assert found("LEGACY") == {"old-1"}
+    assert found("order 200") == {"c2"}
+    assert found("rder") == {"c1", "c2", "c3"}
+    assert found("c3") == {"c3"}  # two characters: the LIKE scan
+    # Re-writing a call (INSERT OR REPLACE) re-indexes it, without duplicates.
+    driver.run(
+        catalog.upsert_calls("conn", [calls[0].model_copy(update={"summary": "refund issued"})])
+    )
+    assert found("refund") == {"c1", "old-1"}
+    assert found("order 100") == set()
+    # Renaming an agent (UPDATE) re-indexes its calls.
+    driver.run(catalog.remember_members("conn", [Member(id="m1", name="Priya Raman")]))
+    assert found("priya") == {"c1", "c2", "c3"}
+    assert found("priya", "other") == set()
+    driver.run(catalog.forget_connection("conn"))
+    assert found("order") == set()
+    assert found("order", "other") == {"c1"}
+    driver.run(catalog.close())

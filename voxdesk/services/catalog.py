@@ -61,6 +61,53 @@ CREATE TABLE IF NOT EXISTS categories (
 """
 
 
+# Text search: a trigram FTS5 index over agent, outcome, call id and summary, so a
+# substring search is an index lookup (ms) instead of four LIKE scans of every row
+# (95 ms at 100k calls, 650 ms at 1M). ``calls`` has no rowid, so ``call_keys`` gives
+# each call one; triggers keep both in step with every write, whichever code path
+# writes (INSERT OR REPLACE fires the insert trigger, which re-indexes the call).
+_SEARCH_TEXT = (
+    "coalesce(new.agent, '') || char(10) || coalesce(new.outcome, '') || char(10) || "
+    "new.call_id || char(10) || coalesce(new.summary, '')"
+)
+_KEY_OF_NEW = (
+    "(SELECT id FROM call_keys WHERE connection = new.connection AND call_id = new.call_id)"
+)
+SEARCH_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS call_keys (
+    id INTEGER PRIMARY KEY,
+    connection TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    UNIQUE (connection, call_id)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS calls_search USING fts5(body, tokenize = 'trigram');
+CREATE TRIGGER IF NOT EXISTS calls_search_insert AFTER INSERT ON calls BEGIN
+    INSERT OR IGNORE INTO call_keys (connection, call_id) VALUES (new.connection, new.call_id);
+    DELETE FROM calls_search WHERE rowid = {_KEY_OF_NEW};
+    INSERT INTO calls_search (rowid, body) VALUES ({_KEY_OF_NEW}, {_SEARCH_TEXT});
+END;
+CREATE TRIGGER IF NOT EXISTS calls_search_update AFTER UPDATE OF agent, outcome, summary ON calls
+BEGIN
+    DELETE FROM calls_search WHERE rowid = {_KEY_OF_NEW};
+    INSERT INTO calls_search (rowid, body) VALUES ({_KEY_OF_NEW}, {_SEARCH_TEXT});
+END;
+CREATE TRIGGER IF NOT EXISTS calls_search_delete AFTER DELETE ON calls BEGIN
+    DELETE FROM calls_search WHERE rowid = (
+        SELECT id FROM call_keys WHERE connection = old.connection AND call_id = old.call_id
+    );
+    DELETE FROM call_keys WHERE connection = old.connection AND call_id = old.call_id;
+END;
+"""
+SEARCH_BACKFILL = f"""
+INSERT OR IGNORE INTO call_keys (connection, call_id) SELECT connection, call_id FROM calls;
+INSERT INTO calls_search (rowid, body)
+    SELECT k.id, {_SEARCH_TEXT.replace("new.", "c.")}
+    FROM calls AS c JOIN call_keys AS k ON k.connection = c.connection AND k.call_id = c.call_id;
+"""
+#: Trigrams need three characters; shorter searches scan with LIKE.
+MIN_INDEXED_SEARCH = 3
+
+
 class SortKey(StrEnum):
     DATE = "date"
     AGENT = "agent"
@@ -182,6 +229,7 @@ class CallCatalog:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog")
         self._db: sqlite3.Connection | None = None
+        self.indexed_search = False
 
     async def open(self) -> None:
         await self._run(self._open)
@@ -190,6 +238,7 @@ class CallCatalog:
         db = sqlite3.connect(self.path, check_same_thread=False)
         db.executescript(SCHEMA)
         db.executescript(ORDER_INDEXES)
+        self.indexed_search = self._open_search(db)
         # Statistics let the planner pick the filter's index over the order's one
         # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
         # most 1000 rows per index keeps ANALYZE to milliseconds even at a million calls.
@@ -202,6 +251,20 @@ class CallCatalog:
             await self._run(lambda: (db.execute("PRAGMA optimize"), db.close()))
             self._db = None
         self._executor.shutdown(wait=True)
+
+    @staticmethod
+    def _open_search(db: sqlite3.Connection) -> bool:
+        """Create the text-search index (filling it from existing calls the first
+        time); False where SQLite lacks FTS5 trigrams, and search falls back to LIKE."""
+        existed = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'calls_search'").fetchone()
+        try:
+            with db:
+                db.executescript(
+                    f"BEGIN; {SEARCH_SCHEMA} {'' if existed else SEARCH_BACKFILL} COMMIT;"
+                )
+        except sqlite3.OperationalError:
+            return False
+        return True
 
     async def _run(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
@@ -340,7 +403,9 @@ class CallCatalog:
         # broad: walk the order's index, the first ``limit`` matches come quickly.
         narrow = matching is not None and matching <= NARROW_FILTER_ROWS
         broad = matching is not None and not narrow
-        clause = self._where(connection, where, index_filters=not broad)
+        clause = self._where(
+            connection, where, index_filters=not broad, indexed_search=self.indexed_search
+        )
         sql = (
             f"SELECT {_ROW_COLUMNS} "
             f"FROM calls WHERE {clause.sql} "
@@ -363,7 +428,7 @@ class CallCatalog:
 
     async def count(self, connection: str, where: CallFilter) -> int:
         def work() -> int:
-            clause = self._where(connection, where)
+            clause = self._where(connection, where, indexed_search=self.indexed_search)
             return self.db.execute(
                 f"SELECT COUNT(*) FROM calls WHERE {clause.sql}", clause.params
             ).fetchone()[0]
@@ -395,14 +460,29 @@ class CallCatalog:
         return await self._run(work)
 
     @staticmethod
-    def _where(connection: str, where: CallFilter, *, index_filters: bool = True) -> _Where:
+    def _where(
+        connection: str,
+        where: CallFilter,
+        *,
+        index_filters: bool = True,
+        indexed_search: bool = False,
+    ) -> _Where:
         """The filter as SQL. ``index_filters=False`` marks the filter's columns with a
         unary ``+`` so SQLite walks the order's index instead (for broad filters)."""
         c = "" if index_filters else "+"
         clause = _Where()
         clause.add("connection = ?", connection)
-        if where.text.strip():
-            pattern = _like(where.text.strip())
+        text = where.text.strip()
+        if indexed_search and len(text) >= MIN_INDEXED_SEARCH:
+            clause.add(
+                "call_id IN (SELECT k.call_id FROM calls_search AS s "
+                "JOIN call_keys AS k ON k.id = s.rowid "
+                "WHERE calls_search MATCH ? AND k.connection = ?)",
+                '"' + text.replace('"', '""') + '"',
+                connection,
+            )
+        elif text:
+            pattern = _like(text)
             clause.add(
                 "(agent LIKE ? ESCAPE '\\' OR outcome LIKE ? ESCAPE '\\' "
                 "OR call_id LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')",
