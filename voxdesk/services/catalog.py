@@ -183,11 +183,25 @@ def _order_index(key: SortKey, null_test: str) -> str:
 # page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
 ORDER_INDEXES = "\n".join(
     _order_index(key, test) for key in SortKey for test in ("IS NULL", "IS NOT NULL")
+) + "".join(
+    # The default view (newest first) of one agent, category, outcome or status: a walk
+    # within that value (1 ms) instead of sorting its thousands of calls (150 ms at 1M).
+    f"CREATE INDEX IF NOT EXISTS calls_{column}_newest "
+    f"ON calls (connection, {column}, date IS NOT NULL, date, call_id);"
+    for column in ("agent", "category", "outcome", "status")
 )
+NEWEST_FIRST = CallOrder(SortKey.DATE, descending=True)
 
 
 #: Up to this many matching rows, sorting them beats walking the order's index.
 NARROW_FILTER_ROWS = 5000
+
+
+def _newest_of_one(where: CallFilter, order: CallOrder) -> bool:
+    """True when a ``calls_<column>_newest`` index serves both the filter and the order."""
+    return order == NEWEST_FIRST and (
+        bool(where.agent or where.category or where.outcome) or len(where.statuses) == 1
+    )
 
 
 def _order_by(order: CallOrder, *, use_index: bool = True) -> str:
@@ -242,13 +256,17 @@ class CallCatalog:
         # Statistics let the planner pick the filter's index over the order's one
         # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
         # most 1000 rows per index keeps ANALYZE to milliseconds even at a million calls.
-        db.executescript("PRAGMA analysis_limit = 1000; ANALYZE;")
+        # Only ``calls``: statistics taken while the search tables were still small
+        # make SQLite scan them in the triggers (quadratic writes), and they need none.
+        db.executescript("PRAGMA analysis_limit = 1000; ANALYZE calls;")
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+            with db:
+                db.execute("DELETE FROM sqlite_stat1 WHERE tbl != 'calls'")
         self._db = db
 
     async def close(self) -> None:
         if self._db is not None:
-            db = self._db
-            await self._run(lambda: (db.execute("PRAGMA optimize"), db.close()))
+            await self._run(self._db.close)
             self._db = None
         self._executor.shutdown(wait=True)
 
@@ -409,7 +427,8 @@ class CallCatalog:
         sql = (
             f"SELECT {_ROW_COLUMNS} "
             f"FROM calls WHERE {clause.sql} "
-            f"ORDER BY {_order_by(order, use_index=not narrow)} LIMIT ? OFFSET ?"
+            f"ORDER BY {_order_by(order, use_index=not narrow or _newest_of_one(where, order))} "
+            "LIMIT ? OFFSET ?"
         )
         rows = self.db.execute(sql, (*clause.params, limit, offset)).fetchall()
         return [_call_row(r) for r in rows]
