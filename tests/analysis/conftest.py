@@ -20,7 +20,7 @@ from voxdesk.server.analysis.synth import RATE, flite_available, render, write_w
 @pytest.fixture(scope="session")
 def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not flite_available():
-        pytest.skip("flite is not installed (apt-get install flite)")
+        pytest.fail("flite is not installed: run packaging/install-prereqs.sh")
     folder = tmp_path_factory.mktemp("speech")
     stereo, _ = render(CALL_SCRIPT)
     write_wav(folder / "call.wav", stereo)

@@ -8,13 +8,13 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.support.audio import make_wav
 from tests.uploads.conftest import METADATA, file_sha256, marked_calls, stored_sha256
 from voxdesk.domain import CallStatus
 from voxdesk.services.uploads.checks import check_file
 from voxdesk.services.uploads.jobs import MARKER_UDF, UploadState
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_valid_files_become_completed_calls(server, make_queue, catalog, tmp_path) -> None:
@@ -62,7 +62,6 @@ async def test_refused_files_are_listed_and_the_rest_proceed(make_queue, tmp_pat
     assert queue.totals().failed == 4
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 async def test_an_unreadable_file_is_refused(make_queue, tmp_path) -> None:
     locked = make_wav(tmp_path / "locked.wav", 1.0)
     locked.chmod(0)
@@ -71,8 +70,38 @@ async def test_an_unreadable_file_is_refused(make_queue, tmp_path) -> None:
         [job] = await queue.wait(await queue.add([locked], METADATA))
     finally:
         locked.chmod(0o600)
-    assert job.state is UploadState.REFUSED
-    assert "cannot be read" in job.reason
+    if os.geteuid() == 0:
+        # Root reads every file, so the refusal is proven by an unprivileged child below.
+        assert job.state is UploadState.DONE, job.reason
+    else:
+        assert job.state is UploadState.REFUSED
+        assert "cannot be read" in job.reason
+
+
+def test_the_checker_refuses_a_file_its_user_cannot_read(tmp_path) -> None:
+    """Runs the real check in a forked child that has dropped to an unprivileged user
+    when the suite runs as root (as in CI), where every file is readable."""
+    locked = make_wav(tmp_path / "locked.wav", 0.5)
+    locked.chmod(0)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        status = 1
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)  # nobody
+            os.write(write_end, (check_file(locked).reason or "").encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        reason = pipe.read()
+    _, status = os.waitpid(child, 0)
+    locked.chmod(0o600)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "cannot be read" in reason
 
 
 async def test_cancel_a_waiting_file_then_retry_it(server, make_queue, tmp_path) -> None:
