@@ -152,6 +152,15 @@ def test_catalog_text_search_uses_its_trigram_index(driver: Driver, tmp_path: Pa
     assert found("order 200") == {"c2"}
     assert found("rder") == {"c1", "c2", "c3"}
     assert found("c3") == {"c3"}  # two characters: the LIKE scan
+    # The matches drive the lookup: never one full-text query per call of the connection.
+    clause = CallCatalog._where("conn", CallFilter(text="order"), indexed_search=True)
+    plan = " | ".join(
+        row[3]
+        for row in catalog.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM calls WHERE {clause.sql}", clause.params
+        )
+    )
+    assert "call_keys USING INTEGER PRIMARY KEY" in plan, plan
     # Re-writing a call (INSERT OR REPLACE) re-indexes it, without duplicates.
     driver.run(
         catalog.upsert_calls("conn", [calls[0].model_copy(update={"summary": "refund issued"})])

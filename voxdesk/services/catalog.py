@@ -493,12 +493,13 @@ class CallCatalog:
         clause.add("connection = ?", connection)
         text = where.text.strip()
         if indexed_search and len(text) >= MIN_INDEXED_SEARCH:
+            # The matches drive (a few rowids), never a scan of the connection's keys
+            # probing the index per key: ``+connection`` keeps that index out of it.
             clause.add(
-                "call_id IN (SELECT k.call_id FROM calls_search AS s "
-                "JOIN call_keys AS k ON k.id = s.rowid "
-                "WHERE calls_search MATCH ? AND k.connection = ?)",
-                '"' + text.replace('"', '""') + '"',
+                "call_id IN (SELECT call_id FROM call_keys WHERE +connection = ? AND id IN "
+                "(SELECT rowid FROM calls_search WHERE calls_search MATCH ?))",
                 connection,
+                '"' + text.replace('"', '""') + '"',
             )
         elif text:
             pattern = _like(text)
