@@ -17,6 +17,8 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from voxdesk.domain.audio_formats import sniff_audio
+
 _SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT}){{0,15}}$")
 _RAW_TRICKS = re.compile(rb"%(?:2e|2f|5c|00)|\\|\x00", re.IGNORECASE)
@@ -68,23 +70,6 @@ class NotAudio(StorageError):
 
 class Incomplete(StorageError):
     pass
-
-
-def sniff_audio(head: bytes) -> str | None:
-    """The audio format the first bytes announce (``wav``, ``mp3``...), or ``None``."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "mp3"
-    if head[:4] == b"OggS":
-        return "ogg"
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "webm"
-    if head[:4] == b"fLaC":
-        return "flac"
-    if head[4:8] == b"ftyp":
-        return "m4a"
-    return None
 
 
 def check_raw_path(raw_path: bytes) -> None:

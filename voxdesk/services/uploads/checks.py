@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from voxdesk.domain.audio_formats import sniff_audio
+
 MIB = 1024 * 1024
 #: The platforms' upload limit (Voxxi and the local server both refuse larger files).
 MAX_UPLOAD_BYTES = 100 * MIB
@@ -31,27 +33,6 @@ CONTENT_TYPES = {
     "flac": "audio/flac",
     "m4a": "audio/mp4",
 }
-
-
-def sniff_format(head: bytes) -> str | None:
-    """The audio format a file's first bytes announce, or ``None``.
-
-    WAV is RIFF/WAVE; MP3 starts with an ID3 tag or a frame sync; OGG (and Opus in OGG)
-    with ``OggS``; WebM with the EBML magic; FLAC with ``fLaC``; M4A has ``ftyp`` at
-    offset 4. These are the same rules the local server applies to a stored upload."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "mp3"
-    if head[:4] == b"OggS":
-        return "ogg"
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "webm"
-    if head[:4] == b"fLaC":
-        return "flac"
-    if head[4:8] == b"ftyp":
-        return "m4a"
-    return None
 
 
 @dataclass(frozen=True)
@@ -114,7 +95,7 @@ def check_file(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> FileCheck:
             quick_print = fingerprint(handle, size)
     except OSError as exc:
         return _refuse(found, f"The file cannot be read ({exc.strerror or exc}).")
-    audio = sniff_format(head)
+    audio = sniff_audio(head)
     if audio is None:
         return _refuse(
             found,
