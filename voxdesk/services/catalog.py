@@ -9,19 +9,15 @@ event loop (and so the GUI) never waits on the disk.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
 from voxdesk.domain import Call, CallStatus, Category, Member
-
-T = TypeVar("T")
+from voxdesk.services.sqlite_thread import SqliteThread
 
 SCHEMA = """
 PRAGMA journal_mode = WAL;
@@ -235,21 +231,16 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-class CallCatalog:
+class CallCatalog(SqliteThread):
     """Async facade over the catalog database; one instance per process."""
 
+    label = "catalog"
+
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog")
-        self._db: sqlite3.Connection | None = None
+        super().__init__(path)
         self.indexed_search = False
 
-    async def open(self) -> None:
-        await self._run(self._open)
-
-    def _open(self) -> None:
-        db = sqlite3.connect(self.path, check_same_thread=False)
+    def _prepare(self, db: sqlite3.Connection) -> None:
         db.executescript(SCHEMA)
         db.executescript(ORDER_INDEXES)
         self.indexed_search = self._open_search(db)
@@ -262,13 +253,6 @@ class CallCatalog:
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
             with db:
                 db.execute("DELETE FROM sqlite_stat1 WHERE tbl != 'calls'")
-        self._db = db
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._run(self._db.close)
-            self._db = None
-        self._executor.shutdown(wait=True)
 
     @staticmethod
     def _open_search(db: sqlite3.Connection) -> bool:
@@ -283,15 +267,6 @@ class CallCatalog:
         except sqlite3.OperationalError:
             return False
         return True
-
-    async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise RuntimeError("the catalog is not open")
-        return self._db
 
     # --- writing ---------------------------------------------------------------------
 

@@ -9,20 +9,16 @@ dedicated thread, like the catalog, so the event loop never waits on the disk.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from voxdesk.services import paths
+from voxdesk.services.sqlite_thread import SqliteThread
 from voxdesk.services.uploads.jobs import FINAL_STATES, UploadJob, UploadState
-
-T = TypeVar("T")
 
 SCHEMA = """
 PRAGMA journal_mode = WAL;
@@ -105,38 +101,17 @@ def _job(row: sqlite3.Row) -> UploadJob:
     )
 
 
-class UploadStore:
+class UploadStore(SqliteThread):
     """Async facade over ``uploads.sqlite3``."""
 
+    label = "upload queue's database"
+
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_queue_path()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uploads")
-        self._db: sqlite3.Connection | None = None
+        super().__init__(path or default_queue_path())
 
-    async def open(self) -> None:
-        await self._run(self._open)
-
-    def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, check_same_thread=False)
+    def _prepare(self, db: sqlite3.Connection) -> None:
         db.row_factory = sqlite3.Row
         db.executescript(SCHEMA)
-        self._db = db
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._run(self._db.close)
-            self._db = None
-        self._executor.shutdown(wait=True)
-
-    async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise RuntimeError("the upload queue's database is not open")
-        return self._db
 
     async def add(self, job: UploadJob) -> UploadJob:
         """Store a new job; returns it with its queue position (``seq``)."""

@@ -1,0 +1,55 @@
+"""A SQLite database owned by one worker thread, behind an async facade.
+
+The catalog and the upload queue both keep SQLite off the event loop (and so off the
+GUI thread): every statement runs on the database's own single thread, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class SqliteThread:
+    """Subclasses set up their schema in ``_prepare`` and run work through ``_run``."""
+
+    #: How the database is named in error messages.
+    label = "database"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=type(self).__name__)
+        self._db: sqlite3.Connection | None = None
+
+    async def open(self) -> None:
+        await self._run(self._open)
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False)
+        self._prepare(db)
+        self._db = db
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        """Create or migrate the schema; runs on the database thread."""
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._run(self._db.close)
+            self._db = None
+        self._executor.shutdown(wait=True)
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError(f"the {self.label} is not open")
+        return self._db
