@@ -12,20 +12,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
 from voxdesk.domain import Call, Extraction
 from voxdesk.services.formatting import format_duration, format_score
 from voxdesk.ui.theme import STATUS_BADGES, score_badge
-from voxdesk.ui.widgets import badge_label, clear_layout, heading_label, text_label
+from voxdesk.ui.widgets import ReadingPane, badge_label, clear_layout, heading_label, text_label
 
 EMPTY_TEXT = "Select a call to see its analysis."
 
@@ -48,28 +45,16 @@ def format_udf(value: Any) -> str:
     return str(value)
 
 
-class CallDetailView(QScrollArea):
+class CallDetailView(ReadingPane):
     """The call header, summary, observations, improvements, extractions and fields."""
 
     #: The call ID went to the clipboard (the window shows it in the status bar).
     callIdCopied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("call-detail", parent)
         self.call: Call | None = None
-        self._setup_ui()
         self.show_call(None)
-
-    def _setup_ui(self) -> None:
-        self.setObjectName("call-detail")
-        self.setWidgetResizable(True)
-        # Text wraps to the pane's width instead of scrolling sideways.
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self._content = QWidget(self)
-        self._layout = QVBoxLayout(self._content)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.setWidget(self._content)
 
     # --- showing a call --------------------------------------------------------------
 

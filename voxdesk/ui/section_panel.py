@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from voxdesk.domain import Call, CallStatus, Criterion, Section
 from voxdesk.services.formatting import format_score
 from voxdesk.ui.theme import AUTO_FAIL, RESULT_BADGES, STATUS_BADGES
-from voxdesk.ui.widgets import badge_label, clear_layout, heading_label, text_label
+from voxdesk.ui.widgets import ReadingPane, badge_label, clear_layout, heading_label, text_label
 
 BAR_STEPS = 1000
 
@@ -50,24 +49,12 @@ def notice_for(call: Call) -> tuple[str, str] | None:
     return None
 
 
-class SectionScorePanel(QScrollArea):
+class SectionScorePanel(ReadingPane):
     """Sections and criteria of the selected call."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._setup_ui()
+        super().__init__("section-panel", parent)
         self.show_call(None)
-
-    def _setup_ui(self) -> None:
-        self.setObjectName("section-panel")
-        self.setWidgetResizable(True)
-        # Text wraps to the pane's width instead of scrolling sideways.
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self._content = QWidget(self)
-        self._layout = QVBoxLayout(self._content)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.setWidget(self._content)
 
     def show_call(self, call: Call | None) -> None:
         clear_layout(self._layout)
