@@ -17,11 +17,12 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
+from voxdesk.services.factory import PLATFORMS
+
 log = logging.getLogger("voxdesk.connections")
 
 KEYRING_SERVICE = "voxdesk"
 TOKEN_ENV = "VOXDESK_TOKEN"
-PLATFORMS = ("local", "voxxi")
 LOCAL_CONNECTION = "Local (this computer)"
 
 

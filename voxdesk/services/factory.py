@@ -10,6 +10,8 @@ _PROVIDERS: dict[str, type[Provider]] = {
     LocalProvider.platform: LocalProvider,
     VoxxiProvider.platform: VoxxiProvider,
 }
+#: The platforms a connection may name, in the order they are offered.
+PLATFORMS = tuple(_PROVIDERS)
 
 
 def make_provider(platform: str, base_url: str, token: str | None) -> Provider:
