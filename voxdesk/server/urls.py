@@ -22,6 +22,12 @@ from voxdesk.server.signing import UrlSigner, Verdict
 STORAGE_PREFIX = "/storage/"
 
 
+# The URL the pipeline signs for itself just before fetching a stored recording. Its
+# lifetime is the pipeline's, not a client's: shortening presigned upload URLs
+# (``--upload-url-ttl``) must not let the server's own fetch expire mid-ingest.
+INGEST_URL_TTL_SECONDS = 900
+
+
 class StorageUrls:
     def __init__(
         self,
@@ -68,7 +74,7 @@ class StorageUrls:
     def fetch_url(self, url: str) -> str:
         """Where to fetch a call's audio: our own objects via a fresh URL on this port."""
         key = self.own_key(url)
-        return url if key is None else self.download_url(key, self._upload_ttl)
+        return url if key is None else self.download_url(key, INGEST_URL_TTL_SECONDS)
 
     def playback_url(self, url: str) -> str:
         """``metadata.audioUrl``: short-lived when configured, else the URL as given
