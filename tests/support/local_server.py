@@ -75,17 +75,25 @@ class LocalServer:
                 start_new_session=True,
             )  # fmt: skip
         self.stdout_lines = []
+        # Each process gets its own queue: a previous process's reader, still draining
+        # its EOF after a restart, must not end the new process's wait for its line.
         self._lines = queue.Queue()
-        threading.Thread(target=self._read_stdout, args=(self.process,), daemon=True).start()
+        threading.Thread(
+            target=self._read_stdout, args=(self.process, self._lines, self.stdout_lines),
+            daemon=True,
+        ).start()  # fmt: skip
         self._await_listening()
         return self
 
-    def _read_stdout(self, process: subprocess.Popen[str]) -> None:
+    @staticmethod
+    def _read_stdout(
+        process: subprocess.Popen[str], lines: queue.Queue[str | None], seen: list[str]
+    ) -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            self.stdout_lines.append(line.rstrip("\n"))
-            self._lines.put(line.rstrip("\n"))
-        self._lines.put(None)
+            seen.append(line.rstrip("\n"))
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
 
     def _await_listening(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
