@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 # isort: split
@@ -50,7 +51,13 @@ class MemoryCredentials(CredentialStore):
 class Driver:
     """Waits on conditions and coroutines by letting Qt process events: the qasync loop
     is installed as the running loop for the whole test (``already_running``), so asyncio
-    callbacks run as Qt events, exactly as in the app."""
+    callbacks run as Qt events, exactly as in the app.
+
+    Events are pumped in bounded slices against a wall-clock deadline rather than in a
+    nested ``QEventLoop`` (``qtbot.wait``), which was seen to never return under qasync:
+    a wait here always ends, with an assertion naming what did not happen."""
+
+    SLICE_MS = 20
 
     def __init__(self, loop: asyncio.AbstractEventLoop, qtbot: Any) -> None:
         self.loop = loop
@@ -58,7 +65,7 @@ class Driver:
 
     def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
         task = self.loop.create_task(coro)
-        self.qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        self.wait_until(task.done, timeout=timeout, what=f"{coro!r} to finish")
         return task.result()
 
     def wait_until(
@@ -68,13 +75,20 @@ class Driver:
         while not predicate():
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-            self.qtbot.wait(20)
+            self._process_events()
 
     def call(self, action: Callable[[], Any]) -> Any:
         return action()
 
     def pump(self, seconds: float) -> None:
-        self.qtbot.wait(int(seconds * 1000))
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._process_events()
+
+    def _process_events(self) -> None:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, self.SLICE_MS)
+        # processEvents returns at once when nothing is pending; don't spin a core.
+        time.sleep(0.002)
 
 
 @pytest.fixture(scope="session")
