@@ -57,7 +57,7 @@ async def _settle(seconds: float = 0.5) -> None:
 
 async def capture(out: Path) -> None:
     services = default_services()
-    await services.catalog.open()
+    await services.open()
     window = MainWindow(services)
     window.resize(*SIZE)
     window.show()
@@ -105,7 +105,7 @@ async def capture(out: Path) -> None:
     finally:
         window.close()
         await window.shutdown()
-        await services.catalog.close()
+        await services.close()
 
 
 def main() -> int:

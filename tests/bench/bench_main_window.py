@@ -185,6 +185,7 @@ def child_window(db: Path, home: Path) -> None:
 
     from voxdesk.services.catalog import CallCatalog
     from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
+    from voxdesk.services.uploads.store import UploadStore
     from voxdesk.ui.main_window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
@@ -199,6 +200,7 @@ def child_window(db: Path, home: Path) -> None:
         connections=store,
         credentials=CredentialStore(),
         settings=open_settings(home / "voxdesk.ini"),
+        uploads=UploadStore(home / "uploads.sqlite3"),
     )
     done = asyncio.Event()
     reported: set[str] = set()
@@ -211,7 +213,7 @@ def child_window(db: Path, home: Path) -> None:
                 done.set()
 
     async def main() -> None:
-        await services.catalog.open()
+        await services.open()
         window = MainWindow(services)
 
         class Painted(QObject):
@@ -231,7 +233,7 @@ def child_window(db: Path, home: Path) -> None:
         await asyncio.wait_for(done.wait(), 60)
         window.close()
         await window.shutdown()
-        await services.catalog.close()
+        await services.close()
 
     qasync.run(main())
 
@@ -247,6 +249,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
     from voxdesk.services.calls import CallService
     from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
     from voxdesk.services.connections import ConnectionStore, CredentialStore
+    from voxdesk.services.uploads.store import UploadStore
     from voxdesk.ui.main_window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
@@ -257,6 +260,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
         connections=ConnectionStore(home / "connections.json"),
         credentials=CredentialStore(),
         settings=open_settings(home / "voxdesk-interact.ini"),
+        uploads=UploadStore(home / "uploads-interact.sqlite3"),
     )
     results: dict[str, object] = {}
 
@@ -271,7 +275,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
         return elapsed
 
     async def main() -> None:
-        await services.catalog.open()
+        await services.open()
         window = MainWindow(services)
         window.resize(1400, 800)
         window.show()
@@ -326,7 +330,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
         window.close()
         await window.shutdown()
         await provider.aclose()
-        await services.catalog.close()
+        await services.close()
 
     qasync.run(main())
     print(json.dumps(results), flush=True)

@@ -22,6 +22,7 @@ from tests.support.audio import make_wav
 from tests.support.local_server import LocalServer
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
+from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui.main_window import AppServices, MainWindow
 from voxdesk.ui.settings import open_settings
 
@@ -157,6 +158,7 @@ def make_services(
         credentials.set(connection.name, token)
     return AppServices(
         catalog=CallCatalog(home / "data" / "catalog.sqlite3"),
+        uploads=UploadStore(home / "data" / "uploads.sqlite3"),
         connections=store,
         credentials=credentials,
         settings=open_settings(home / "config" / "voxdesk.ini"),
@@ -172,7 +174,7 @@ class WindowFactory:
         self.opened: list[tuple[MainWindow, AppServices]] = []
 
     def open(self, services: AppServices, *, start: bool = True) -> MainWindow:
-        self.driver.run(services.catalog.open())
+        self.driver.run(services.open())
         window = MainWindow(services)
         window.show()
         self.opened.append((window, services))
@@ -186,7 +188,7 @@ class WindowFactory:
                 self.opened.remove(entry)
                 self.driver.call(window.close)
                 self.driver.run(window.shutdown())
-                self.driver.run(entry[1].catalog.close())
+                self.driver.run(entry[1].close())
                 window.deleteLater()
 
     def close_all(self) -> None:

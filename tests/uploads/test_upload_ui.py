@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtWidgets import QMainWindow, QWidget
 
+from tests.support.qt_drops import drag_enter, drop, url_mime
 from voxdesk.domain import Category, Member
 from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
 from voxdesk.services.uploads.queue import QueueTotals
@@ -163,12 +163,6 @@ def test_the_panel_cancels_and_retries_the_selected_rows(qtbot) -> None:
 # --- dropping files ------------------------------------------------------------------------
 
 
-def _mime(*urls: QUrl) -> QMimeData:
-    mime = QMimeData()
-    mime.setUrls(list(urls))
-    return mime
-
-
 def test_a_drop_anywhere_on_the_window_emits_the_paths(qtbot, tmp_path) -> None:
     window = QMainWindow()
     child = QWidget()
@@ -179,22 +173,14 @@ def test_a_drop_anywhere_on_the_window_emits_the_paths(qtbot, tmp_path) -> None:
     folder.mkdir()
     recording = tmp_path / "a.wav"
     recording.write_bytes(b"RIFF")
-    mime = _mime(
+    mime = url_mime(
         QUrl.fromLocalFile(str(recording)),
         QUrl.fromLocalFile(str(folder)),
         QUrl("https://example.com/x.wav"),
     )
-    actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(
-        QPoint(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(
-        QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
+    assert drag_enter(window, mime)
     with qtbot.waitSignal(target.files_dropped) as blocker:
-        QApplication.sendEvent(window, drop)
+        assert drop(window, mime)
     assert blocker.args == [[recording, folder]]
     assert window.acceptDrops()
 
@@ -203,28 +189,10 @@ def test_a_drag_without_local_files_is_refused(qtbot) -> None:
     window = QWidget()
     qtbot.addWidget(window)
     target = DropTarget(window)
-    mime = _mime(QUrl("https://example.com/x.wav"))
-    enter = QDragEnterEvent(
-        QPoint(1, 1),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    enter.setAccepted(False)
+    mime = url_mime(QUrl("https://example.com/x.wav"))
     with qtbot.assertNotEmitted(target.files_dropped):
-        QApplication.sendEvent(window, enter)
-        QApplication.sendEvent(
-            window,
-            QDropEvent(
-                QPointF(1, 1),
-                Qt.DropAction.CopyAction,
-                mime,
-                Qt.MouseButton.LeftButton,
-                Qt.KeyboardModifier.NoModifier,
-            ),
-        )
-    assert not enter.isAccepted()
+        assert not drag_enter(window, mime)
+        assert not drop(window, mime)
 
 
 # --- the metadata dialog -------------------------------------------------------------------

@@ -9,8 +9,9 @@ event loop (and so the GUI) never waits on the disk.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,6 +19,11 @@ from pathlib import Path
 
 from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.services.sqlite_thread import SqliteThread
+
+log = logging.getLogger("voxdesk.catalog")
+
+#: ``listener(connection, call_ids)``: these calls were just written.
+CallsChanged = Callable[[str, list[str]], None]
 
 SCHEMA = """
 PRAGMA journal_mode = WAL;
@@ -239,6 +245,7 @@ class CallCatalog(SqliteThread):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.indexed_search = False
+        self._listeners: list[CallsChanged] = []
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         db.executescript(SCHEMA)
@@ -270,9 +277,22 @@ class CallCatalog(SqliteThread):
 
     # --- writing ---------------------------------------------------------------------
 
+    def subscribe(self, listener: CallsChanged) -> Callable[[], None]:
+        """Call ``listener(connection, call_ids)`` on the event loop after calls are
+        written, whoever wrote them (a refresh, a poll, an upload); returns the function
+        that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
     async def upsert_calls(self, connection: str, calls: Iterable[Call]) -> None:
         batch = list(calls)
         await self._run(lambda: self._upsert(connection, batch))
+        ids = [call.id for call in batch]
+        for listener in list(self._listeners):
+            try:
+                listener(connection, ids)
+            except Exception:
+                log.exception("a catalog listener failed")
 
     def _upsert(self, connection: str, calls: list[Call]) -> None:
         now = datetime.now(UTC).timestamp()

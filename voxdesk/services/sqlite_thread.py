@@ -24,10 +24,17 @@ class SqliteThread:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=type(self).__name__)
+        self._executor = self._new_thread()
+        self._closed = False
         self._db: sqlite3.Connection | None = None
 
+    def _new_thread(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=type(self).__name__)
+
     async def open(self) -> None:
+        """Open (or, after ``close``, reopen) the database on its thread."""
+        if self._closed:
+            self._executor, self._closed = self._new_thread(), False
         await self._run(self._open)
 
     def _open(self) -> None:
@@ -44,6 +51,7 @@ class SqliteThread:
             await self._run(self._db.close)
             self._db = None
         self._executor.shutdown(wait=True)
+        self._closed = True
 
     async def _run(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)

@@ -45,9 +45,13 @@ class NamedTasks:
     def names(self) -> list[str]:
         return list(self._tasks)
 
-    async def close(self) -> None:
+    def cancel_all(self) -> list[asyncio.Task[Any]]:
+        """Cancel every task now (from synchronous code); returns them, to await."""
         tasks = list(self._tasks.values())
         self._tasks.clear()
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        return tasks
+
+    async def close(self) -> None:
+        await asyncio.gather(*self.cancel_all(), return_exceptions=True)

@@ -38,7 +38,7 @@ def default_services() -> AppServices:
 async def run_window(services: AppServices) -> int:
     """Open the catalog, show the window, and run until it is closed."""
     closed = asyncio.Event()
-    await services.catalog.open()
+    await services.open()
     window = MainWindow(services)
     window.closed.connect(closed.set)
     window.show()
@@ -47,7 +47,7 @@ async def run_window(services: AppServices) -> int:
         await closed.wait()
     finally:
         await window.shutdown()
-        await services.catalog.close()
+        await services.close()
     return 0
 
 

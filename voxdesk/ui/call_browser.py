@@ -8,14 +8,19 @@ and cancels them all on ``close``.
 
 Task names: ``list`` (first page of a new query), ``page`` (next page), ``refresh``
 (platform → catalog), ``detail`` (the selected call), ``open-id`` (a call fetched by ID),
-``follow:<id>`` (polling one visible unfinished call), ``row:<id>`` (one row re-read).
+``follow:<id>`` (polling one visible unfinished call), ``row:<id>`` (one row re-read),
+``choices`` (the filter drop-downs).
+
+The catalog says whenever calls are written, whoever wrote them (a poll here, an upload
+finishing, a refresh): a listed call's row is re-read, and a call the list does not
+show yet brings a reload, at most one per ``RELOAD_DELAY_MS``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from voxdesk.domain import Call
 from voxdesk.providers.errors import ProviderError
@@ -29,6 +34,8 @@ log = logging.getLogger("voxdesk.ui.browser")
 FOLLOW_FIRST_DELAY = 1.0
 FOLLOW_MAX_DELAY = 15.0
 FOLLOW_PREFIX = "follow:"
+#: New calls arriving together (a batch of uploads) cost one reload, not one each.
+RELOAD_DELAY_MS = 300
 
 
 class CallBrowser(QObject):
@@ -62,6 +69,11 @@ class CallBrowser(QObject):
         #: Counts per filter for the current catalog contents (see ``_count``).
         self._counts: dict[CallFilter, int] = {}
         self._tasks = NamedTasks()
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload_after_writes)
+        self._unsubscribe = catalog.subscribe(self._calls_written)
         self.model.orderRequested.connect(self.set_order)
         self.model.moreRequested.connect(self.fetch_more)
 
@@ -164,6 +176,23 @@ class CallBrowser(QObject):
         outcomes = await self.catalog.distinct_values(connection, SortKey.OUTCOME)
         self.choicesChanged.emit(agents, categories, outcomes)
 
+    def _calls_written(self, connection: str, call_ids: list[str]) -> None:
+        """The catalog's listener: show what was written for this connection."""
+        if connection != self.connection:
+            return
+        self._catalog_changed()
+        if self._tasks.running("refresh"):
+            return  # the refresh reloads the list when it ends
+        listed = [call_id for call_id in call_ids if self.state.index_of(call_id) is not None]
+        if len(listed) < len(call_ids):
+            self._reload_timer.start()
+        for call_id in listed:
+            self._tasks.start(f"row:{call_id}", self._update_row(call_id))
+
+    def _reload_after_writes(self) -> None:
+        self.reload(keep_loaded=True)
+        self._tasks.start("choices", self._load_choices())
+
     # --- refresh from the platform ---------------------------------------------------
 
     def refresh(self) -> None:
@@ -213,7 +242,6 @@ class CallBrowser(QObject):
                 self.errorRaised.emit(str(exc))
             return
         self._show(call)
-        await self._update_row(call.id)
 
     def _show(self, call: Call) -> None:
         if call.id != self.current_id:
@@ -278,15 +306,13 @@ class CallBrowser(QObject):
         )
 
     def _followed_update(self, call: Call) -> None:
-        self._show(call)
-        self._tasks.start(f"row:{call.id}", self._update_row(call.id))
+        self._show(call)  # its row is updated by the catalog's listener
 
     async def _update_row(self, call_id: str) -> None:
         connection = self.connection
         if connection is None:
             return
         row = await self.catalog.get_row(connection, call_id)
-        self._catalog_changed()  # a status or score changed: filtered counts may too
         if row is not None:
             self.model.update_row(row)
 
@@ -297,4 +323,6 @@ class CallBrowser(QObject):
 
     async def close(self) -> None:
         """Cancel and await every task this browser started."""
+        self._reload_timer.stop()
+        self._unsubscribe()
         await self._tasks.close()

@@ -1,10 +1,10 @@
 """The reviewer's main window: call list (left), call detail (centre), section scores
-(right), an error banner above them and a status bar below.
+(right), an error banner above them, the uploads dock below and a status bar.
 
 The window composes widgets and presenters and wires their signals; it does no
 network or disk work itself. ``CallBrowser`` drives the list and detail, ``Session``
-the connection (and the local child server). Both own their tasks; ``shutdown``
-cancels them and stops the server.
+the connection (and the local child server), ``UploadController`` the upload queue.
+Each owns its tasks; ``shutdown`` cancels them and stops the server.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -24,9 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import Call
+from voxdesk.domain import Call, Category, Member
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
+from voxdesk.services.uploads.flow import FlowTimings
+from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
 from voxdesk.ui.banner import ErrorBanner
 from voxdesk.ui.call_browser import CallBrowser
@@ -35,8 +39,12 @@ from voxdesk.ui.call_list import CallListPanel
 from voxdesk.ui.call_list_model import CallListModel
 from voxdesk.ui.call_list_state import CallListState
 from voxdesk.ui.connections_dialog import ConnectionsDialog
+from voxdesk.ui.drop_target import DropTarget
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
+from voxdesk.ui.upload_controller import UploadController
+from voxdesk.ui.upload_dialog import UploadDialog
+from voxdesk.ui.upload_panel import UploadPanel
 
 STATUS_MESSAGE_MS = 6000
 
@@ -49,8 +57,22 @@ class AppServices:
     connections: ConnectionStore
     credentials: CredentialStore
     settings: QSettings
+    #: The upload queue on disk; opened and closed by the caller, like the catalog.
+    uploads: UploadStore = field(default_factory=UploadStore)
     server_factory: ServerFactory = field(default=default_server_factory)
     server_dir: Path | None = None
+    #: Polling and settling waits of uploads (tests shorten them).
+    upload_timings: FlowTimings | None = None
+
+    async def open(self) -> None:
+        """Open the databases (each on its own thread) before the window is built."""
+        await self.catalog.open()
+        await self.uploads.open()
+
+    async def close(self) -> None:
+        """Close the databases after the window has shut down."""
+        await self.uploads.close()
+        await self.catalog.close()
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +96,9 @@ class MainWindow(QMainWindow):
             server_dir=services.server_dir,
             server_factory=services.server_factory,
             parent=self,
+        )
+        self.uploads = UploadController(
+            services.uploads, timings=services.upload_timings, parent=self
         )
         self._dialogs: list[QWidget] = []
         self._setup_ui()
@@ -104,6 +129,10 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.upload_panel = UploadPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.upload_panel)
+        self.upload_panel.hide()  # until something is uploaded (or it was left open)
+        self.drop_target = DropTarget(self)
 
         self.connection_label = QLabel("Not connected", self)
         self.connection_label.setObjectName("status-connection")
@@ -127,6 +156,11 @@ class MainWindow(QMainWindow):
         self.connections_action = self._action("&Connections…", None, self.open_connections)
         self.open_id_action = self._action("&Open call by ID…", "Ctrl+O", self.ask_call_id)
         self.refresh_action = self._action("&Refresh", "F5", self.refresh)
+        self.upload_action = self._action("&Upload recordings…", "Ctrl+U", self.choose_recordings)
+        self.uploads_view_action = self.upload_panel.toggleViewAction()
+        self.uploads_view_action.setText("&Uploads")
+        self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.addAction(self.uploads_view_action)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.find_action = self._action("&Find calls", "Ctrl+F", self.call_list.focus_search)
         self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
@@ -135,7 +169,12 @@ class MainWindow(QMainWindow):
         self.call_list.more_button.toggled.connect(self.filters_action.setChecked)
 
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.connections_action, self.open_id_action, self.refresh_action):
+        for action in (
+            self.connections_action,
+            self.open_id_action,
+            self.upload_action,
+            self.refresh_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -144,6 +183,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.copy_id_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.filters_action)
+        view_menu.addAction(self.uploads_view_action)
 
     def _connect(self) -> None:
         panel, browser, session = self.call_list, self.browser, self.session
@@ -158,10 +198,18 @@ class MainWindow(QMainWindow):
         browser.selectRequested.connect(panel.select_call)
         browser.statusMessage.connect(self._status)
         session.serviceChanged.connect(browser.set_service)
+        session.serviceChanged.connect(self.uploads.set_service)
         session.connectionChanged.connect(self._show_connection)
         session.errorRaised.connect(self.banner.show_error)
         session.statusMessage.connect(self._status)
         self.banner.retryRequested.connect(self.retry)
+        uploads = self.uploads
+        self.drop_target.files_dropped.connect(uploads.prepare)
+        uploads.metadataNeeded.connect(self.ask_upload_metadata)
+        uploads.queueChanged.connect(self.upload_panel.set_queue)
+        uploads.uploadsStarted.connect(self.show_uploads)
+        uploads.statusMessage.connect(self._status)
+        uploads.errorRaised.connect(self.banner.show_error)
         self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
 
     # --- persistence -----------------------------------------------------------------
@@ -169,6 +217,8 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         if geometry := keys.load_bytes(self.settings, keys.GEOMETRY):
             self.restoreGeometry(geometry)
+        if state := keys.load_bytes(self.settings, keys.WINDOW_STATE):
+            self.restoreState(state)
         if splitter := keys.load_bytes(self.settings, keys.SPLITTER):
             self._layout_pending = not self.splitter.restoreState(splitter)
         if header := keys.load_bytes(self.settings, keys.HEADER):
@@ -177,6 +227,7 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         keys.save_bytes(self.settings, keys.GEOMETRY, bytes(self.saveGeometry().data()))
+        keys.save_bytes(self.settings, keys.WINDOW_STATE, bytes(self.saveState().data()))
         keys.save_bytes(self.settings, keys.SPLITTER, bytes(self.splitter.saveState().data()))
         keys.save_bytes(self.settings, keys.HEADER, self.call_list.header_state())
         keys.save_list(self.settings, self.state.filter, self.state.order)
@@ -237,6 +288,32 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def choose_recordings(self) -> QFileDialog:
+        """File ▸ Upload recordings…: pick files without blocking the event loop."""
+        dialog = QFileDialog(self, "Upload recordings")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(AUDIO_SUFFIXES))
+        dialog.setNameFilters([f"Recordings ({patterns})", "All files (*)"])
+        dialog.filesSelected.connect(lambda files: self.uploads.prepare([Path(f) for f in files]))
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def ask_upload_metadata(
+        self, paths: list[Path], members: list[Member], categories: list[Category] | None
+    ) -> UploadDialog:
+        dialog = UploadDialog(
+            paths, self.settings, members=members, categories=categories, parent=self
+        )
+        dialog.accepted_metadata.connect(self.uploads.add)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def show_uploads(self) -> None:
+        self.upload_panel.show()
+        self.upload_panel.raise_()
+
     def _keep_until_closed(self, dialog: QWidget) -> None:
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda _result: self._forget(dialog))
@@ -268,4 +345,6 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Cancel every task and stop the local server before the loop ends."""
         await self.browser.close()
+        # Before the session closes the provider the uploads are using.
+        await self.uploads.close()
         await self.session.close()

@@ -33,6 +33,9 @@ CONTENT_TYPES = {
     "flac": "audio/flac",
     "m4a": "audio/mp4",
 }
+#: Usual names of those formats, for a file picker's filter only: the check itself
+#: goes by the header bytes.
+AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".opus", ".oga", ".webm", ".flac", ".m4a", ".mp4")
 
 
 @dataclass(frozen=True)

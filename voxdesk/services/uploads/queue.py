@@ -130,6 +130,7 @@ class UploadQueue:
         self._tasks = NamedTasks()
         self._writes: set[asyncio.Task[None]] = set()
         self._settled = asyncio.Event()
+        self._stopping: list[asyncio.Task[Any]] = []
 
     # --- reading -----------------------------------------------------------------------
 
@@ -281,8 +282,15 @@ class UploadQueue:
             await self._settled.wait()
         return [self._jobs[job_id] for job_id in ids if job_id in self._jobs]
 
+    def stop(self) -> None:
+        """Stop every job where it is, at once: called before the queue's provider is
+        closed (a connection switch), so no job reads the closed client as a failure.
+        ``close()`` then waits for the tasks and the disk writes."""
+        self._stopping = self._tasks.cancel_all()
+
     async def close(self) -> None:
         """Stop every job where it is (they resume on the next start) and finish writing."""
+        await asyncio.gather(*self._stopping, return_exceptions=True)
         await self._tasks.close()
         while self._writes:
             await asyncio.gather(*list(self._writes), return_exceptions=True)
