@@ -27,7 +27,7 @@ SECTION_KEYS = {"sectionId", "sectionName", "score", "totalScore", "criterias"}
 # The contract's four criterion fields, plus the local autoFail extension.
 CRITERION_KEYS = {"criteriaId", "question", "result", "rationale", "autoFail"}
 METADATA_KEYS = {"date", "duration", "summary", "audioUrl", "udfs", "createdAt", "updatedAt"}
-TURN_KEYS = {"speaker", "start", "end", "text"}
+TURN_KEYS = {"speaker", "start", "end", "text", "words"}  # words: a local extension
 CATEGORY = "support-qa"
 
 
@@ -104,6 +104,9 @@ def test_analysis_envelope_before_and_after_completion(client, server, tone_url)
     assert isinstance(done["transcript"], list)
     for turn in done["transcript"]:
         assert set(turn) == TURN_KEYS
+        for word in turn["words"]:
+            assert set(word) == {"word", "start", "end"}
+            assert turn["start"] <= word["start"] <= word["end"] <= turn["end"] + 0.05
     metadata = done["metadata"]
     assert set(metadata) == METADATA_KEYS
     assert metadata["audioUrl"] == tone_url

@@ -16,6 +16,7 @@ from voxdesk.domain.models import (
     SurveyResponse,
     SurveyResult,
     TranscriptTurn,
+    TranscriptWord,
     UploadTarget,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "SurveyResponse",
     "SurveyResult",
     "TranscriptTurn",
+    "TranscriptWord",
     "UploadTarget",
 ]

@@ -142,11 +142,21 @@ class Analysis(_Model):
     survey: SurveyResult | None = None
 
 
+class TranscriptWord(_Model):
+    """One recognised word and when it was said (seconds from the call's start)."""
+
+    text: str
+    start: float
+    end: float
+
+
 class TranscriptTurn(_Model):
     speaker: Speaker
     start: float
     end: float
     text: str
+    #: Word timings where the platform gives them; empty otherwise.
+    words: tuple[TranscriptWord, ...] = ()
 
 
 class Recording(_Model):

@@ -29,6 +29,7 @@ from voxdesk.domain import (
     Section,
     Speaker,
     TranscriptTurn,
+    TranscriptWord,
     UploadTarget,
 )
 from voxdesk.domain.dates import DateFormatError, parse_call_date
@@ -83,11 +84,19 @@ class WireMetadata(_Wire):
     updatedAt: datetime | None = None
 
 
+class WireWord(_Wire):
+    word: str
+    start: float
+    end: float
+
+
 class WireTurn(_Wire):
     speaker: str | None = None
     start: float = 0.0
     end: float = 0.0
     text: str = ""
+    # Local server extension: word timings.
+    words: list[WireWord] | None = None
 
 
 class WireCallAnalysis(_Wire):
@@ -217,7 +226,13 @@ def map_call(wire: WireCallAnalysis) -> Call:
         transcript=(
             tuple(
                 TranscriptTurn(
-                    speaker=Speaker.parse(t.speaker), start=t.start, end=t.end, text=t.text
+                    speaker=Speaker.parse(t.speaker),
+                    start=t.start,
+                    end=t.end,
+                    text=t.text,
+                    words=tuple(
+                        TranscriptWord(text=w.word, start=w.start, end=w.end) for w in t.words or ()
+                    ),
                 )
                 for t in wire.transcript
             )

@@ -3,7 +3,8 @@
 ``data`` of ``GET /calls/{callId}/analysis`` is exactly Voxxi's ``callId``,
 ``status``, ``analysis`` and ``metadata``, plus these local extensions:
 
-* ``transcript``: ``[{speaker, start, end, text}]`` once completed, else ``null``;
+* ``transcript``: ``[{speaker, start, end, text, words}]`` once completed, else
+  ``null``; ``words`` is ``[{word, start, end}]``, the recogniser's word timings;
 * ``memberId``, ``categoryId``: who handled the call and its scorecard;
 * ``error``: why a ``failed`` call failed, else ``null``.
 
@@ -50,16 +51,22 @@ def _sections(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _turn(turn: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{name: turn.get(name) for name in TURN_FIELDS},
+        "words": [
+            {"word": word, "start": start, "end": end}
+            for word, start, end in turn.get("words") or []
+        ],
+    }
+
+
 def call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
     completed = call.status == COMPLETED
     result = (call.analysis or {}) if completed else {}
     analysis = {name: result.get(name) for name in ANALYSIS_FIELDS}
     analysis["sections"] = _sections(result.get("sections") or [])
-    transcript = (
-        [{name: turn.get(name) for name in TURN_FIELDS} for turn in result.get("transcript", [])]
-        if completed
-        else None
-    )
+    transcript = [_turn(turn) for turn in result.get("transcript", [])] if completed else None
     return {
         "callId": call.id,
         "status": call.status,
