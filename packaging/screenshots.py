@@ -4,8 +4,10 @@
 
 Runs the real app window offscreen against its own local server (started as a child
 process with the demo library, in a throw-away VOXDESK_HOME), waits until every demo
-call is analysed, selects a call with real section scores and grabs the window in the
-light palette and in a dark one.
+call is analysed, selects a call with real section scores, plays it from its first
+failed criterion's evidence (so the transcript highlight, the call map's playhead and
+the player show a call playing) and grabs the window in the light palette and in a
+dark one.
 """
 
 from __future__ import annotations
@@ -94,12 +96,14 @@ async def capture(out: Path) -> None:
             "the call detail",
         )
         window.default_layout()
-        await _settle(1.0)
+        await _wait_for(lambda: bool(window.player.source), 30, "the recording")
+        window.jump_to_failed_evidence()
+        window.playback.play()
+        await _settle(2.5)
         out.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(out / "main-window-light.png"))
         QApplication.instance().setPalette(dark_palette())
-        window.browser.select(chosen.call_id)
-        await _settle(1.0)
+        await _settle(1.5)
         window.grab().save(str(out / "main-window-dark.png"))
         print(f"saved {out / 'main-window-light.png'} and {out / 'main-window-dark.png'}")
     finally:

@@ -18,6 +18,7 @@ from voxdesk.services.connections import Connection
 from voxdesk.services.formatting import format_score
 from voxdesk.ui.call_list_model import CALL_ID_ROLE, Column
 from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.widgets import PLAIN_TEXT_PROPERTY
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,13 @@ def _label(window: MainWindow, name: str) -> str:
     return label.text()
 
 
+def _plain(window: MainWindow, name: str) -> str:
+    """A label's text as the server wrote it (evidence labels show it with links)."""
+    label = window.findChild(QLabel, name)
+    assert label is not None, f"no label {name}"
+    return label.property(PLAIN_TEXT_PROPERTY)
+
+
 def _select(driver: Driver, window: MainWindow, call_id: str) -> None:
     assert driver.call(lambda: window.call_list.select_call(call_id))
     driver.wait_until(
@@ -73,18 +81,18 @@ def test_calls_appear_and_detail_shows_the_servers_values(
     assert _label(window, "detail-call-id") == call_id
     assert _label(window, "detail-score") == f"Score {format_score(wire['score'])}"
     assert _label(window, "detail-outcome") == wire["outcomeLabel"]
-    assert _label(window, "detail-outcome-rationale") == wire["outcomeRationale"]
+    assert _plain(window, "detail-outcome-rationale") == wire["outcomeRationale"]
     assert (
         _label(window, "detail-agent") == "Ana Lopez"
         or "ana" in _label(window, "detail-agent").lower()
     )
     assert _label(window, "detail-udf-ticket") == "T-100"
     for observation in wire["callObservations"]:
-        assert observation in _label(window, "detail-observations")
+        assert observation in _plain(window, "detail-observations")
     for improvement in wire["areasForImprovement"]:
-        assert improvement in _label(window, "detail-improvements")
+        assert improvement in _plain(window, "detail-improvements")
     if data["metadata"]["summary"]:
-        assert _label(window, "detail-summary") == data["metadata"]["summary"]
+        assert _plain(window, "detail-summary") == data["metadata"]["summary"]
     # Empty fields are left out, never shown as "null".
     assert window.findChild(QLabel, "detail-extractions") is None or wire["extractions"]
     for label in window.detail.findChildren(QLabel):
@@ -103,7 +111,7 @@ def test_calls_appear_and_detail_shows_the_servers_values(
             assert _label(window, f"{prefix}-question") == criterion["question"]
             assert criterion["result"] in _label(window, f"{prefix}-result")
             if criterion["rationale"]:
-                assert _label(window, f"{prefix}-rationale") == criterion["rationale"]
+                assert _plain(window, f"{prefix}-rationale") == criterion["rationale"]
 
 
 def test_search_and_filters_narrow_the_list(

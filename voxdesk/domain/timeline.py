@@ -19,6 +19,23 @@ from voxdesk.domain.models import Analysis, CriterionResult, TranscriptTurn
 _STAMP = re.compile(r"\[(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)\]")
 
 
+def clock(seconds: float) -> str:
+    """``75.4`` -> ``01:15``; ``3725`` -> ``1:02:05``. Seconds are truncated, so the
+    stamp points at or just before the moment, never after it."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def stamp(seconds: float) -> str:
+    """How evidence quotes a moment, ``[MM:SS]`` (``[H:MM:SS]`` past the first hour):
+    what ``find_timestamps`` reads back."""
+    return f"[{clock(seconds)}]"
+
+
 @dataclass(frozen=True)
 class Timestamp:
     """A timestamp found in text: its span in the text and the second it points at."""

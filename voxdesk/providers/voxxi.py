@@ -36,6 +36,7 @@ from voxdesk.domain.dates import DateFormatError, parse_call_date
 from voxdesk.providers.base import CallPage, CallQuery, Capability, CreatedCall, Provider
 from voxdesk.providers.errors import MalformedResponse
 from voxdesk.providers.http import ProgressCallback
+from voxdesk.providers.signed_urls import url_expiry
 
 API_PREFIX = "/api/external/v1"
 WireT = TypeVar("WireT", bound=BaseModel)
@@ -218,7 +219,11 @@ def map_call(wire: WireCallAnalysis) -> Call:
         date=_call_date(meta.date) or meta.createdAt,
         duration=meta.duration,
         summary=meta.summary or None,
-        recording=Recording(url=meta.audioUrl) if meta.audioUrl else None,
+        recording=(
+            Recording(url=meta.audioUrl, expires_at=url_expiry(meta.audioUrl))
+            if meta.audioUrl
+            else None
+        ),
         udfs=meta.udfs or {},
         created_at=meta.createdAt,
         updated_at=meta.updatedAt,

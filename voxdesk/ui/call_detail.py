@@ -20,15 +20,23 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.domain import Call, Extraction
+from voxdesk.domain.timeline import stamp
 from voxdesk.services.formatting import format_duration, format_score
 from voxdesk.ui.theme import STATUS_BADGES, score_badge
-from voxdesk.ui.widgets import ReadingPane, badge_label, clear_layout, heading_label, text_label
+from voxdesk.ui.widgets import (
+    ReadingPane,
+    badge_label,
+    clear_layout,
+    evidence_label,
+    heading_label,
+    text_label,
+)
 
 EMPTY_TEXT = "Select a call to see its analysis."
 
 
 def _format_time(seconds: float | None) -> str:
-    return f" (at {format_duration(seconds)})" if seconds is not None else ""
+    return f" at {stamp(seconds)}" if seconds is not None else ""
 
 
 def format_extraction(extraction: Extraction) -> str:
@@ -50,6 +58,8 @@ class CallDetailView(ReadingPane):
 
     #: The call ID went to the clipboard (the window shows it in the status bar).
     callIdCopied = Signal(str)
+    #: A ``[MM:SS]`` in the outcome rationale or an extraction was clicked.
+    seekRequested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("call-detail", parent)
@@ -134,7 +144,10 @@ class CallDetailView(ReadingPane):
             facts.append(("Why", "detail-outcome-rationale", analysis.outcome_rationale))
         for label, name, value in facts:
             if value:
-                form.addRow(f"{label}:", text_label(value, self._content, name=name))
+                form.addRow(
+                    f"{label}:",
+                    evidence_label(value, self.seekRequested.emit, self._content, name=name),
+                )
         self._layout.addLayout(form)
 
     def _add_block(self, title: str, name: str, lines: list[str]) -> None:
@@ -148,7 +161,9 @@ class CallDetailView(ReadingPane):
             if len(lines) == 1 and name == "detail-summary"
             else "\n".join(f"• {line}" for line in lines)
         )
-        self._layout.addWidget(text_label(text, self._content, name=name))
+        self._layout.addWidget(
+            evidence_label(text, self.seekRequested.emit, self._content, name=name)
+        )
 
     def _add_fields(self, udfs: dict[str, Any]) -> None:
         self._layout.addSpacing(self.fontMetrics().height() // 2)

@@ -1,10 +1,12 @@
-"""The reviewer's main window: call list (left), call detail (centre), section scores
-(right), an error banner above them, the uploads dock below and a status bar.
+"""The reviewer's main window: call list (left), call detail over the transcript
+(centre), section scores (right), the player with its call map across the bottom, an
+error banner above, the uploads dock and a status bar.
 
 The window composes widgets and presenters and wires their signals; it does no
 network or disk work itself. ``CallBrowser`` drives the list and detail, ``Session``
-the connection (and the local child server), ``UploadController`` the upload queue.
-Each owns its tasks; ``shutdown`` cancels them and stops the server.
+the connection (and the local child server), ``UploadController`` the upload queue,
+``PlaybackController`` the player's source. Each owns its tasks; ``shutdown`` cancels
+them and stops the server.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.domain import Call, Category, Member
+from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.playback import PositionMemory
 from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
@@ -38,15 +42,23 @@ from voxdesk.ui.call_detail import CallDetailView
 from voxdesk.ui.call_list import CallListPanel
 from voxdesk.ui.call_list_model import CallListModel
 from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.call_map import CallMap
 from voxdesk.ui.connections_dialog import ConnectionsDialog
 from voxdesk.ui.drop_target import DropTarget
+from voxdesk.ui.playback_controller import PlaybackController
+from voxdesk.ui.player import Player
+from voxdesk.ui.player_bar import PlayerBar
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
+from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.transcript_panel import TranscriptPanel
 from voxdesk.ui.upload_controller import UploadController
 from voxdesk.ui.upload_dialog import UploadDialog
 from voxdesk.ui.upload_panel import UploadPanel
 
 STATUS_MESSAGE_MS = 6000
+TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
+TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
 
 
 @dataclass
@@ -100,6 +112,14 @@ class MainWindow(QMainWindow):
         self.uploads = UploadController(
             services.uploads, timings=services.upload_timings, parent=self
         )
+        self.player = Player(self)
+        self.playback = PlaybackController(
+            self.player,
+            PositionMemory.from_json(keys.load_text(self.settings, keys.POSITIONS)),
+            self,
+        )
+        #: Which failed criterion Ctrl+J goes to next (it cycles through them).
+        self._next_evidence = 0
         self._dialogs: list[QWidget] = []
         self._setup_ui()
         self._setup_actions()
@@ -120,7 +140,11 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("main-splitter")
         self.call_list = CallListPanel(self.model, self.splitter)
-        self.detail = CallDetailView(self.splitter)
+        self.reading_splitter = QSplitter(Qt.Orientation.Vertical, self.splitter)
+        self.reading_splitter.setObjectName("reading-splitter")
+        self.detail = CallDetailView(self.reading_splitter)
+        self.transcript = TranscriptPanel(self.reading_splitter)
+        self.reading_splitter.setChildrenCollapsible(False)
         self.sections = SectionScorePanel(self.splitter)
         # Extra width goes to the reading panes; the list keeps the width of its columns.
         for index, stretch in enumerate((1, 2, 2)):
@@ -128,6 +152,10 @@ class MainWindow(QMainWindow):
         self._layout_pending = True
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
+        self.player_bar = PlayerBar(central)
+        self.call_map = CallMap(self.player_bar)
+        self.player_bar.map_slot.addWidget(self.call_map)
+        layout.addWidget(self.player_bar)
         self.setCentralWidget(central)
         self.upload_panel = UploadPanel(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.upload_panel)
@@ -162,11 +190,13 @@ class MainWindow(QMainWindow):
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.addAction(self.uploads_view_action)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.find_action = self._action("&Find calls", "Ctrl+F", self.call_list.focus_search)
+        self.find_action = self._action("&Find", "Ctrl+F", self.find)
         self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
         self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)
         self.filters_action.setCheckable(True)
         self.call_list.more_button.toggled.connect(self.filters_action.setChecked)
+
+        self._setup_player_actions()
 
         file_menu = self.menuBar().addMenu("&File")
         for action in (
@@ -184,6 +214,43 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.uploads_view_action)
+        play_menu = self.menuBar().addMenu("&Playback")
+        for action in self.player_actions:
+            play_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
+        )
+        help_menu.addAction(self.shortcuts_action)
+
+    def _setup_player_actions(self) -> None:
+        """Transcriptionist keys. Space belongs to text fields when they have focus: a
+        line edit claims it (ShortcutOverride) before the window's shortcut sees it."""
+        playback = self.playback
+        self.play_action = self._action("&Play / pause", None, playback.toggle)
+        self.play_action.setShortcuts([QKeySequence("Space"), QKeySequence("Ctrl+Space")])
+        skips = [
+            ("Back &5 s", "Ctrl+Left", -5.0),
+            ("&Forward 5 s", "Ctrl+Right", 5.0),
+            ("&Back 15 s", "Ctrl+Shift+Left", -15.0),
+            ("F&orward 15 s", "Ctrl+Shift+Right", 15.0),
+        ]
+        self.skip_actions = {
+            seconds: self._action(text, key, lambda _=False, s=seconds: playback.skip(s))
+            for text, key, seconds in skips
+        }
+        self.faster_action = self._action("F&aster", "Ctrl+Up", self.player.faster)
+        self.slower_action = self._action("&Slower", "Ctrl+Down", self.player.slower)
+        self.evidence_action = self._action(
+            "&Jump to failed criterion's evidence", "Ctrl+J", self.jump_to_failed_evidence
+        )
+        self.player_actions = [
+            self.play_action,
+            *self.skip_actions.values(),
+            self.faster_action,
+            self.slower_action,
+            self.evidence_action,
+        ]
 
     def _connect(self) -> None:
         panel, browser, session = self.call_list, self.browser, self.session
@@ -199,6 +266,7 @@ class MainWindow(QMainWindow):
         browser.statusMessage.connect(self._status)
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
+        session.serviceChanged.connect(self.playback.set_service)
         session.connectionChanged.connect(self._show_connection)
         session.errorRaised.connect(self.banner.show_error)
         session.statusMessage.connect(self._status)
@@ -211,6 +279,34 @@ class MainWindow(QMainWindow):
         uploads.statusMessage.connect(self._status)
         uploads.errorRaised.connect(self.banner.show_error)
         self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
+        self._connect_player()
+
+    def _connect_player(self) -> None:
+        player, bar, playback = self.player, self.player_bar, self.playback
+        for view in (bar, self.transcript, self.call_map):
+            player.positionChanged.connect(view.set_position)
+        player.durationChanged.connect(self._show_duration)
+        player.playingChanged.connect(bar.set_playing)
+        player.rateChanged.connect(bar.set_rate)
+        player.volumeChanged.connect(bar.set_volume)
+        player.mutedChanged.connect(bar.set_muted)
+        player.loopChanged.connect(lambda start, _end: bar.set_looping(start >= 0))
+        playback.messageChanged.connect(bar.set_message)
+        playback.callLoaded.connect(lambda call: bar.set_enabled(call is not None))
+        bar.playToggled.connect(playback.toggle)
+        bar.seekRequested.connect(playback.seek)
+        bar.skipRequested.connect(playback.skip)
+        bar.rateRequested.connect(player.set_rate)
+        bar.volumeRequested.connect(player.set_volume)
+        bar.muteToggled.connect(player.set_muted)
+        bar.rewindOnResumeToggled.connect(lambda on: setattr(player, "rewind_on_resume", on))
+        bar.loopToggled.connect(self.loop_current_turn)
+        for source in (self.transcript, self.call_map, self.detail, self.sections):
+            source.seekRequested.connect(playback.seek)
+        self.transcript.speakerNamesChanged.connect(
+            lambda names: keys.save_speaker_names(self.settings, names)
+        )
+        self.transcript.set_speaker_names(keys.load_speaker_names(self.settings))
 
     # --- persistence -----------------------------------------------------------------
 
@@ -219,6 +315,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state := keys.load_bytes(self.settings, keys.WINDOW_STATE):
             self.restoreState(state)
+        if reading := keys.load_bytes(self.settings, keys.READING_SPLITTER):
+            self.reading_splitter.restoreState(reading)
         if splitter := keys.load_bytes(self.settings, keys.SPLITTER):
             self._layout_pending = not self.splitter.restoreState(splitter)
         if header := keys.load_bytes(self.settings, keys.HEADER):
@@ -229,8 +327,13 @@ class MainWindow(QMainWindow):
         keys.save_bytes(self.settings, keys.GEOMETRY, bytes(self.saveGeometry().data()))
         keys.save_bytes(self.settings, keys.WINDOW_STATE, bytes(self.saveState().data()))
         keys.save_bytes(self.settings, keys.SPLITTER, bytes(self.splitter.saveState().data()))
+        keys.save_bytes(
+            self.settings, keys.READING_SPLITTER, bytes(self.reading_splitter.saveState().data())
+        )
         keys.save_bytes(self.settings, keys.HEADER, self.call_list.header_state())
         keys.save_list(self.settings, self.state.filter, self.state.order)
+        self.playback.remember_position()
+        self.settings.setValue(keys.POSITIONS, self.playback.positions.to_json())
         self.settings.sync()
 
     # --- slots -----------------------------------------------------------------------
@@ -250,8 +353,70 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _show_call(self, call: Call | None, agent: str | None, category: str | None) -> None:
+        shown = self.playback.call
+        changed = call is None or shown is None or shown.id != call.id
         self.detail.show_call(call, agent, category)
         self.sections.show_call(call)
+        if changed or (call is not None and call.transcript != shown.transcript):
+            self._show_timeline(call)
+        self.playback.show_call(call)
+
+    def _show_timeline(self, call: Call | None) -> None:
+        """The transcript and the call map of ``call`` (reset, as for a new call)."""
+        self._next_evidence = 0
+        if call is None:
+            self.transcript.set_transcript(None, message=TRANSCRIPT_NO_CALL)
+        elif call.transcript is None and not call.status.is_final:
+            self.transcript.set_transcript(None, message=TRANSCRIPT_PENDING)
+        else:
+            self.transcript.set_transcript(call.transcript)
+        turns = call.transcript if call is not None else None
+        pins = failed_evidence(call.analysis) if call is not None else []
+        self.call_map.set_call(call.duration if call else None, turns, pins)
+        self.player_bar.set_duration(call.duration or 0.0 if call else 0.0)
+        self.player_bar.set_position(0.0)
+
+    def _show_duration(self, seconds: float) -> None:
+        if seconds > 0:
+            self.player_bar.set_duration(seconds)
+
+    def find(self) -> None:
+        """Ctrl+F searches what has focus: the transcript when it does, else the list."""
+        focus = self.focusWidget()
+        if focus is not None and self.transcript.isAncestorOf(focus):
+            self.transcript.start_search()
+        else:
+            self.call_list.focus_search()
+
+    def loop_current_turn(self, loop: bool) -> None:
+        turn = self.transcript.current_turn
+        call = self.playback.call
+        if not loop or turn is None or call is None or not call.transcript:
+            self.player.clear_loop()
+            self.player_bar.set_looping(False)
+            if loop:
+                self._status("Play the call to a turn first, then loop it.")
+            return
+        span = self.transcript.turn_span(turn)
+        self.player.set_loop(*span)
+
+    def jump_to_failed_evidence(self) -> None:
+        """Ctrl+J: the first failed criterion's quoted moment; pressed again, the next."""
+        call = self.playback.call
+        pins = failed_evidence(call.analysis) if call is not None else []
+        if not pins:
+            self._status("No failed criterion in this call quotes a moment to jump to.")
+            return
+        pin = pins[self._next_evidence % len(pins)]
+        self._next_evidence += 1
+        self.playback.seek(pin.seconds)
+        self._status(f"Failed: {pin.question}")
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.actions(), self)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
 
     def _show_counts(self, matching: int, known: int) -> None:
         noun = "call" if known == 1 else "calls"
@@ -345,6 +510,7 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Cancel every task and stop the local server before the loop ends."""
         await self.browser.close()
+        await self.playback.close()
         # Before the session closes the provider the uploads are using.
         await self.uploads.close()
         await self.session.close()

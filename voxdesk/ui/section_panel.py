@@ -8,7 +8,7 @@ empty panel.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 from voxdesk.domain import Call, CallStatus, Criterion, Section
 from voxdesk.services.formatting import format_score
 from voxdesk.ui.theme import AUTO_FAIL, RESULT_BADGES, STATUS_BADGES
-from voxdesk.ui.widgets import ReadingPane, badge_label, clear_layout, heading_label, text_label
+from voxdesk.ui.widgets import (
+    ReadingPane,
+    badge_label,
+    clear_layout,
+    evidence_label,
+    heading_label,
+    text_label,
+)
 
 BAR_STEPS = 1000
 
@@ -51,6 +58,9 @@ def notice_for(call: Call) -> tuple[str, str] | None:
 
 class SectionScorePanel(ReadingPane):
     """Sections and criteria of the selected call."""
+
+    #: A ``[MM:SS]`` in a rationale was clicked: play the call from that second.
+    seekRequested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("section-panel", parent)
@@ -145,5 +155,9 @@ class SectionScorePanel(ReadingPane):
             question_row.addWidget(flag, 0, Qt.AlignmentFlag.AlignTop)
         body.addLayout(question_row)
         if criterion.rationale:
-            body.addWidget(text_label(criterion.rationale, parent, name=f"{name}-rationale"))
+            body.addWidget(
+                evidence_label(
+                    criterion.rationale, self.seekRequested.emit, parent, name=f"{name}-rationale"
+                )
+            )
         grid.addLayout(body, row, 1)

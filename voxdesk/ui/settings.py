@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from voxdesk.domain import CallStatus
+from voxdesk.domain import CallStatus, Speaker
 from voxdesk.services import paths
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 
@@ -28,6 +28,10 @@ SPLITTER = "window/splitter"
 HEADER = "calls/header"
 ORDER = "calls/order"
 FILTER = "calls/filter"
+READING_SPLITTER = "window/reading-splitter"
+#: Where playback stopped in recent calls (JSON, see ``PositionMemory``).
+POSITIONS = "player/positions"
+SPEAKER_NAMES = "transcript/speakers"
 
 
 def open_settings(path: Path | None = None) -> QSettings:
@@ -45,6 +49,28 @@ def load_bytes(settings: QSettings, key: str) -> bytes | None:
     if isinstance(value, QByteArray) and not value.isEmpty():
         return bytes(value.data())
     return None
+
+
+def load_text(settings: QSettings, key: str) -> str | None:
+    value = settings.value(key)
+    return str(value) if value else None
+
+
+def save_speaker_names(settings: QSettings, names: dict[Speaker, str]) -> None:
+    settings.setValue(SPEAKER_NAMES, json.dumps({s.value: n for s, n in names.items()}))
+
+
+def load_speaker_names(settings: QSettings) -> dict[Speaker, str]:
+    """Renamed speakers ("Agent" → "Dana"); unreadable or unknown entries are dropped."""
+    try:
+        raw = json.loads(load_text(settings, SPEAKER_NAMES) or "{}")
+    except ValueError:
+        return {}
+    names = {}
+    for key, name in raw.items() if isinstance(raw, dict) else ():
+        if key in Speaker._value2member_map_ and isinstance(name, str) and name.strip():
+            names[Speaker(key)] = name.strip()
+    return names
 
 
 def filter_to_json(where: CallFilter) -> str:

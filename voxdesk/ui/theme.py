@@ -115,3 +115,8 @@ def dark_palette() -> QPalette:
     ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
     return palette
+
+
+def error_color(palette: QPalette | None = None) -> QColor:
+    """Red text that stays readable on the window's background, light or dark."""
+    return QColor("#ff8a80") if is_dark(palette) else _RED

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
+from voxdesk.domain.timeline import find_timestamps
 from voxdesk.ui.theme import Badge, badge_css
+
+#: Links in evidence text: ``seek:<seconds>``.
+SEEK_SCHEME = "seek:"
+#: The plain text of a label whose text is rich (links), for copying and for tests.
+PLAIN_TEXT_PROPERTY = "plainText"
 
 SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -25,6 +34,45 @@ def text_label(
     label.setCursor(Qt.CursorShape.IBeamCursor)
     if name:
         label.setObjectName(name)
+    return label
+
+
+def evidence_html(text: str) -> str:
+    """``text`` as escaped HTML with each ``[MM:SS]`` a ``seek:`` link."""
+    parts, last = [], 0
+    for found in find_timestamps(text):
+        parts.append(html.escape(text[last : found.start]))
+        parts.append(
+            f'<a href="{SEEK_SCHEME}{found.seconds:g}">{html.escape(found.text_in(text))}</a>'
+        )
+        last = found.end
+    parts.append(html.escape(text[last:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def evidence_label(
+    text: str, on_seek: Callable[[float], None], parent: QWidget | None = None, *, name: str = ""
+) -> QLabel:
+    """Like ``text_label``, but every ``[MM:SS]`` in it is a link that seeks the player
+    there (mouse, or Tab then Enter). Text without timestamps stays plain text."""
+    label = text_label(text, parent, name=name)
+    label.setProperty(PLAIN_TEXT_PROPERTY, text)
+    if not find_timestamps(text):
+        return label
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(evidence_html(text))
+    label.setTextInteractionFlags(
+        SELECTABLE
+        | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        | Qt.TextInteractionFlag.LinksAccessibleByMouse
+    )
+    label.setToolTip("Click a time to play the call from there.")
+
+    def activated(link: str) -> None:
+        if link.startswith(SEEK_SCHEME):
+            on_seek(float(link[len(SEEK_SCHEME) :]))
+
+    label.linkActivated.connect(activated)
     return label
 
 

@@ -3,21 +3,9 @@
 
 from __future__ import annotations
 
+from voxdesk.domain.timeline import clock, stamp
 
-def clock(seconds: float) -> str:
-    """``75.4`` -> ``01:15``; ``3725`` -> ``1:02:05``. Seconds are truncated, so the
-    stamp points at or just before the moment, never after it."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
-
-
-def stamp(seconds: float) -> str:
-    """``clock`` in square brackets, as quoted evidence starts."""
-    return f"[{clock(seconds)}]"
+__all__ = ["clock", "duration", "span", "stamp"]
 
 
 def span(start: float, end: float) -> str:
