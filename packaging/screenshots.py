@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 import qasync
 
 from voxdesk.domain import CallStatus
+from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 from voxdesk.ui.app import default_services
 from voxdesk.ui.main_window import MainWindow
@@ -88,7 +89,13 @@ async def capture(out: Path) -> None:
         # A support call that missed a criterion or two shows the most of the window.
         support = [r for r in completed if PREFERRED_CALL in (r.category or "").lower()]
         candidates = support or completed or rows
-        chosen = min(candidates, key=lambda r: abs((r.score or 0) - TARGET_SCORE))
+        # …and one whose failed criteria quote a moment, so the map shows its pins.
+        with_pins = [
+            r
+            for r in candidates
+            if failed_evidence(getattr(await service.cached_call(r.call_id), "analysis", None))
+        ]
+        chosen = min(with_pins or candidates, key=lambda r: abs((r.score or 0) - TARGET_SCORE))
         window.call_list.select_call(chosen.call_id)
         await _wait_for(
             lambda: window.detail.call is not None and window.detail.call.id == chosen.call_id,

@@ -5,6 +5,12 @@ transcriptionist's player has: skips, speed steps with pitch kept, a short rewin
 resuming, a looped span. It streams the URL it is given (QtMultimedia's FFmpeg backend
 reads HTTP with Range requests), so playing starts before the file is downloaded.
 
+Each recording gets its own ``QMediaPlayer`` (and output); the old one is deleted later
+by the event loop. Stopping or re-sourcing a playing ``QMediaPlayer`` from Python joins
+FFmpeg's worker threads while holding the GIL, and a worker that needs the GIL to
+finish tearing down then deadlocks both (seen here in the test suite); a deferred
+delete runs inside Qt's event loop, where the GIL is released.
+
 One thing QtMultimedia does not report: when a seek makes FFmpeg open the URL again and
 the server refuses it (an expired signature answers 403), the player just stops
 advancing, still "playing", with no error. A watchdog notices a position that does not
@@ -65,6 +71,7 @@ class Player(QObject):
         self.media = QMediaPlayer(self)
         self.media.setAudioOutput(self.output)
         self.pitch_compensation = self._keep_pitch()
+        self._connect()
         self.rewind_on_resume = True
         self.loop: tuple[float, float] | None = None
         self._pending_position: float | None = None
@@ -76,7 +83,26 @@ class Player(QObject):
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(WATCHDOG_MS)
         self._watchdog.timeout.connect(self._check_stall)
+
+    def _fresh_media(self) -> None:
+        """A new player and output for the next source; the old pair is deleted later
+        (see the module docstring), keeping speed, volume and mute."""
+        old_media, old_output = self.media, self.output
+        rate, volume, muted = old_media.playbackRate(), old_output.volume(), old_output.isMuted()
+        old_media.blockSignals(True)
+        old_output.blockSignals(True)
+        old_media.deleteLater()
+        old_output.deleteLater()
+        self._watchdog.stop()
+        self.output = QAudioOutput(self)
+        self.output.setVolume(volume)
+        self.output.setMuted(muted)
+        self.media = QMediaPlayer(self)
+        self.media.setAudioOutput(self.output)
+        self.media.setPlaybackRate(rate)
+        self.pitch_compensation = self._keep_pitch()
         self._connect()
+        self.playingChanged.emit(False)
 
     def _keep_pitch(self) -> bool:
         """Speed without chipmunk voices: Qt 6.10+ keeps the pitch where the backend can."""
@@ -146,6 +172,7 @@ class Player(QObject):
         self._set_error("")
         self._pending_position = position if position > 0 else None
         self._last_position = position
+        self._fresh_media()
         self.media.setSource(QUrl(url))
         self.positionChanged.emit(position)
 
@@ -155,6 +182,7 @@ class Player(QObject):
         loop = self.loop
         self._set_error("")
         self._pending_position = position if position > 0 else None
+        self._fresh_media()
         self.media.setSource(QUrl(url))
         self.loop = loop
         self._reset_watchdog()
@@ -165,8 +193,8 @@ class Player(QObject):
         self.clear_loop()
         self._pending_position = None
         self._watchdog.stop()
-        self.media.stop()
-        self.media.setSource(QUrl())
+        if not self.media.source().isEmpty():
+            self._fresh_media()
         self._set_error("")
 
     # --- transport -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -58,10 +59,17 @@ class PlayerBar(QWidget):
         self._setup_ui()
         self.set_enabled(False)
 
-    def _button(self, text: str, tip: str, name: str) -> QToolButton:
+    def _button(
+        self, text: str, tip: str, name: str, icon: QStyle.StandardPixmap | None = None
+    ) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
         button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        if icon is not None:
+            # The style's icons: symbol glyphs (⏵⏸) are missing from many fonts.
+            button.setIcon(self.style().standardIcon(icon))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setObjectName(name)
         button.setAutoRaise(True)
         # The player is driven from the keyboard by shortcuts; Tab stops on the slider.
@@ -89,7 +97,10 @@ class PlayerBar(QWidget):
         self.skip_buttons: dict[float, QToolButton] = {}
         for seconds in SKIPS[:2]:
             self._add_skip(row, seconds)
-        self.play_button = self._button("▶", "Play (Space or Ctrl+Space)", "player-play")
+        self.play_button = self._button(
+            "", "Play (Space or Ctrl+Space)", "player-play", QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.play_button.clicked.connect(self.playToggled.emit)
         row.addWidget(self.play_button)
         for seconds in SKIPS[2:]:
@@ -112,7 +123,12 @@ class PlayerBar(QWidget):
         )
         row.addWidget(self.rate_box)
 
-        self.loop_button = self._button("⟲ Loop turn", "Play the current turn over and over", "")
+        self.loop_button = self._button(
+            "Loop turn",
+            "Play the current turn over and over",
+            "",
+            QStyle.StandardPixmap.SP_BrowserReload,
+        )
         self.loop_button.setObjectName("player-loop")
         self.loop_button.setCheckable(True)
         self.loop_button.toggled.connect(self.loopToggled.emit)
@@ -131,7 +147,10 @@ class PlayerBar(QWidget):
         self.message.setStyleSheet(f"color: {error_color().name()};")
         row.addWidget(self.message, 1)
 
-        self.mute_button = self._button("🔊", "Mute", "player-mute")
+        self.mute_button = self._button(
+            "", "Mute", "player-mute", QStyle.StandardPixmap.SP_MediaVolume
+        )
+        self.mute_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(self.muteToggled.emit)
         row.addWidget(self.mute_button)
@@ -148,9 +167,15 @@ class PlayerBar(QWidget):
 
     def _add_skip(self, row: QHBoxLayout, seconds: float) -> None:
         back = seconds < 0
-        text = f"{'⏪' if back else ''}{abs(seconds):g}{'' if back else '⏩'}"
         tip = f"{'Back' if back else 'Forward'} {abs(seconds):g} s ({SKIP_SHORTCUTS[seconds]})"
-        button = self._button(text, tip, f"player-skip-{seconds:+g}")
+        icon = (
+            QStyle.StandardPixmap.SP_MediaSeekBackward
+            if back
+            else QStyle.StandardPixmap.SP_MediaSeekForward
+        )
+        button = self._button(f"{abs(seconds):g}", tip, f"player-skip-{seconds:+g}", icon)
+        if not back:
+            button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # icon after the number
         button.clicked.connect(lambda: self.skipRequested.emit(seconds))
         self.skip_buttons[seconds] = button
         row.addWidget(button)
@@ -192,7 +217,12 @@ class PlayerBar(QWidget):
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(muted)
         self.mute_button.blockSignals(False)
-        self.mute_button.setText("🔇" if muted else "🔊")
+        icon = (
+            QStyle.StandardPixmap.SP_MediaVolumeMuted
+            if muted
+            else QStyle.StandardPixmap.SP_MediaVolume
+        )
+        self.mute_button.setIcon(self.style().standardIcon(icon))
         self.mute_button.setToolTip("Unmute" if muted else "Mute")
 
     def set_volume(self, volume: float) -> None:
