@@ -110,6 +110,9 @@ async def capture(out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(out / "main-window-light.png"))
         QApplication.instance().setPalette(dark_palette())
+        # Re-shown so rich text (the evidence links) takes the dark palette's colours;
+        # the same call again leaves the player and the transcript as they are.
+        window.browser.select(chosen.call_id)
         await _settle(1.5)
         window.grab().save(str(out / "main-window-dark.png"))
         print(f"saved {out / 'main-window-light.png'} and {out / 'main-window-dark.png'}")
