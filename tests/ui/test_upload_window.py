@@ -88,6 +88,14 @@ def batch(tmp_path: Path, speech_wav: Path) -> Iterator[tuple[Path, Path]]:
     yield folder, impostor
 
 
+@pytest.fixture
+def proxy(driver: Driver, server: LocalServer) -> Iterator[FaultyProxy]:
+    """A fault-injecting proxy in front of the module's server (tests slow its storage)."""
+    started = driver.run(FaultyProxy(server.port).start())
+    yield started
+    driver.run(started.stop())
+
+
 def test_dropped_files_become_completed_calls_and_bad_ones_say_why(
     driver: Driver,
     windows: WindowFactory,
@@ -130,91 +138,89 @@ def test_dropped_files_become_completed_calls_and_bad_ones_say_why(
 
 
 def test_cancel_and_retry_from_the_panel(
-    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, tmp_path: Path
+    driver: Driver,
+    windows: WindowFactory,
+    server: LocalServer,
+    home: Path,
+    tmp_path: Path,
+    proxy: FaultyProxy,
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    driver.run(proxy.start())
-    try:
-        # Slow storage, so both uploads are still under way when they are cancelled.
-        proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, times=2, bytes_per_second=64_000))
-        files = [make_wav(tmp_path / f"tone-{n}.wav", 20.0, channels=1) for n in (1, 2)]
-        window = _open(windows, home, proxy.base_url, server.token)
-        drop_files(window, files)
-        _fill_dialog(driver, window)
-        driver.wait_until(
-            lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING] * 2,
-            timeout=20,
-            what="both uploads under way",
-        )
-        panel = window.upload_panel
-        first, second = (job.id for job in _jobs(window))
-        panel.view.selectRow(0)
-        assert panel.cancel_button.isEnabled()
-        panel.cancel_button.click()
-        driver.wait_until(
-            lambda: window.uploads.queue.job(first).state is UploadState.CANCELLED,
-            what="the first upload cancelled",
-        )
-        assert window.uploads.queue.job(second).state is UploadState.UPLOADING
-        panel.cancel_all_button.click()
-        driver.wait_until(
-            lambda: window.uploads.queue.job(second).state is UploadState.CANCELLED,
-            what="the second upload cancelled",
-        )
-        assert [j.call_id for j in _jobs(window)] == [None, None]
+    # Slow storage, so both uploads are still under way when they are cancelled.
+    proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, times=2, bytes_per_second=64_000))
+    files = [make_wav(tmp_path / f"tone-{n}.wav", 20.0, channels=1) for n in (1, 2)]
+    window = _open(windows, home, proxy.base_url, server.token)
+    drop_files(window, files)
+    _fill_dialog(driver, window)
+    driver.wait_until(
+        lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING] * 2,
+        timeout=20,
+        what="both uploads under way",
+    )
+    panel = window.upload_panel
+    first, second = (job.id for job in _jobs(window))
+    panel.view.selectRow(0)
+    assert panel.cancel_button.isEnabled()
+    panel.cancel_button.click()
+    driver.wait_until(
+        lambda: window.uploads.queue.job(first).state is UploadState.CANCELLED,
+        what="the first upload cancelled",
+    )
+    assert window.uploads.queue.job(second).state is UploadState.UPLOADING
+    panel.cancel_all_button.click()
+    driver.wait_until(
+        lambda: window.uploads.queue.job(second).state is UploadState.CANCELLED,
+        what="the second upload cancelled",
+    )
+    assert [j.call_id for j in _jobs(window)] == [None, None]
 
-        proxy.faults.clear()  # storage is fast again
-        panel.view.selectRow(0)
-        assert panel.retry_button.isEnabled()
-        panel.retry_button.click()
-        driver.wait_until(
-            lambda: window.uploads.queue.job(first).state.is_final, timeout=60, what="retry"
-        )
-        assert window.uploads.queue.job(first).state is UploadState.DONE
-        assert window.uploads.queue.job(second).state is UploadState.CANCELLED
-        panel.retry_all_button.click()
-        driver.wait_until(
-            lambda: all(job.state.is_final and job.call_id for job in _jobs(window)),
-            timeout=60,
-            what="retry all",
-        )
-        assert [job.state for job in _jobs(window)] == [UploadState.DONE] * 2
-        created = [job.call_id for job in _jobs(window)]
-        assert len(set(created)) == 2
-        driver.wait_until(
-            lambda: set(created) <= set(_listed(window)), timeout=30, what="calls listed"
-        )
-    finally:
-        driver.run(proxy.stop())
+    proxy.faults.clear()  # storage is fast again
+    panel.view.selectRow(0)
+    assert panel.retry_button.isEnabled()
+    panel.retry_button.click()
+    driver.wait_until(
+        lambda: window.uploads.queue.job(first).state.is_final, timeout=60, what="retry"
+    )
+    assert window.uploads.queue.job(first).state is UploadState.DONE
+    assert window.uploads.queue.job(second).state is UploadState.CANCELLED
+    panel.retry_all_button.click()
+    driver.wait_until(
+        lambda: all(job.state.is_final and job.call_id for job in _jobs(window)),
+        timeout=60,
+        what="retry all",
+    )
+    assert [job.state for job in _jobs(window)] == [UploadState.DONE] * 2
+    created = [job.call_id for job in _jobs(window)]
+    assert len(set(created)) == 2
+    driver.wait_until(lambda: set(created) <= set(_listed(window)), timeout=30, what="calls listed")
 
 
 def test_an_unfinished_upload_resumes_when_the_window_opens_again(
-    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, speech_wav: Path
+    driver: Driver,
+    windows: WindowFactory,
+    server: LocalServer,
+    home: Path,
+    speech_wav: Path,
+    proxy: FaultyProxy,
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    driver.run(proxy.start())
-    try:
-        proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, bytes_per_second=20_000))
-        window = _open(windows, home, proxy.base_url, server.token)
-        drop_files(window, [speech_wav])
-        _fill_dialog(driver, window)
-        driver.wait_until(
-            lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING],
-            what="the upload under way",
-        )
-        job_id = _jobs(window)[0].id
-        windows.close(window)  # quit mid-upload
+    proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, bytes_per_second=20_000))
+    window = _open(windows, home, proxy.base_url, server.token)
+    drop_files(window, [speech_wav])
+    _fill_dialog(driver, window)
+    driver.wait_until(
+        lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING],
+        what="the upload under way",
+    )
+    job_id = _jobs(window)[0].id
+    windows.close(window)  # quit mid-upload
 
-        again = _open(windows, home, proxy.base_url, server.token)
-        driver.wait_until(lambda: _jobs(again), what="the job back in the queue")
-        assert again.upload_panel.isVisible()
-        driver.wait_until(
-            lambda: all(job.state.is_final for job in _jobs(again)), timeout=90, what="resume"
-        )
-        (job,) = _jobs(again)
-        assert (job.id, job.state) == (job_id, UploadState.DONE)
-    finally:
-        driver.run(proxy.stop())
+    again = _open(windows, home, proxy.base_url, server.token)
+    driver.wait_until(lambda: _jobs(again), what="the job back in the queue")
+    assert again.upload_panel.isVisible()
+    driver.wait_until(
+        lambda: all(job.state.is_final for job in _jobs(again)), timeout=90, what="resume"
+    )
+    (job,) = _jobs(again)
+    assert (job.id, job.state) == (job_id, UploadState.DONE)
 
 
 def test_ctrl_u_opens_a_file_picker_without_blocking(
@@ -259,49 +265,48 @@ def test_the_uploads_panel_toggles_from_the_keyboard(window: MainWindow) -> None
 
 
 def test_switching_connection_mid_upload_pauses_it_and_switching_back_resumes(
-    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, speech_wav: Path
+    driver: Driver,
+    windows: WindowFactory,
+    server: LocalServer,
+    home: Path,
+    speech_wav: Path,
+    proxy: FaultyProxy,
 ) -> None:
-    proxy = FaultyProxy(server.port)
-    driver.run(proxy.start())
-    try:
-        proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, bytes_per_second=20_000))
-        uploading = Connection(TEST_CONNECTION, "local", proxy.base_url)
-        other = Connection("Other", "local", server.base_url)
-        services = make_services(
-            home, [(other, server.token), (uploading, server.token)], upload_timings=FAST
-        )
-        services.connections.set_active(TEST_CONNECTION)
-        window = windows.open(services)
-        driver.wait_until(
-            lambda: (
-                window.uploads.queue is not None
-                and window.uploads.queue.connection == TEST_CONNECTION
-            ),
-            what="the upload queue",
-        )
-        drop_files(window, [speech_wav])
-        _fill_dialog(driver, window)
-        driver.wait_until(
-            lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING],
-            what="the upload under way",
-        )
-        job_id = _jobs(window)[0].id
+    proxy.faults.append(Fault("PUT", STORAGE_PATH, THROTTLE, bytes_per_second=20_000))
+    uploading = Connection(TEST_CONNECTION, "local", proxy.base_url)
+    other = Connection("Other", "local", server.base_url)
+    services = make_services(
+        home, [(other, server.token), (uploading, server.token)], upload_timings=FAST
+    )
+    services.connections.set_active(TEST_CONNECTION)
+    window = windows.open(services)
+    driver.wait_until(
+        lambda: (
+            window.uploads.queue is not None and window.uploads.queue.connection == TEST_CONNECTION
+        ),
+        what="the upload queue",
+    )
+    drop_files(window, [speech_wav])
+    _fill_dialog(driver, window)
+    driver.wait_until(
+        lambda: [j.state for j in _jobs(window)] == [UploadState.UPLOADING],
+        what="the upload under way",
+    )
+    job_id = _jobs(window)[0].id
 
-        window.session.switch_to("Other")
-        driver.wait_until(
-            lambda: window.uploads.queue is not None and window.uploads.queue.connection == "Other",
-            what="the other connection",
-        )
-        assert _jobs(window) == []
-        stored = driver.run(services.uploads.get(job_id))
-        assert stored is not None and not stored.state.is_final, stored
+    window.session.switch_to("Other")
+    driver.wait_until(
+        lambda: window.uploads.queue is not None and window.uploads.queue.connection == "Other",
+        what="the other connection",
+    )
+    assert _jobs(window) == []
+    stored = driver.run(services.uploads.get(job_id))
+    assert stored is not None and not stored.state.is_final, stored
 
-        proxy.faults.clear()
-        window.session.switch_to(TEST_CONNECTION)
-        driver.wait_until(lambda: _jobs(window), what="the job resumed")
-        driver.wait_until(
-            lambda: all(job.state.is_final for job in _jobs(window)), timeout=90, what="resume"
-        )
-        assert [(j.id, j.state) for j in _jobs(window)] == [(job_id, UploadState.DONE)]
-    finally:
-        driver.run(proxy.stop())
+    proxy.faults.clear()
+    window.session.switch_to(TEST_CONNECTION)
+    driver.wait_until(lambda: _jobs(window), what="the job resumed")
+    driver.wait_until(
+        lambda: all(job.state.is_final for job in _jobs(window)), timeout=90, what="resume"
+    )
+    assert [(j.id, j.state) for j in _jobs(window)] == [(job_id, UploadState.DONE)]
