@@ -21,6 +21,8 @@ from voxdesk.services.calls import CallService
 REFRESH_MARGIN = timedelta(seconds=20)
 #: Calls whose playing position is remembered (the most recently left ones).
 REMEMBERED_POSITIONS = 500
+#: URLs whose first sighting is kept (to know their lifetime); forgotten all at once.
+REMEMBERED_URLS = 1000
 
 
 def _now() -> datetime:
@@ -59,7 +61,7 @@ class PlaybackService:
 
     def _remember(self, recording: Recording) -> Recording:
         if recording.url not in self._seen:
-            if len(self._seen) > REMEMBERED_POSITIONS:
+            if len(self._seen) >= REMEMBERED_URLS:
                 self._seen.clear()
             self._seen[recording.url] = self._clock()
         return recording

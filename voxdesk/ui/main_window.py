@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
         turns = call.transcript if call is not None else None
         pins = failed_evidence(call.analysis) if call is not None else []
         self.call_map.set_call(call.duration if call else None, turns, pins)
-        self.player_bar.set_duration(call.duration or 0.0 if call else 0.0)
+        self.player_bar.set_duration((call.duration or 0.0) if call else 0.0)
         self.player_bar.set_position(0.0)
 
     def _show_duration(self, seconds: float) -> None:

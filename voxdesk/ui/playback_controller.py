@@ -114,12 +114,9 @@ class PlaybackController(QObject):
 
     def seek(self, seconds: float) -> None:
         """Seek (a new Range request for the player): with a fresh URL if it expired."""
-        self._resume_at = seconds
+        self.player.seek(seconds)  # shown at once; a fresh source, if needed, follows
         if self._needs_fresh_url() or self._tasks.running("refresh"):
-            self.player.seek(seconds)  # shown at once; the source follows
             self._refresh(seconds, playing=self.player.playing)
-        else:
-            self.player.seek(seconds)
 
     def skip(self, seconds: float) -> None:
         self.seek(self.player.position + seconds)
