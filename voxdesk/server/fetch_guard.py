@@ -21,6 +21,7 @@ import asyncio
 import ipaddress
 import socket
 import typing
+from collections.abc import Callable
 
 import httpcore
 import httpx
@@ -48,8 +49,9 @@ class PublicOnlyBackend(httpcore.AsyncNetworkBackend):
     """Resolves a host itself, refuses it unless every address is public, and connects
     to the validated address (TLS still verifies and sends the URL's host name)."""
 
-    def __init__(self) -> None:
+    def __init__(self, is_allowed: Callable[[str], bool] = is_public) -> None:
         self._inner = httpcore.AnyIOBackend()
+        self._is_allowed = is_allowed
 
     async def connect_tcp(
         self,
@@ -66,7 +68,7 @@ class PublicOnlyBackend(httpcore.AsyncNetworkBackend):
         except (OSError, TimeoutError) as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        if not addresses or not all(is_public(address) for address in addresses):
+        if not addresses or not all(self._is_allowed(address) for address in addresses):
             raise RefusedTarget(f"{host} is not a public address")
         error: httpcore.ConnectError | None = None
         for address in addresses:
@@ -99,13 +101,19 @@ async def check_request_url(request: httpx.Request) -> None:
         raise RefusedUrl("URLs with a user name or password are not fetched")
 
 
-def guarded_client(timeout: httpx.Timeout, *, allow_private: bool) -> httpx.AsyncClient:
-    """The client for callers' URLs: redirects followed, every hop checked."""
+def guarded_client(
+    timeout: httpx.Timeout,
+    *,
+    allow_private: bool,
+    is_allowed: Callable[[str], bool] = is_public,
+) -> httpx.AsyncClient:
+    """The client for callers' URLs: redirects followed, every hop checked.
+    ``is_allowed`` judges each resolved address (tests narrow it to one loopback IP)."""
     transport = httpx.AsyncHTTPTransport()
     if not allow_private:
         # httpx does not take a network backend; its pool does (checked by
         # tests/server/test_server_fetch_policy.py, which fails if this stops applying).
-        transport._pool._network_backend = PublicOnlyBackend()
+        transport._pool._network_backend = PublicOnlyBackend(is_allowed)
     return httpx.AsyncClient(
         timeout=timeout,
         transport=transport,
