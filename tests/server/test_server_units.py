@@ -155,8 +155,8 @@ async def test_writes_are_atomic_and_refusals_leave_nothing(tmp_path):
             expected=None,
         )
     with pytest.raises(NotAudio):
-        await storage.write_stream("k/txt.wav", _chunks(b"hello world, plain text"), audio_format="wav",
-                                   max_bytes=10_000, expected=None)  # fmt: skip
+        await storage.write_stream("k/txt.wav", _chunks(b"hello world, plain text"),
+                                   audio_format="wav", max_bytes=10_000, expected=None)  # fmt: skip
     assert sorted(p.name for p in (tmp_path / "storage").rglob("*") if p.is_file()) == ["ok.wav"]
     assert list((tmp_path / "tmp").iterdir()) == []
 

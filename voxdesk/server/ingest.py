@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from voxdesk.server.fetch_guard import RefusedUrl
-from voxdesk.server.private_files import open_private
+from voxdesk.server.private_files import make_private_dirs, open_private
 
 PREFIX = "The recording could not be fetched"
 PRIVATE_HINT = (
@@ -64,7 +64,7 @@ async def fetch_recording(
     try:
         async with asyncio.timeout(limits.deadline_seconds):
             size = await _download(client, url, tmp, limits)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(target.parent)
         os.replace(tmp, target)
         return size
     except TimeoutError as exc:

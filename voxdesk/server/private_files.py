@@ -22,6 +22,17 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def make_private_dirs(path: Path) -> None:
+    """Create ``path`` and its missing parents owner-only (``mkdir(parents=True)``
+    would create the parents with the umask's mode)."""
+    missing: list[Path] = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=DIR_MODE, exist_ok=True)
+
+
 def open_private(path: Path) -> BinaryIO:
     """A new (or truncated) owner-only file, open for binary writing."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)

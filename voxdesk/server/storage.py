@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from voxdesk.domain.audio_formats import sniff_audio
-from voxdesk.server.private_files import open_private, private_dir
+from voxdesk.server.private_files import make_private_dirs, open_private, private_dir
 
 _SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT}){{0,15}}$")
@@ -179,7 +179,7 @@ class Storage:
             if size < MIN_AUDIO_BYTES:
                 raise NotAudio("The uploaded bytes are too short to be an audio file.")
             _check_format(head, audio_format)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(target.parent)
             try:
                 os.link(tmp, target)
             except FileExistsError as exc:
@@ -197,7 +197,7 @@ class Storage:
             with source.open("rb") as src, open_private(tmp) as dst:
                 while block := src.read(1 << 20):
                     dst.write(block)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(target.parent)
             os.replace(tmp, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
