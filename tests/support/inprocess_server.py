@@ -30,7 +30,7 @@ def serve_in_thread(
     app = create_app(config)
     if customise is not None:
         customise(app)
-    server = uvicorn.Server(uvicorn_config(app, config, "info"))
+    server = uvicorn.Server(uvicorn_config(app, config, None))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

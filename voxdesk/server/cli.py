@@ -96,12 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Read once and dropped, so the analysis workers do not inherit it.
+    environment_token = os.environ.pop(TOKEN_ENV, None)
     config = ServerConfig(
         data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
         host=args.host,
         port=args.port,
-        # Read once and dropped, so the analysis workers do not inherit it.
-        token=args.token or os.environ.pop(TOKEN_ENV, None) or None,
+        token=args.token or environment_token or None,
         demo=not args.no_demo,
         scorecard_dirs=tuple(args.scorecards),
         max_upload_bytes=args.max_upload_bytes,

@@ -81,14 +81,6 @@ class PublicOnlyBackend(httpcore.AsyncNetworkBackend):
         assert error is not None
         raise error
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise RefusedTarget("unix sockets are never fetched")
-
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
 

@@ -56,7 +56,7 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, url: str) -> None:
     await task
 
 
-def uvicorn_config(app: Starlette, config: ServerConfig, log_level: str) -> uvicorn.Config:
+def uvicorn_config(app: Starlette, config: ServerConfig, log_level: str | None) -> uvicorn.Config:
     """How uvicorn serves the app, with the connection timeouts of ``config``."""
     return uvicorn.Config(
         app,
