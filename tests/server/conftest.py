@@ -23,8 +23,10 @@ PLAYBACK_TTL = 1
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     data = tmp_path_factory.mktemp("server") / "data"
+    # The ingest sources are served from another loopback port (``file_server``).
     args = [
         "--no-demo",
+        "--allow-private-fetch",
         "--max-upload-bytes", str(UPLOAD_CAP),
         "--recording-url-ttl", str(PLAYBACK_TTL),
     ]  # fmt: skip

@@ -52,7 +52,10 @@ def test_demo_library_is_seeded_once(tmp_path, monkeypatch, file_server, tone):
     ]
     (library / "manifest.json").write_text(json.dumps(manifest))
     monkeypatch.setattr(demo, "manifest_path", lambda: library / "manifest.json")
-    config = ServerConfig(data_dir=tmp_path / "data", token=TOKEN, workers=1)
+    # The remote demo recording is served from another loopback port.
+    config = ServerConfig(
+        data_dir=tmp_path / "data", token=TOKEN, workers=1, allow_private_fetch=True
+    )
 
     with serve_in_thread(config) as base_url:
         members = httpx.get(f"{base_url}/api/external/v1/members", headers=AUTH).json()["data"]

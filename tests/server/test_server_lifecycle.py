@@ -77,7 +77,9 @@ def gated_audio() -> Iterator[str]:
 def test_a_call_pending_at_kill_9_completes_after_restart(tmp_path, gated_audio):
     _GatedAudio.asked.clear()
     _GatedAudio.gate.clear()
-    server = LocalServer(tmp_path / "data", extra_args=["--no-demo"]).start()
+    # The recording is served from another loopback port.
+    args = ["--no-demo", "--allow-private-fetch"]
+    server = LocalServer(tmp_path / "data", extra_args=args).start()
     try:
         call_id = httpx.post(
             server.api("/calls"),

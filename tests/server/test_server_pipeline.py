@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from voxdesk.server.calls import NewCall, create_call
+from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import WORKER_CRASHED, Pipeline
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 from voxdesk.server.signing import UrlSigner
@@ -48,8 +49,7 @@ async def run_call(tmp_path: Path, audio_url: str, job) -> tuple[Any, Path]:
         recordings_dir=recordings,
         tmp_dir=tmp_path,
         workers=1,
-        max_bytes=10_000_000,
-        fetch_timeout=10,
+        fetch=FetchLimits(max_bytes=10_000_000, timeout_seconds=10, allow_private=True),
         job=job,
     )
     await pipeline.start()

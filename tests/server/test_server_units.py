@@ -138,17 +138,25 @@ async def test_writes_are_atomic_and_refusals_leave_nothing(tmp_path):
     storage = Storage(tmp_path / "storage", tmp_path / "tmp")
     audio = wav_bytes(0.1)
     size = await storage.write_stream(
-        "k/ok.wav", _chunks(audio[:5], audio[5:]), max_bytes=10_000, expected=len(audio)
+        "k/ok.wav",
+        _chunks(audio[:5], audio[5:]),
+        audio_format="wav",
+        max_bytes=10_000,
+        expected=len(audio),
     )
     assert size == len(audio)
     assert (tmp_path / "storage" / "k" / "ok.wav").read_bytes() == audio
     with pytest.raises(TooLarge):  # a body longer than it claimed, caught mid-stream
         await storage.write_stream(
-            "k/big.wav", _chunks(audio, audio), max_bytes=len(audio) + 10, expected=None
+            "k/big.wav",
+            _chunks(audio, audio),
+            audio_format="wav",
+            max_bytes=len(audio) + 10,
+            expected=None,
         )
     with pytest.raises(NotAudio):
         await storage.write_stream("k/txt.wav", _chunks(b"hello world, plain text"),
-                                   max_bytes=10_000, expected=None)  # fmt: skip
+                                   audio_format="wav", max_bytes=10_000, expected=None)  # fmt: skip
     assert sorted(p.name for p in (tmp_path / "storage").rglob("*") if p.is_file()) == ["ok.wav"]
     assert list((tmp_path / "tmp").iterdir()) == []
 

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from voxdesk.server.app import create_app
 from voxdesk.server.config import ServerConfig
-from voxdesk.server.serve import bind_socket
+from voxdesk.server.serve import bind_socket, uvicorn_config
 
 
 @contextlib.contextmanager
@@ -30,7 +30,7 @@ def serve_in_thread(
     app = create_app(config)
     if customise is not None:
         customise(app)
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
+    server = uvicorn.Server(uvicorn_config(app, config, None))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

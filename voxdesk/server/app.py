@@ -23,9 +23,12 @@ from voxdesk.server.context import ServerContext
 from voxdesk.server.credentials import load_or_create_signing_key, load_or_create_token
 from voxdesk.server.demo import seed_demo
 from voxdesk.server.errors import install_error_handlers
+from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import Pipeline
+from voxdesk.server.private_files import private_dir
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 from voxdesk.server.signing import UrlSigner
+from voxdesk.server.startup_checks import DATABASE_FILE, check_library_not_lost
 from voxdesk.server.storage import Storage
 from voxdesk.server.store import Store
 from voxdesk.server.urls import StorageUrls
@@ -38,9 +41,8 @@ API_PREFIX = "/api/external/v1"
 def build_context(
     config: ServerConfig, scorecards: dict[str, Scorecard] | None = None
 ) -> ServerContext:
-    data = config.data_dir
-    data.mkdir(parents=True, exist_ok=True)
-    tmp = data / "tmp"
+    data = private_dir(config.data_dir)
+    tmp = private_dir(data / "tmp")
     if scorecards is None:
         scorecards = load_scorecards(config.scorecard_dirs)
     token = config.token or load_or_create_token(data).value
@@ -52,7 +54,9 @@ def build_context(
         public_ttl=config.public_url_ttl_seconds,
         playback_ttl=config.recording_url_ttl_seconds,
     )
-    store = Store(data / "voxdesk.sqlite3")
+    database = data / DATABASE_FILE
+    check_library_not_lost(data, database)
+    store = Store(database)
     storage = Storage(data / "storage", tmp)
     pipeline = Pipeline(
         store,
@@ -61,8 +65,14 @@ def build_context(
         recordings_dir=data / "recordings",
         tmp_dir=tmp,
         workers=config.workers,
-        max_bytes=config.max_upload_bytes,
-        fetch_timeout=config.fetch_timeout_seconds,
+        fetch=FetchLimits(
+            max_bytes=config.max_upload_bytes,
+            timeout_seconds=config.fetch_timeout_seconds,
+            deadline_seconds=config.fetch_deadline_seconds,
+            min_bytes_per_second=config.fetch_min_bytes_per_second,
+            rate_window_seconds=config.fetch_rate_window_seconds,
+            allow_private=config.allow_private_fetch,
+        ),
     )
     return ServerContext(config, token, store, storage, signer, urls, scorecards, pipeline)
 

@@ -3,23 +3,31 @@
 stdout carries exactly one line, ``voxdesk local server listening on http://HOST:PORT``,
 once connections are accepted; everything else (a newly generated token, logs,
 errors) goes to stderr. Exit codes: 0 after a clean SIGINT/SIGTERM shutdown, 1 if
-the port cannot be bound, 2 for bad arguments or a scorecard that does not validate.
+the port cannot be bound, 2 for bad arguments or a scorecard that does not validate,
+3 if the database is damaged, or missing or empty while recordings are on disk.
+
+The token comes from ``--token``, else from the ``VOXDESK_SERVER_TOKEN`` environment
+variable (how the app passes it: a command line is visible to every user in ``ps``,
+a process's environment only to its owner), else from the data dir.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from voxdesk.server.config import MIB, ServerConfig, default_data_dir, default_workers
-from voxdesk.server.credentials import load_or_create_token
+from voxdesk.server.credentials import TOKEN_ENV, load_or_create_token
 from voxdesk.server.logs import configure_logging
 from voxdesk.server.scorecard import ScorecardError, load_scorecards
 
 log = logging.getLogger(__name__)
+
+EXIT_DATABASE = 3
 
 
 def _positive_int(text: str) -> int:
@@ -39,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, default=None, help=f"data directory (default {default_data_dir()})"
     )
-    parser.add_argument("--token", help="API bearer token (default: generated once, saved)")
+    parser.add_argument(
+        "--token",
+        help=f"API bearer token (default: ${TOKEN_ENV}, else generated once and saved)",
+    )
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo library")
     parser.add_argument(
         "--scorecards",
@@ -73,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="largest accepted recording, uploaded or fetched",
     )
     parser.add_argument(
+        "--allow-private-fetch",
+        action="store_true",
+        help="let audio_url point at this computer or a private network (off: public only)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     return parser
@@ -80,17 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Read once and dropped, so the analysis workers do not inherit it.
+    environment_token = os.environ.pop(TOKEN_ENV, None)
     config = ServerConfig(
         data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
         host=args.host,
         port=args.port,
-        token=args.token,
+        token=args.token or environment_token or None,
         demo=not args.no_demo,
         scorecard_dirs=tuple(args.scorecards),
         max_upload_bytes=args.max_upload_bytes,
         recording_url_ttl_seconds=args.recording_url_ttl,
         url_ttl_seconds=args.upload_url_ttl,
         workers=args.workers,
+        allow_private_fetch=args.allow_private_fetch,
     )
     try:
         scorecards = load_scorecards(config.scorecard_dirs)
@@ -110,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from voxdesk.server.app import create_app
     from voxdesk.server.serve import bind_socket, run
+    from voxdesk.server.startup_checks import LibraryLost
+    from voxdesk.server.store import DamagedDatabase
 
     try:
         sock = bind_socket(config.host, config.port)
@@ -120,9 +141,27 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     config = replace(config, port=sock.getsockname()[1])
-    app = create_app(config, scorecards)
     try:
-        run(app, sock, config.base_url, args.log_level)
+        app = create_app(config, scorecards)
+    except DamagedDatabase as exc:
+        sock.close()
+        print(
+            f"voxdesk server: the database {exc.path} is damaged ({exc.detail}); restore it "
+            "from a backup, or move it away to start an empty library.",
+            file=sys.stderr,
+        )
+        return EXIT_DATABASE
+    except LibraryLost as exc:
+        sock.close()
+        print(
+            f"voxdesk server: the database {exc.database} is missing or empty, but "
+            f"{config.data_dir} holds {exc.recordings} recording(s); restore the database "
+            "from a backup, or move the data directory away to start an empty library.",
+            file=sys.stderr,
+        )
+        return EXIT_DATABASE
+    try:
+        run(app, sock, config, args.log_level)
     except SystemExit as exc:  # uvicorn exits this way when the app fails to start
         return exc.code if isinstance(exc.code, int) else 1
     return 0

@@ -43,6 +43,17 @@ class ServerConfig:
     recording_url_ttl_seconds: int | None = None
     workers: int = field(default_factory=default_workers)
     fetch_timeout_seconds: float = 30.0
+    #: A download must finish within this, and never run slower than the minimum rate
+    #: over a whole window (a byte every few seconds never trips a read timeout).
+    fetch_deadline_seconds: float = 300.0
+    fetch_min_bytes_per_second: int = 4096
+    fetch_rate_window_seconds: float = 30.0
+    #: Fetch ``audio_url`` from loopback and private addresses too (``--allow-private-fetch``).
+    allow_private_fetch: bool = False
+    #: A connection must send a request's headers within this, however slowly it trickles.
+    header_timeout_seconds: float = 10.0
+    #: An idle keep-alive connection is closed after this.
+    keep_alive_timeout_seconds: float = 5.0
 
     @property
     def base_url(self) -> str:

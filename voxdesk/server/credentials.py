@@ -10,7 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from voxdesk.server.private_files import private_dir
+
 TOKEN_FILE = "api-token"
+#: The environment variable the app passes its child server's token in.
+TOKEN_ENV = "VOXDESK_SERVER_TOKEN"
 SIGNING_KEY_FILE = "signing.key"
 
 
@@ -28,7 +32,7 @@ def _read_or_create(path: Path, make: Callable[[], str]) -> tuple[str, bool]:
         existing = ""
     if existing:
         return existing, False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     value = make()
     # O_EXCL + 0600: the secret is never readable by others, not even for a moment.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -2,8 +2,12 @@
 
 Every call is ingested, even one whose URL points back at this server, so a call
 never depends on a URL that may expire or move. The download is streamed to a
-temporary file with a size cap and explicit timeouts, and only an entire recording
-is moved into place.
+temporary file with a size cap, connect/read timeouts, a minimum transfer rate (a
+server that sends one byte every few seconds never trips a read timeout) and an
+overall deadline, and only an entire recording is moved into place.
+
+Which hosts may be fetched at all is ``fetch_guard``'s job; a refused host gets the
+same message as an unreachable one, so the error does not tell which ports are open.
 """
 
 from __future__ import annotations
@@ -11,49 +15,71 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
+from voxdesk.server.fetch_guard import RefusedUrl
+from voxdesk.server.private_files import make_private_dirs, open_private
+
 PREFIX = "The recording could not be fetched"
+PRIVATE_HINT = (
+    " (this server fetches only from public addresses unless it runs with --allow-private-fetch)"
+)
 
 
 class IngestError(Exception):
     """The recording is unreachable or unusable; the message says why in plain words."""
 
 
-def make_client(timeout_seconds: float) -> httpx.AsyncClient:
-    timeout = httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds))
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5)
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long and how slowly a download may run, and how large it may be."""
+
+    max_bytes: int
+    #: Connect and per-read timeout.
+    timeout_seconds: float = 30.0
+    #: The whole download, however fast it goes.
+    deadline_seconds: float = 300.0
+    #: Slower than this over a whole window and the download is abandoned.
+    min_bytes_per_second: int = 4096
+    rate_window_seconds: float = 30.0
+    allow_private: bool = False
+
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.timeout_seconds, connect=min(10.0, self.timeout_seconds))
 
 
 async def fetch_recording(
-    client: httpx.AsyncClient,
-    url: str,
-    target: Path,
-    tmp: Path,
-    *,
-    max_bytes: int,
-    deadline_seconds: float,
+    client: httpx.AsyncClient, url: str, target: Path, tmp: Path, limits: FetchLimits
 ) -> int:
     """Download ``url`` to ``target``; returns the size. Raises ``IngestError``."""
     host = urlsplit(url).hostname or url
+    unreachable = f"{PREFIX}: could not connect to {host}" + (
+        "." if limits.allow_private else f"{PRIVATE_HINT}."
+    )
     try:
-        async with asyncio.timeout(deadline_seconds):
-            size = await _download(client, url, tmp, max_bytes)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        async with asyncio.timeout(limits.deadline_seconds):
+            size = await _download(client, url, tmp, limits)
+        make_private_dirs(target.parent)
         os.replace(tmp, target)
         return size
     except TimeoutError as exc:
         raise IngestError(f"{PREFIX}: {host} did not send it in time.") from exc
+    except RefusedUrl as exc:
+        raise IngestError(f"{PREFIX}: {exc}.") from exc
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        # Refused by the guard, unknown, or nobody listening: one message for all three.
+        raise IngestError(unreachable) from exc
     except httpx.TimeoutException as exc:
         raise IngestError(f"{PREFIX}: {host} did not answer in time.") from exc
-    except httpx.ConnectError as exc:
-        raise IngestError(f"{PREFIX}: could not connect to {host}.") from exc
     except httpx.TooManyRedirects as exc:
         raise IngestError(f"{PREFIX}: {host} redirected too many times.") from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise IngestError(f"{PREFIX}: only http and https URLs are fetched.") from exc
     except httpx.HTTPError as exc:
         raise IngestError(f"{PREFIX}: the download from {host} failed ({exc}).") from exc
     finally:
@@ -61,7 +87,8 @@ async def fetch_recording(
             tmp.unlink()
 
 
-async def _download(client: httpx.AsyncClient, url: str, tmp: Path, max_bytes: int) -> int:
+async def _download(client: httpx.AsyncClient, url: str, tmp: Path, limits: FetchLimits) -> int:
+    max_bytes = limits.max_bytes
     async with client.stream("GET", url) as response:
         if response.status_code >= 400:
             raise IngestError(f"{PREFIX}: the server answered {_status(response)}.")
@@ -69,15 +96,38 @@ async def _download(client: httpx.AsyncClient, url: str, tmp: Path, max_bytes: i
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise IngestError(f"{PREFIX}: it is larger than the {_limit(max_bytes)} limit.")
         size = 0
-        with tmp.open("wb") as handle:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise IngestError(f"{PREFIX}: it is larger than the {_limit(max_bytes)} limit.")
-                handle.write(chunk)
+        window_bytes = int(limits.min_bytes_per_second * limits.rate_window_seconds)
+        loop = asyncio.get_running_loop()
+        with open_private(tmp) as handle:
+            # The window's deadline moves on each time it has received its share, so it
+            # only expires when a whole window brought less than the minimum rate.
+            try:
+                async with asyncio.timeout(limits.rate_window_seconds) as window:
+                    floor = window_bytes
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise IngestError(
+                                f"{PREFIX}: it is larger than the {_limit(max_bytes)} limit."
+                            )
+                        handle.write(chunk)
+                        if size >= floor:
+                            window.reschedule(loop.time() + limits.rate_window_seconds)
+                            floor = size + window_bytes
+            except TimeoutError:
+                if window.expired():
+                    raise IngestError(_too_slow(limits)) from None
+                raise
     if size == 0:
         raise IngestError(f"{PREFIX}: the server sent an empty file.")
     return size
+
+
+def _too_slow(limits: FetchLimits) -> str:
+    return (
+        f"{PREFIX}: it arrived too slowly (under {limits.min_bytes_per_second} bytes/s "
+        f"for {limits.rate_window_seconds:g} s)."
+    )
 
 
 def _status(response: httpx.Response) -> str:

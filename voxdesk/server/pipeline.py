@@ -3,30 +3,34 @@
 Each step's outcome is persisted (``status`` and ``stage``) before the next begins,
 so a server that is stopped or killed resumes every unfinished call from its stage
 on the next start, and no call is left in ``processing``: any error ends the call in
-``failed`` with the reason. CPU work runs in a spawn-context process pool of
-``workers`` processes, so the event loop (and so the API) stays responsive; if a
-worker process dies, the pool is rebuilt and the call tried once more.
+``failed`` with the reason. Downloads run in their own tasks (``FETCHERS``), apart
+from the analysis runners, so a slow download never holds a runner. CPU work runs in
+a spawn-context process pool of ``workers`` processes, so the event loop (and so the
+API) stays responsive; if a worker process dies, the pool is rebuilt and the call
+tried once more. An error while recording an error (a full disk) never ends a runner:
+the call is queued again after ``retry_delay`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import errno
 import logging
-import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from voxdesk.server import store as st
-from voxdesk.server.ingest import IngestError, fetch_recording, make_client
+from voxdesk.server.fetch_guard import guarded_client, own_storage_client
+from voxdesk.server.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.private_files import private_dir
 from voxdesk.server.scorecard import Scorecard
 from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import analyze_call, init_worker
+from voxdesk.server.worker import analyze_call
+from voxdesk.server.worker_pool import AnalysisPool, WorkerCrashed
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,23 @@ WORKER_CRASHED = (
     "The analysis worker process stopped unexpectedly twice while analysing this "
     "recording; it may be damaged or too large to analyse."
 )
+DISK_FULL = "The server's disk is full; free some space and submit the call again."
+#: Concurrent downloads; each is bounded by a minimum rate and a deadline.
+FETCHERS = 4
+RETRY_DELAY_SECONDS = 30.0
+
+#: One step of a call (ingest or analyze), by call id.
+Step = Callable[[str], Awaitable[None]]
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
+            "disk is full" in str(exc)
+        )
+    return False
 
 
 class Pipeline:
@@ -46,9 +67,9 @@ class Pipeline:
         recordings_dir: Path,
         tmp_dir: Path,
         workers: int,
-        max_bytes: int,
-        fetch_timeout: float,
+        fetch: FetchLimits,
         job: Callable[[str, Scorecard], dict[str, Any]] = analyze_call,
+        retry_delay: float = RETRY_DELAY_SECONDS,
     ) -> None:
         self._store = store
         self._urls = urls
@@ -56,24 +77,38 @@ class Pipeline:
         self._recordings = recordings_dir
         self._tmp = tmp_dir
         self._workers = max(1, workers)
-        self._max_bytes = max_bytes
-        self._fetch_timeout = fetch_timeout
-        self._job = job
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._fetch = fetch
+        self._retry_delay = retry_delay
+        self._fetch_queue: asyncio.Queue[str] = asyncio.Queue()
+        self._analyze_queue: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
-        self._pool: ProcessPoolExecutor | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._retries: set[asyncio.Task[None]] = set()
+        self._pool = AnalysisPool(self._workers, job)
+        self._public_client: httpx.AsyncClient | None = None
+        self._own_client: httpx.AsyncClient | None = None
 
     def recording_path(self, call_id: str) -> Path:
         return self._recordings / call_id
 
     async def start(self) -> None:
         """Start the runners and queue what a previous run left unfinished."""
-        self._recordings.mkdir(parents=True, exist_ok=True)
-        self._pool = self._new_pool()
-        self._client = make_client(self._fetch_timeout)
+        private_dir(self._recordings)
+        self._pool.start()
+        self._public_client = guarded_client(
+            self._fetch.timeout(), allow_private=self._fetch.allow_private
+        )
+        self._own_client = own_storage_client(self._fetch.timeout())
         self._tasks = [
-            asyncio.create_task(self._run(), name=f"pipeline-{n}") for n in range(self._workers)
+            *(
+                asyncio.create_task(self._loop(self._fetch_queue, self._ingest), name=f"fetch-{n}")
+                for n in range(FETCHERS)
+            ),
+            *(
+                asyncio.create_task(
+                    self._loop(self._analyze_queue, self._analyze), name=f"analyze-{n}"
+                )
+                for n in range(self._workers)
+            ),
         ]
         unfinished = await asyncio.to_thread(self._store.unfinished_calls)
         if unfinished:
@@ -82,47 +117,64 @@ class Pipeline:
             self.submit(call_id)
 
     def submit(self, call_id: str) -> None:
-        self._queue.put_nowait(call_id)
+        self._fetch_queue.put_nowait(call_id)
 
     async def stop(self) -> None:
         """Stop promptly; unfinished calls keep their stage and resume on the next start."""
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._retries]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks = []
-        if self._client is not None:
-            await self._client.aclose()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-        # A worker busy with a long analysis would otherwise outlive the server.
-        for child in multiprocessing.active_children():
-            child.terminate()
-            child.join(timeout=5)
+        self._retries.clear()
+        for client in (self._public_client, self._own_client):
+            if client is not None:
+                await client.aclose()
+        await asyncio.to_thread(self._pool.stop)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_worker,
-        )
-
-    async def _run(self) -> None:
+    async def _loop(
+        self, queue: asyncio.Queue[str], step: Callable[[str], Awaitable[None]]
+    ) -> None:
         while True:
-            call_id = await self._queue.get()
+            call_id = await queue.get()
             try:
-                await self._process(call_id)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.exception("Call %s failed unexpectedly", call_id)
-                await self._fail(
-                    call_id,
-                    f"The server hit an unexpected error while processing this call "
-                    f"({type(exc).__name__}); the details are in its log.",
-                )
+                await self._run_step(call_id, step)
             finally:
-                self._queue.task_done()
+                queue.task_done()
+
+    async def _run_step(self, call_id: str, step: Step) -> None:
+        """One step of one call; nothing it raises, not even while recording a failure,
+        ends the runner that called it."""
+        try:
+            await step(call_id)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if is_disk_full(exc):
+                log.error("Call %s: the disk is full (%s)", call_id, exc)
+                reason = DISK_FULL
+            else:
+                log.exception("Call %s failed unexpectedly", call_id)
+                reason = (
+                    f"The server hit an unexpected error while processing this call "
+                    f"({type(exc).__name__}); the details are in its log."
+                )
+        try:
+            await self._fail(call_id, reason)
+        except Exception:
+            log.exception(
+                "Could not record that call %s failed; trying it again in %g s",
+                call_id,
+                self._retry_delay,
+            )
+            task = asyncio.create_task(self._retry_later(call_id), name=f"retry-{call_id}")
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+
+    async def _retry_later(self, call_id: str) -> None:
+        await asyncio.sleep(self._retry_delay)
+        self.submit(call_id)
 
     async def _update(self, call_id: str, **fields: Any) -> None:
         await asyncio.to_thread(self._store.update_call, call_id, **fields)
@@ -131,7 +183,7 @@ class Pipeline:
         log.info("Call %s failed: %s", call_id, reason)
         await self._update(call_id, status=st.FAILED, error=reason)
 
-    async def _process(self, call_id: str) -> None:
+    async def _ingest(self, call_id: str) -> None:
         call = await asyncio.to_thread(self._store.get_call, call_id)
         if call is None or call.status in (st.COMPLETED, st.FAILED):
             return
@@ -139,25 +191,37 @@ class Pipeline:
         recording = self.recording_path(call_id)
         if call.stage == st.STAGE_INGEST or not recording.is_file():
             try:
-                await fetch_recording(
-                    self._require_client(),
-                    self._urls.fetch_url(call.audio_url),
-                    recording,
-                    self._tmp / f"{call_id}.download",
-                    max_bytes=self._max_bytes,
-                    deadline_seconds=self._fetch_timeout * 10,
-                )
+                await self._download(call.audio_url, recording, self._tmp / f"{call_id}.download")
             except IngestError as exc:
                 await self._fail(call_id, str(exc))
                 return
             await self._update(call_id, stage=st.STAGE_ANALYZE)
+        self._analyze_queue.put_nowait(call_id)
+
+    async def _download(self, audio_url: str, recording: Path, tmp: Path) -> None:
+        public, own = self._public_client, self._own_client
+        if public is None or own is None:
+            raise RuntimeError("the pipeline is not running")
+        own_url = self._urls.own_fetch_url(audio_url)
+        if own_url is not None:
+            await fetch_recording(own, own_url, recording, tmp, self._fetch)
+        else:
+            await fetch_recording(public, audio_url, recording, tmp, self._fetch)
+
+    async def _analyze(self, call_id: str) -> None:
+        call = await asyncio.to_thread(self._store.get_call, call_id)
+        if call is None or call.status in (st.COMPLETED, st.FAILED):
+            return
         scorecard = self._scorecards.get(call.category_id)
         if scorecard is None:
             await self._fail(
                 call_id, f"The scorecard {call.category_id!r} is no longer loaded by the server."
             )
             return
-        result = await self._analyze(recording, scorecard)
+        try:
+            result = await self._pool.run(self.recording_path(call_id), scorecard)
+        except WorkerCrashed:
+            result = {"error": WORKER_CRASHED}
         if "error" in result:
             await self._fail(call_id, result["error"])
             return
@@ -170,24 +234,3 @@ class Pipeline:
             error=None,
         )
         log.info("Call %s completed", call_id)
-
-    def _require_client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            raise RuntimeError("the pipeline is not running")
-        return self._client
-
-    async def _analyze(self, recording: Path, scorecard: Scorecard) -> dict[str, Any]:
-        for attempt in (1, 2):
-            pool = self._pool
-            if pool is None:
-                raise RuntimeError("the pipeline is not running")
-            try:
-                future = pool.submit(self._job, str(recording), scorecard)
-                return await asyncio.wrap_future(future)
-            except BrokenProcessPool:
-                log.warning("An analysis worker died (attempt %d); restarting the pool", attempt)
-                if self._pool is pool:
-                    with contextlib.suppress(Exception):
-                        pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._new_pool()
-        return {"error": WORKER_CRASHED}

@@ -15,6 +15,9 @@ import sys
 import uvicorn
 from starlette.applications import Starlette
 
+from voxdesk.server.config import ServerConfig
+from voxdesk.server.http_protocol import header_deadline_protocol
+
 LISTENING = "voxdesk local server listening on {url}"
 
 
@@ -53,9 +56,12 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, url: str) -> None:
     await task
 
 
-def run(app: Starlette, sock: socket.socket, url: str, log_level: str) -> None:
-    config = uvicorn.Config(
+def uvicorn_config(app: Starlette, config: ServerConfig, log_level: str | None) -> uvicorn.Config:
+    """How uvicorn serves the app, with the connection timeouts of ``config``."""
+    return uvicorn.Config(
         app,
+        http=header_deadline_protocol(config.header_timeout_seconds),
+        timeout_keep_alive=config.keep_alive_timeout_seconds,  # type: ignore[arg-type]
         log_config=None,
         log_level=log_level,
         lifespan="on",
@@ -63,5 +69,9 @@ def run(app: Starlette, sock: socket.socket, url: str, log_level: str) -> None:
         proxy_headers=False,
         timeout_graceful_shutdown=5,
     )
+
+
+def run(app: Starlette, sock: socket.socket, config: ServerConfig, log_level: str) -> None:
     _keep_running_after_shutdown()
-    asyncio.run(_serve(uvicorn.Server(config), sock, url))
+    server = uvicorn.Server(uvicorn_config(app, config, log_level))
+    asyncio.run(_serve(server, sock, config.base_url))

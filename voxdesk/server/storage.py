@@ -3,9 +3,11 @@
 Keys are a strict whitelist (segments of letters, digits, ``.``, ``_``, ``-``; no
 segment starts with a dot), so ``..``, absolute paths, backslashes and NUL can never
 name a file, and every resolved path is checked to stay inside the storage root.
-Writes go to a temporary file in the data dir and are moved into place with
-``os.replace`` only once complete, size-checked and recognised as audio: a refused or
-interrupted upload leaves nothing behind.
+Writes go to a temporary file in the data dir and are moved into place only once
+complete, size-checked and recognised as the audio format the URL was signed for: a
+refused or interrupted upload leaves nothing behind. An upload never replaces a stored
+object (it is linked into place, which fails if the key exists), so a presigned PUT is
+single-use and a call's recording cannot be swapped under its analysis.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from voxdesk.domain.audio_formats import sniff_audio
+from voxdesk.server.private_files import make_private_dirs, open_private, private_dir
 
 _SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT}){{0,15}}$")
 _RAW_TRICKS = re.compile(rb"%(?:2e|2f|5c|00)|\\|\x00", re.IGNORECASE)
 SNIFF_BYTES = 12
+#: Nothing shorter is a playable file of any accepted format: a FLAC marker plus its
+#: STREAMINFO block is 42 bytes, a WAV header 44, an Ogg page header 27 plus a codec's.
+MIN_AUDIO_BYTES = 42
 
 # Content types we accept for uploads, each mapped to the sniffed format it must match.
 AUDIO_TYPES = {
@@ -72,6 +78,10 @@ class Incomplete(StorageError):
     pass
 
 
+class AlreadyStored(StorageError):
+    pass
+
+
 def check_raw_path(raw_path: bytes) -> None:
     """Refuse encoded dots/slashes/backslashes/NUL before the path is even decoded."""
     if _RAW_TRICKS.search(raw_path):
@@ -89,12 +99,23 @@ def new_upload_key(filename: str) -> str:
     return f"uploads/{uuid.uuid4().hex}/{sanitise_filename(filename)}"
 
 
+def _check_format(head: bytes, audio_format: str) -> None:
+    sniffed = sniff_audio(head)
+    if sniffed is None:
+        raise NotAudio("The uploaded bytes are not an audio file.")
+    if sniffed != audio_format:
+        raise NotAudio(
+            f"The uploaded bytes are {sniffed.upper()} audio, not the "
+            f"{audio_format.upper()} this URL was issued for."
+        )
+
+
 class Storage:
     """Files by key under ``root``; temporary files under ``tmp_dir`` (same filesystem)."""
 
     def __init__(self, root: Path, tmp_dir: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
-        tmp_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
+        private_dir(tmp_dir)
         self.root = root.resolve()
         self.tmp_dir = tmp_dir
 
@@ -126,30 +147,43 @@ class Storage:
         return self.tmp_dir / f"{uuid.uuid4().hex}.part"
 
     async def write_stream(
-        self, key: str, chunks: AsyncIterator[bytes], *, max_bytes: int, expected: int | None
+        self,
+        key: str,
+        chunks: AsyncIterator[bytes],
+        *,
+        audio_format: str,
+        max_bytes: int,
+        expected: int | None,
     ) -> int:
-        """Store an upload; returns its size. Nothing is stored if any check fails."""
+        """Store an upload of ``audio_format``; returns its size. Nothing is stored if
+        any check fails, and nothing stored is ever replaced."""
         target = self.path_for(key)
+        if target.exists():
+            raise AlreadyStored("This upload URL has already been used.")
         tmp = self.temp_path()
         size = 0
         head = b""
         try:
-            with tmp.open("wb") as handle:
+            with open_private(tmp) as handle:
                 async for chunk in chunks:
                     size += len(chunk)
                     if size > max_bytes:
                         raise TooLarge(f"The upload is larger than the {max_bytes}-byte limit.")
                     if len(head) < SNIFF_BYTES:
                         head += chunk[: SNIFF_BYTES - len(head)]
-                        if len(head) >= SNIFF_BYTES and sniff_audio(head) is None:
-                            raise NotAudio("The uploaded bytes are not an audio file.")
+                        if len(head) >= SNIFF_BYTES:
+                            _check_format(head, audio_format)
                     handle.write(chunk)
             if expected is not None and size != expected:
                 raise Incomplete(f"The upload ended after {size} of {expected} bytes.")
-            if sniff_audio(head) is None:
-                raise NotAudio("The uploaded bytes are not an audio file.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
+            if size < MIN_AUDIO_BYTES:
+                raise NotAudio("The uploaded bytes are too short to be an audio file.")
+            _check_format(head, audio_format)
+            make_private_dirs(target.parent)
+            try:
+                os.link(tmp, target)
+            except FileExistsError as exc:
+                raise AlreadyStored("This upload URL has already been used.") from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -160,10 +194,10 @@ class Storage:
         target = self.path_for(key)
         tmp = self.temp_path()
         try:
-            with source.open("rb") as src, tmp.open("wb") as dst:
+            with source.open("rb") as src, open_private(tmp) as dst:
                 while block := src.read(1 << 20):
                     dst.write(block)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(target.parent)
             os.replace(tmp, target)
         finally:
             with contextlib.suppress(FileNotFoundError):

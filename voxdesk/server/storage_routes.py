@@ -23,6 +23,7 @@ from voxdesk.server.ranges import Unsatisfiable, parse_range
 from voxdesk.server.signing import Verdict
 from voxdesk.server.storage import (
     AUDIO_TYPES,
+    AlreadyStored,
     Incomplete,
     NotAudio,
     TooLarge,
@@ -102,18 +103,25 @@ class _Body:
 
 async def put_object(request: Request) -> Response:
     body = _Body(request.receive)
+    budget = _ctx(request).config.max_upload_bytes + DRAIN_SLACK
     try:
-        return await _store_upload(request, body)
+        key = _key(request)
     except ApiError:
-        await body.drain(_ctx(request).config.max_upload_bytes + DRAIN_SLACK)
+        await body.drain(budget)
+        raise
+    content_type = (request.headers.get("content-type") or "").strip().lower()
+    # An unsigned, edited or expired URL is refused before a byte of its body is read
+    # (no drain): uvicorn discards what a keep-alive client still sends after this answer.
+    _check_signature(request, "PUT", key, content_type)
+    try:
+        return await _store_upload(request, key, content_type, body)
+    except ApiError:
+        await body.drain(budget)
         raise
 
 
-async def _store_upload(request: Request, body: _Body) -> Response:
+async def _store_upload(request: Request, key: str, content_type: str, body: _Body) -> Response:
     ctx = _ctx(request)
-    key = _key(request)
-    content_type = (request.headers.get("content-type") or "").strip().lower()
-    _check_signature(request, "PUT", key, content_type)
     if content_type not in AUDIO_TYPES:
         raise ApiError(415, "unsupported_media_type", f"{content_type!r} is not an audio type.")
     declared = request.headers.get("content-length")
@@ -126,8 +134,14 @@ async def _store_upload(request: Request, body: _Body) -> Response:
         )
     try:
         size = await ctx.storage.write_stream(
-            key, body.chunks(), max_bytes=limit, expected=int(declared)
+            key,
+            body.chunks(),
+            audio_format=AUDIO_TYPES[content_type],
+            max_bytes=limit,
+            expected=int(declared),
         )
+    except AlreadyStored as exc:
+        raise ApiError(409, "already_uploaded", f"{exc} Ask for a new one.") from exc
     except TooLarge as exc:
         raise ApiError(413, "payload_too_large", str(exc)) from exc
     except NotAudio as exc:

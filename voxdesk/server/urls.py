@@ -71,10 +71,11 @@ class StorageUrls:
         verdict = self._signer.verify("GET", key, "", expires, signature, now=0)
         return key if verdict is Verdict.VALID else None
 
-    def fetch_url(self, url: str) -> str:
-        """Where to fetch a call's audio: our own objects via a fresh URL on this port."""
+    def own_fetch_url(self, url: str) -> str | None:
+        """A fresh URL on this port for a call's audio when it is one of our own
+        objects (fetched without the private-address guard), else ``None``."""
         key = self.own_key(url)
-        return url if key is None else self.download_url(key, INGEST_URL_TTL_SECONDS)
+        return None if key is None else self.download_url(key, INGEST_URL_TTL_SECONDS)
 
     def playback_url(self, url: str) -> str:
         """``metadata.audioUrl``: short-lived when configured, else the URL as given

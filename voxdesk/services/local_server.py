@@ -35,6 +35,8 @@ log = logging.getLogger("voxdesk.local_server")
 LISTENING = re.compile(r"voxdesk local server listening on (?P<url>https?://\S+)")
 #: Same file name the server uses for its own saved token (``voxdesk.server.credentials``).
 TOKEN_FILE = "api-token"
+#: The variable the server reads its token from (``voxdesk.server.credentials``).
+TOKEN_ENV = "VOXDESK_SERVER_TOKEN"
 LOCAL_PLATFORM = "local"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
@@ -156,6 +158,7 @@ class LocalServerProcess:
         return self._process is not None and self._process.returncode is None
 
     def command(self) -> list[str]:
+        """The child's command line; the token is not on it (see ``environment``)."""
         args = [
             self.python,
             "-m",
@@ -164,12 +167,15 @@ class LocalServerProcess:
             "0",
             "--data-dir",
             str(self.data_dir),
-            "--token",
-            self.token,
         ]
         if not self.demo:
             args.append("--no-demo")
         return args
+
+    def environment(self) -> dict[str, str]:
+        """The child's environment, carrying the token: a command line is readable by
+        every user (``ps``), a process's environment only by its owner."""
+        return {**os.environ, TOKEN_ENV: self.token}
 
     async def start(self) -> str:
         """Start the child and return its base URL once it says it is listening."""
@@ -179,6 +185,7 @@ class LocalServerProcess:
         self._tail.clear()
         self._process = await asyncio.create_subprocess_exec(
             *self.command(),
+            env=self.environment(),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
