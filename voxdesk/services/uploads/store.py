@@ -157,18 +157,44 @@ class UploadStore(SqliteThread):
         return await self._run(work)
 
     async def find_unfinished(
-        self, connection: str, path: Path, size: int, mtime_ns: int, category_id: str
+        self,
+        connection: str,
+        path: Path,
+        size: int,
+        mtime_ns: int,
+        category_id: str,
+        *,
+        created: bool = True,
     ) -> UploadJob | None:
         """An unfinished job for the same unchanged file and category: queueing the file
-        again (re-running an interrupted ``voxdesk upload``) resumes it, not a second one."""
+        again (re-running an interrupted ``voxdesk upload``) resumes it, not a second one.
+        ``created=False`` looks only at jobs that have not made their call yet."""
         marks = ", ".join("?" * len(_FINAL))
+        no_call = "" if created else "AND call_id IS NULL "
 
         def work() -> UploadJob | None:
             row = self.db.execute(
                 f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
-                f"AND size = ? AND mtime_ns = ? AND category_id = ? "
+                f"AND size = ? AND mtime_ns = ? AND category_id = ? {no_call}"
                 f"AND state NOT IN ({marks}) ORDER BY seq LIMIT 1",
                 (connection, str(path), size, mtime_ns, category_id, *_FINAL),
+            ).fetchone()
+            return _job(row) if row else None
+
+        return await self._run(work)
+
+    async def find_uploaded(
+        self, connection: str, path: Path, size: int, mtime_ns: int
+    ) -> UploadJob | None:
+        """The latest job that made a call from this same unchanged file, whatever it was
+        filed under: uploading it again would make a second call of the same recording."""
+
+        def work() -> UploadJob | None:
+            row = self.db.execute(
+                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
+                "AND size = ? AND mtime_ns = ? AND call_id IS NOT NULL "
+                "ORDER BY seq DESC LIMIT 1",
+                (connection, str(path), size, mtime_ns),
             ).fetchone()
             return _job(row) if row else None
 
