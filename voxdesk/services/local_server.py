@@ -209,14 +209,15 @@ class LocalServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._tail.clear()
         self._rotate_log()
-        with self.log_path.open("ab") as log_file:
-            self._process = await asyncio.create_subprocess_exec(
-                *self.command(),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=log_file,
-                preexec_fn=_parent_death_hook(),
-            )
+        log_file = self.log_path.open("ab")
+        self._process = await asyncio.create_subprocess_exec(
+            *self.command(),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=log_file,
+            preexec_fn=_parent_death_hook(),
+        )
+        log_file.close()  # the child writes through its own copy of the descriptor
         try:
             self.base_url = await asyncio.wait_for(self._await_listening(), self.start_timeout)
         except TimeoutError:
