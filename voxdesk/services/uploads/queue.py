@@ -199,13 +199,10 @@ class UploadQueue:
             check = await asyncio.to_thread(check_file, path, self.max_bytes)
             if check.ok:
                 existing = await self._store.find_unfinished(
-                    self.connection,
-                    path,
-                    check.size,
-                    check.mtime_ns,
-                    metadata.category_id,
-                    created=not again,
+                    self.connection, path, check.size, check.mtime_ns, metadata.category_id
                 )
+                if existing is not None and again and existing.call_id is not None:
+                    existing = None  # its call is made: asked to, upload the file anew
                 if existing is not None:
                     if existing.id not in self._jobs:
                         self._adopt(_resumed(existing))

@@ -157,25 +157,16 @@ class UploadStore(SqliteThread):
         return await self._run(work)
 
     async def find_unfinished(
-        self,
-        connection: str,
-        path: Path,
-        size: int,
-        mtime_ns: int,
-        category_id: str,
-        *,
-        created: bool = True,
+        self, connection: str, path: Path, size: int, mtime_ns: int, category_id: str
     ) -> UploadJob | None:
         """An unfinished job for the same unchanged file and category: queueing the file
-        again (re-running an interrupted ``voxdesk upload``) resumes it, not a second one.
-        ``created=False`` looks only at jobs that have not made their call yet."""
+        again (re-running an interrupted ``voxdesk upload``) resumes it, not a second one."""
         marks = ", ".join("?" * len(_FINAL))
-        no_call = "" if created else "AND call_id IS NULL "
 
         def work() -> UploadJob | None:
             row = self.db.execute(
                 f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
-                f"AND size = ? AND mtime_ns = ? AND category_id = ? {no_call}"
+                f"AND size = ? AND mtime_ns = ? AND category_id = ? "
                 f"AND state NOT IN ({marks}) ORDER BY seq LIMIT 1",
                 (connection, str(path), size, mtime_ns, category_id, *_FINAL),
             ).fetchone()
