@@ -98,6 +98,7 @@ def test_a_killed_local_server_is_reported_restarted_and_named_by_its_log(
         what="the banner to name the log after repeated failures",
     )
     assert "failed to start 3 times" in window.banner.text()
+    assert "file is not a database" in window.banner.text()  # the log's own last words
     assert window.session.connection is None
 
     # Repaired, Retry starts it again at once, on the same data dir.

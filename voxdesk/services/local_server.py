@@ -177,6 +177,8 @@ class LocalServerProcess:
         self._drain: asyncio.Task[None] | None = None
         self._watch: asyncio.Task[None] | None = None
         self._tail: deque[str] = deque(maxlen=20)
+        #: Where this run's lines begin in the log (earlier runs' lines explain nothing).
+        self._log_start = 0
 
     @property
     def running(self) -> bool:
@@ -210,6 +212,7 @@ class LocalServerProcess:
         self._tail.clear()
         self._rotate_log()
         log_file = self.log_path.open("ab")
+        self._log_start = log_file.seek(0, os.SEEK_END)
         self._process = await asyncio.create_subprocess_exec(
             *self.command(),
             stdin=asyncio.subprocess.DEVNULL,
@@ -283,10 +286,10 @@ class LocalServerProcess:
         return ("\n" + "\n".join(lines)) if lines else ""
 
     def log_tail(self, count: int = LOG_TAIL_LINES) -> list[str]:
-        """The last non-blank lines of the child's log (none if it has no log yet)."""
+        """The last non-blank lines this run wrote to its log."""
         try:
             with self.log_path.open("rb") as handle:
-                handle.seek(max(0, handle.seek(0, os.SEEK_END) - 8192))
+                handle.seek(max(self._log_start, handle.seek(0, os.SEEK_END) - 8192))
                 text = handle.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return []

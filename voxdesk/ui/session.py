@@ -138,6 +138,8 @@ class Session(QObject):
                 if first_run
                 else "Starting the local server…"
             )
+            if self.server is not None:
+                await self.server.stop()  # one that died: end its output and watch tasks
             token = local_server_token(self.server_dir, self.credentials)
             self.server = self.server_factory(self.server_dir, token)
             self.server.on_exit = self._local_server_stopped
@@ -189,6 +191,8 @@ class Session(QObject):
 
     async def close(self) -> None:
         """Cancel pending work, close the provider and stop the child server."""
+        if self.server is not None:
+            self.server.on_exit = None  # from now on its exit is ours: no restart
         await self._tasks.close()
         if self.provider is not None:
             await self.provider.aclose()
