@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+from PySide6.QtCore import Qt
 
 from tests.ui.conftest import Driver, WindowFactory, make_services
 from voxdesk.services.local_server import LocalServerProcess, local_server_token
@@ -99,6 +100,8 @@ def test_a_killed_local_server_is_reported_restarted_and_named_by_its_log(
     )
     assert "failed to start 3 times" in window.banner.text()
     assert "file is not a database" in window.banner.text()  # the log's own last words
+    flags = window.banner.message.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse  # the path can be copied
     assert window.session.connection is None
 
     # Repaired, Retry starts it again at once, on the same data dir.
