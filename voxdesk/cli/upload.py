@@ -81,7 +81,20 @@ def upload_files(options: argparse.Namespace) -> int:
         date=options.date,
         udfs=dict(options.udf),
     )
-    return asyncio.run(with_service(options, lambda service: _Run(options, service).run(metadata)))
+    return asyncio.run(with_service(options, lambda service: _upload(options, service, metadata)))
+
+
+async def _upload(
+    options: argparse.Namespace, service: CallService, metadata: UploadMetadata
+) -> int:
+    store = UploadStore()
+    await store.open()
+    queue = UploadQueue(service, store, follow=options.wait)
+    try:
+        return await _Run(options, service, queue).run(store, metadata)
+    finally:
+        await queue.close()
+        await store.close()
 
 
 def _succeeded(job: UploadJob, waited: bool) -> bool:
@@ -91,26 +104,27 @@ def _succeeded(job: UploadJob, waited: bool) -> bool:
 class _Run:
     """One ``voxdesk upload``: the queue, what has been printed, the progress shown."""
 
-    def __init__(self, options: argparse.Namespace, service: CallService) -> None:
+    def __init__(
+        self, options: argparse.Namespace, service: CallService, queue: UploadQueue
+    ) -> None:
         self.options = options
         self.service = service
+        self.queue = queue
         self.bar = sys.stderr.isatty()
         self.ids: list[str] = []
         self.printed: set[str] = set()
-        #: The call status last reported per job while waiting, and since when.
+        #: Per job, while waiting: the call status last reported, and since when it waits.
         self.reported: dict[str, str | None] = {}
         self.waiting_since: dict[str, float] = {}
 
-    async def run(self, metadata: UploadMetadata) -> int:
-        store = UploadStore()
-        await store.open()
-        self.queue = UploadQueue(self.service, store, follow=self.options.wait)
+    async def run(self, store: UploadStore, metadata: UploadMetadata) -> int:
         self.queue.subscribe(self._changed)
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat())
         try:
             files = await asyncio.to_thread(expand_paths, self.options.paths)
             repeats = [] if self.options.again else await self._already_uploaded(store, files)
-            fresh = [path for path in files if path not in {job.path for job in repeats}]
+            uploaded = {job.path for job in repeats}
+            fresh = [path for path in files if path not in uploaded]
             for job in repeats:
                 await self._say_already_uploaded(job)
             if fresh:
@@ -121,8 +135,6 @@ class _Run:
         finally:
             heartbeat.cancel()
             await asyncio.gather(heartbeat, return_exceptions=True)
-            await self.queue.close()
-            await store.close()
             self._clear_bar()
         if not jobs and not repeats:
             print("voxdesk: no files to upload.", file=sys.stderr)
