@@ -56,7 +56,8 @@ async def test_upload_prints_one_json_line_per_file(server, tmp_path) -> None:
     assert server.token not in out + err
     assert (tmp_path / "home" / "data" / "uploads.sqlite3").exists()
 
-    code, out, err = await _run(_argv(good, extra=("--udf", "queue=billing")), env)
+    # The same file once more (already uploaded: --again says to upload it anyway).
+    code, out, err = await _run(_argv(good, extra=("--udf", "queue=billing", "--again")), env)
     assert code == 0, err
     [line] = map(json.loads, out.splitlines())
     assert line["state"] == "done"

@@ -34,12 +34,7 @@ class CallService:
 
         Platforms with a list endpoint are paged through; for the others (Voxxi) the
         catalog already knows its calls, and only unfinished ones are re-read."""
-        if self.provider.supports(Capability.LIST_MEMBERS):
-            await self.catalog.remember_members(self.connection, await self.provider.list_members())
-        if self.provider.supports(Capability.LIST_CATEGORIES):
-            await self.catalog.remember_categories(
-                self.connection, await self.provider.list_categories()
-            )
+        await self.refresh_names()
         if not self.provider.supports(Capability.LIST_CALLS):
             pending = await self.catalog.pending_ids(self.connection)
             await asyncio.gather(*(self.fetch_call(call_id) for call_id in pending))
@@ -54,6 +49,16 @@ class CallService:
             ):
                 return seen
             page += 1
+
+    async def refresh_names(self) -> None:
+        """Learn the agents' and categories' names, where the platform can list them, so
+        calls show names rather than ids."""
+        if self.provider.supports(Capability.LIST_MEMBERS):
+            await self.catalog.remember_members(self.connection, await self.provider.list_members())
+        if self.provider.supports(Capability.LIST_CATEGORIES):
+            await self.catalog.remember_categories(
+                self.connection, await self.provider.list_categories()
+            )
 
     async def fetch_call(self, call_id: str) -> Call:
         """The call as the platform has it now; remembered in the catalog."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+#: What every view prints for a value that is not known (yet): one mark, everywhere.
+PLACEHOLDER = "–"
+
 
 def format_duration(seconds: float | None) -> str:
     if seconds is None:
-        return "–"
+        return PLACEHOLDER
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
@@ -14,5 +17,5 @@ def format_duration(seconds: float | None) -> str:
 
 def format_score(score: float | None) -> str:
     if score is None:
-        return "–"
+        return PLACEHOLDER
     return f"{score:.0f}" if float(score).is_integer() else f"{score:.1f}"

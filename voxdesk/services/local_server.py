@@ -5,6 +5,11 @@ On first run voxdesk has nowhere to browse calls, so the app starts its own serv
 a "Local (this computer)" connection pointing at it. The port is chosen by the OS on
 each run (``--port 0``), so the saved base URL is updated every time the server starts.
 
+The child is watched for as long as it runs: if it dies on its own, ``on_exit`` is told
+at once with what happened, so the app can say so and start it again instead of
+reporting the dead server as a network fault. Its stderr (its logging, a crash's
+traceback) goes to a log file in its data dir, so a failure can name where to look.
+
 Qt-free: the UI awaits ``LocalServerProcess.start``/``stop`` on its event loop.
 """
 
@@ -40,6 +45,12 @@ TOKEN_ENV = "VOXDESK_SERVER_TOKEN"
 LOCAL_PLATFORM = "local"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
+#: The child's stderr, in its data dir (the server redacts secrets from its log lines).
+LOG_FILE = "server.log"
+#: A log past this size is moved to ``server.log.1`` when the server next starts.
+MAX_LOG_BYTES = 2 * 1024 * 1024
+#: Lines of the log quoted in an error message.
+LOG_TAIL_LINES = 3
 
 
 class LocalServerError(Exception):
@@ -108,6 +119,17 @@ def is_local(connection: Connection | None) -> bool:
     )
 
 
+def exit_reason(code: int) -> str:
+    """A child's exit code in plain words (negative: killed by that signal)."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"it was killed ({name})"
+    return f"it exited with code {code}"
+
+
 def _parent_death_hook() -> Callable[[], None] | None:
     """A ``preexec_fn`` that makes the kernel SIGTERM the child when the app dies, even
     by a crash or SIGKILL, so a local server never outlives its app (Linux only).
@@ -130,8 +152,9 @@ def _parent_death_hook() -> Callable[[], None] | None:
 class LocalServerProcess:
     """One ``python -m voxdesk.server`` child: started, awaited until it listens, stopped.
 
-    The child's output is drained for as long as it runs (a full pipe would block its
-    logging and so the server); the last lines are kept to explain a failed start.
+    The child's stdout is drained for as long as it runs (a full pipe would block the
+    server); its stderr goes to ``log_path``. A watcher task awaits the child's exit, and
+    an exit nobody asked for (``stop()``) is passed to ``on_exit`` as a plain-words reason.
     """
 
     def __init__(
@@ -142,20 +165,30 @@ class LocalServerProcess:
         demo: bool = True,
         python: str = sys.executable,
         start_timeout: float = START_TIMEOUT,
+        on_exit: Callable[[str], None] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.token = token
         self.demo = demo
         self.python = python
         self.start_timeout = start_timeout
+        self.on_exit = on_exit
+        self.log_path = data_dir / LOG_FILE
         self.base_url: str | None = None
         self._process: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
         self._tail: deque[str] = deque(maxlen=20)
+        #: Where this run's lines begin in the log (earlier runs' lines explain nothing).
+        self._log_start = 0
 
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def command(self) -> list[str]:
         """The child's command line; the token is not on it (see ``environment``)."""
@@ -183,14 +216,18 @@ class LocalServerProcess:
             return self.base_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._tail.clear()
+        self._rotate_log()
+        log_file = self.log_path.open("ab")
+        self._log_start = log_file.seek(0, os.SEEK_END)
         self._process = await asyncio.create_subprocess_exec(
             *self.command(),
             env=self.environment(),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
+            stderr=log_file,
             preexec_fn=_parent_death_hook(),
         )
+        log_file.close()  # the child writes through its own copy of the descriptor
         try:
             self.base_url = await asyncio.wait_for(self._await_listening(), self.start_timeout)
         except TimeoutError:
@@ -202,10 +239,29 @@ class LocalServerProcess:
         except BaseException:
             await self.stop()
             raise
-        self._drain = asyncio.get_running_loop().create_task(
-            self._drain_output(), name="local-server-output"
-        )
+        loop = asyncio.get_running_loop()
+        self._drain = loop.create_task(self._drain_output(), name="local-server-output")
+        self._watch = loop.create_task(self._watch_exit(self._process), name="local-server-watch")
         return self.base_url
+
+    def _rotate_log(self) -> None:
+        """Keep one previous log, so a long-lived data dir's log does not grow forever."""
+        try:
+            if self.log_path.stat().st_size > MAX_LOG_BYTES:
+                os.replace(self.log_path, self.log_path.with_name(LOG_FILE + ".1"))
+        except FileNotFoundError:
+            pass
+
+    async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
+        """Await the child's exit; one that ``stop()`` did not ask for goes to ``on_exit``."""
+        code = await process.wait()
+        if self._process is not process:
+            return
+        self._process, self.base_url = None, None
+        reason = exit_reason(code)
+        log.warning("the local server stopped: %s", reason)
+        if self.on_exit is not None:
+            self.on_exit(reason)
 
     async def _await_listening(self) -> str:
         assert self._process is not None and self._process.stdout is not None
@@ -231,13 +287,26 @@ class LocalServerProcess:
             log.debug("server: %s", line)
 
     def _tail_text(self) -> str:
+        """The child's last words: its last stdout lines, then the end of its log."""
         lines = [line for line in self._tail if line.strip()][-5:]
+        lines += self.log_tail()
         return ("\n" + "\n".join(lines)) if lines else ""
+
+    def log_tail(self, count: int = LOG_TAIL_LINES) -> list[str]:
+        """The last non-blank lines this run wrote to its log."""
+        try:
+            with self.log_path.open("rb") as handle:
+                handle.seek(max(self._log_start, handle.seek(0, os.SEEK_END) - 8192))
+                text = handle.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return []
+        return [line for line in text.splitlines() if line.strip()][-count:]
 
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Ask the child to stop (SIGTERM), and kill it if it does not within ``timeout``."""
         process, self._process = self._process, None
         drain, self._drain = self._drain, None
+        watch, self._watch = self._watch, None
         self.base_url = None
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -248,7 +317,8 @@ class LocalServerProcess:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
                 await process.wait()
-        if drain is not None:
-            drain.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await drain
+        for task in (watch, drain):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task

@@ -3,11 +3,12 @@
 Failures talking to a platform (offline, a refused token, a 5xx) must not block the
 reviewer: the cached list stays usable, and the banner says what happened in the
 provider's own words (``str(ProviderError)``) until a retry succeeds or it is closed.
+The text can be selected, so a path it names (the local server's log) can be copied.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from voxdesk.ui.theme import BANNER
@@ -34,6 +35,8 @@ class ErrorBanner(QFrame):
         self.message = QLabel(self)
         self.message.setObjectName("error-banner-message")
         self.message.setWordWrap(True)
+        # Selectable, so a path it names (the local server's log) can be copied.
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message, 1)
         self.retry_button = QPushButton("Retry", self)
         self.retry_button.setObjectName("error-banner-retry")

@@ -168,7 +168,7 @@ class PlaybackController(QObject):
             recording = await playback.fresh(call)
         except ProviderError as exc:
             self.messageChanged.emit(
-                f"The recording's link expired and a new one could not be obtained: {exc}"
+                f"The recording stopped loading, and a new link to it could not be obtained: {exc}"
             )
             return
         if recording is None or self.call is None or call.id != self.call.id:

@@ -5,10 +5,16 @@ On the first run (nothing saved) the local server is started with its demo libra
 a Local connection is saved; on later runs it is started again (on a new free port,
 the saved URL updated) whenever the Local connection is the active one. Starting and
 switching run as named tasks so the window is shown at once and never waits on them.
+
+The child is watched: when it dies on its own the banner says so at once (not, much
+later, as a network error), and it is started again on the same data dir after a short
+and growing delay; when it keeps failing, the banner says where its log is. Retry (a
+``reconnect``) restarts it at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +40,8 @@ log = logging.getLogger("voxdesk.ui.session")
 
 #: Builds the child server for a data dir and token (tests pass ``demo=False``).
 ServerFactory = Callable[[Path, str], LocalServerProcess]
+#: Seconds before each automatic restart of a local server that stopped on its own.
+RESTART_DELAYS = (0.5, 2.0, 5.0)
 
 
 def default_server_factory(data_dir: Path, token: str) -> LocalServerProcess:
@@ -95,7 +103,7 @@ class Session(QObject):
             else:
                 await self._stop_local_server()
         except LocalServerError as exc:
-            self.errorRaised.emit(str(exc))
+            self.errorRaised.emit(f"{exc}\n{self._log_hint()}")
             connection = None
         await self._use(connection)
 
@@ -130,14 +138,51 @@ class Session(QObject):
                 if first_run
                 else "Starting the local server…"
             )
+            if self.server is not None:
+                await self.server.stop()  # one that died: end its output and watch tasks
             token = local_server_token(self.server_dir, self.credentials)
             self.server = self.server_factory(self.server_dir, token)
+            self.server.on_exit = self._local_server_stopped
             base_url = await self.server.start()
             self.statusMessage.emit(f"Local server listening on {base_url}")
         assert self.server.base_url is not None
         connection = save_local_connection(self.connections, self.server.base_url)
         self.connections.set_active(connection.name)
         return connection
+
+    def _local_server_stopped(self, reason: str) -> None:
+        """The child died on its own: say so now, and start it again shortly. The list
+        keeps its service (the cached calls stay browsable); ``connection`` is cleared,
+        so Retry reconnects, which restarts the server at once."""
+        self.connection = None
+        self.connectionChanged.emit("", "")
+        self.errorRaised.emit(f"The local server stopped: {reason}. Restarting it…")
+        self._tasks.start("connect", self._restart_local_server())
+
+    async def _restart_local_server(self) -> None:
+        """Start the stopped child again, backing off; give up with the log's place."""
+        failure: LocalServerError | None = None
+        for attempt, delay in enumerate(RESTART_DELAYS, start=1):
+            await asyncio.sleep(delay)
+            try:
+                connection = await self._start_local_server(first_run=False)
+            except LocalServerError as exc:
+                failure = exc
+                log.warning("restarting the local server failed (attempt %d): %s", attempt, exc)
+                if attempt < len(RESTART_DELAYS):
+                    self.errorRaised.emit(f"{exc}\nTrying again in {RESTART_DELAYS[attempt]:g} s…")
+                continue
+            await self._use(connection)
+            return
+        self.errorRaised.emit(
+            f"The local server failed to start {len(RESTART_DELAYS)} times. {self._log_hint()}"
+            f"\nLast error: {failure}"
+        )
+
+    def _log_hint(self) -> str:
+        if self.server is None:
+            return ""
+        return f"Its log is at {self.server.log_path}."
 
     async def _stop_local_server(self) -> None:
         server, self.server = self.server, None
@@ -146,6 +191,8 @@ class Session(QObject):
 
     async def close(self) -> None:
         """Cancel pending work, close the provider and stop the child server."""
+        if self.server is not None:
+            self.server.on_exit = None  # from now on its exit is ours: no restart
         await self._tasks.close()
         if self.provider is not None:
             await self.provider.aclose()

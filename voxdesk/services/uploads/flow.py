@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from voxdesk.domain import CallStatus, NewCall, UploadTarget
+from voxdesk.domain import Call, CallStatus, NewCall, UploadTarget
 from voxdesk.providers.errors import AuthError, NotFound, ProviderError, RateLimited
 from voxdesk.providers.errors import ValidationError as RefusedRequest
 from voxdesk.services.calls import CallService
@@ -60,6 +60,9 @@ class JobControl(Protocol):
     def report(self, sent: int, total: int) -> None:
         """Live upload progress (not written to disk)."""
 
+    def observe(self, call: Call) -> None:
+        """The call as the platform reports it now (live, not written to disk)."""
+
 
 class UploadFlow:
     def __init__(
@@ -88,6 +91,7 @@ class UploadFlow:
                     return
             elif state is UploadState.PROCESSING:
                 if not self.follow:
+                    await self._look(control)
                     return
                 await self._follow(control)
             elif state is UploadState.CREATING:
@@ -197,12 +201,23 @@ class UploadFlow:
             await control.save(state=UploadState.CREATING, reason=None)
         return True
 
+    async def _look(self, control: JobControl) -> None:
+        """Read the created call once, so a caller not following it still learns what the
+        platform says of it; a failed read changes nothing (the call exists)."""
+        call_id = control.job.call_id
+        assert call_id is not None
+        try:
+            control.observe(await self.service.fetch_call(call_id))
+        except ProviderError as exc:
+            log.info("reading call %s after creating it failed: %s", call_id, exc)
+
     async def _follow(self, control: JobControl) -> None:
         call_id = control.job.call_id
         assert call_id is not None
         try:
             call = await self.service.follow(
                 call_id,
+                control.observe,
                 first_delay=self.timings.poll_first,
                 max_delay=self.timings.poll_max,
             )

@@ -74,8 +74,9 @@ class UploadMetadata:
 
 @dataclass(frozen=True)
 class UploadJob:
-    """One file's way to a completed call. The last three fields are live figures of the
-    running upload and are not persisted."""
+    """One file's way to a completed call. The fields after ``create_attempts`` are live
+    figures (the running transfer, the call as the platform last reported it) and are not
+    persisted."""
 
     id: str
     seq: int
@@ -97,6 +98,9 @@ class UploadJob:
     bytes_sent: int = 0
     speed: float | None = None
     seconds_left: float | None = None
+    #: The call's status on the platform (``pending`` … ``completed``) and its score.
+    call_status: str | None = None
+    score: float | None = None
 
     @property
     def name(self) -> str:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from voxdesk.domain import Call
 from voxdesk.services.calls import CallService
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.services.uploads.checks import MAX_UPLOAD_BYTES, check_file, expand_paths
@@ -92,6 +93,13 @@ class _Control:
         job = self._queue._set(self._id, **changes)
         await self._queue._store.save(job)
         return job
+
+    def observe(self, call: Call) -> None:
+        self._queue._set(
+            self._id,
+            call_status=call.status.value,
+            score=call.analysis.score if call.analysis else None,
+        )
 
     def report(self, sent: int, total: int) -> None:
         if self._meter is None or sent < self._meter.sent:
@@ -179,10 +187,13 @@ class UploadQueue:
                 started.append(job.id)
         return started
 
-    async def add(self, paths: Iterable[Path], metadata: UploadMetadata) -> list[str]:
+    async def add(
+        self, paths: Iterable[Path], metadata: UploadMetadata, *, again: bool = False
+    ) -> list[str]:
         """Queue files (folders recursively). Each is checked first; a refused file is
         listed with its reason. A file already queued and unfinished is resumed, not
-        queued twice. Returns the job ids, in order."""
+        queued twice — unless ``again`` and its call was already made, when it is
+        uploaded anew. Returns the job ids, in order."""
         ids: list[str] = []
         for path in await asyncio.to_thread(expand_paths, paths):
             check = await asyncio.to_thread(check_file, path, self.max_bytes)
@@ -190,6 +201,8 @@ class UploadQueue:
                 existing = await self._store.find_unfinished(
                     self.connection, path, check.size, check.mtime_ns, metadata.category_id
                 )
+                if existing is not None and again and existing.call_id is not None:
+                    existing = None  # its call is made: asked to, upload the file anew
                 if existing is not None:
                     if existing.id not in self._jobs:
                         self._adopt(_resumed(existing))

@@ -174,6 +174,23 @@ class UploadStore(SqliteThread):
 
         return await self._run(work)
 
+    async def find_uploaded(
+        self, connection: str, path: Path, size: int, mtime_ns: int
+    ) -> UploadJob | None:
+        """The latest job that made a call from this same unchanged file, whatever it was
+        filed under: uploading it again would make a second call of the same recording."""
+
+        def work() -> UploadJob | None:
+            row = self.db.execute(
+                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
+                "AND size = ? AND mtime_ns = ? AND call_id IS NOT NULL "
+                "ORDER BY seq DESC LIMIT 1",
+                (connection, str(path), size, mtime_ns),
+            ).fetchone()
+            return _job(row) if row else None
+
+        return await self._run(work)
+
     async def get(self, job_id: str) -> UploadJob | None:
         def work() -> UploadJob | None:
             row = self.db.execute(

@@ -1,0 +1,5 @@
+import sys
+
+from voxdesk.cli import main
+
+sys.exit(main())
