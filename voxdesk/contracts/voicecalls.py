@@ -101,7 +101,8 @@ class TranscriptTurn(_Wire):
 class SurveyResponse(_Wire):
     question: str
     answer: str
-    score: float | None = None
+    # Whole points on the wire ("score": 5); a fractional score stays fractional.
+    score: int | float | None = None
 
 
 class EpaResults(_Wire):
