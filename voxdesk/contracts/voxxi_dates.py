@@ -1,4 +1,4 @@
-"""The call-date rules of the Voxxi contract, shared by the client and the local server.
+"""The call-date rules of the Voxxi contract, shared by the Voxxi provider and the local server.
 
 Voxxi accepts a call ``date`` as ``YYYY-MM-DD`` (stored as 09:00 IST, the start of the
 workday), an ISO-8601 date-time, or ``YYYY/MM/DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` with
