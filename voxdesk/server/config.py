@@ -43,6 +43,10 @@ class ServerConfig:
     recording_url_ttl_seconds: int | None = None
     workers: int = field(default_factory=default_workers)
     fetch_timeout_seconds: float = 30.0
+    # Voice-bot platform: extra bearer tokens with only some scopes, and how many
+    # synthetic calls (no audio) to insert at start — a test aid for sync benchmarks.
+    scoped_tokens: tuple[tuple[str, frozenset[str]], ...] = ()
+    bulk_voice_calls: int = 0
 
     @property
     def base_url(self) -> str:
