@@ -67,5 +67,7 @@ def with_estimated_ends(
             end = ordered[index + 1].start
         else:
             end = call_end if call_end is not None else turn.start
-        filled.append(turn.model_copy(update={"end": max(turn.start, end), "end_estimated": True}))
+        # model_copy does not validate: make the end a float here, as the field is.
+        estimated = float(max(turn.start, end))
+        filled.append(turn.model_copy(update={"end": estimated, "end_estimated": True}))
     return tuple(filled)
