@@ -64,14 +64,16 @@ def test_no_keyring_refuses_to_store_and_points_at_the_env(restore_keyring, monk
 def test_store_tracks_the_active_connection(tmp_path) -> None:
     store = ConnectionStore(tmp_path / "c.json")
     assert store.active() is None
-    store.save(Connection("A", "local", "http://127.0.0.1:1"))
-    store.save(Connection("B", "voxxi", "https://b.example"))
-    assert store.active().name == "A"
-    store.set_active("B")
-    assert store.active().name == "B"
-    assert store.remove("B")
-    assert store.active().name == "A"
-    assert not store.remove("B")
+    a = Connection("A", "local", "http://127.0.0.1:1")
+    b = Connection("B", "voxxi", "https://b.example")
+    store.save(a)
+    store.save(b)
+    assert store.active() == a
+    store.set_active(b.id)
+    assert store.active() == b
+    assert store.remove(b.id)
+    assert store.active() == a
+    assert not store.remove(b.id)
 
 
 def test_connection_validates_platform_and_url() -> None:
