@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from voxdesk.domain import Call
@@ -137,13 +138,16 @@ def _store() -> ConnectionStore:
 
 
 def _connections_add(options: argparse.Namespace) -> int:
-    connection = Connection(options.name, options.platform, options.base_url)
-    token = options.token or getpass.getpass(f"Token for {options.name}: ")
-    CredentialStore().set(connection.name, token)
     store = _store()
+    connection = Connection(options.name, options.platform, options.base_url)
+    existing = store.find(options.name)
+    if existing is not None:  # saving a name again updates that connection
+        connection = replace(connection, id=existing.id, settings=existing.settings)
+    token = options.token or getpass.getpass(f"Token for {options.name}: ")
+    CredentialStore().set(connection.id, token)
     store.save(connection)
     if options.activate:
-        store.set_active(connection.name)
+        store.set_active(connection.id)
     print(f"Saved connection {connection.name!r} ({connection.platform}, {connection.base_url}).")
     return EXIT_OK
 
@@ -155,16 +159,18 @@ def _connections_list(options: argparse.Namespace) -> int:
     if not connections:
         print("No saved connections. Add one with: voxdesk connections add NAME --base-url URL")
     for connection in connections:
-        mark = "*" if active and active.name == connection.name else " "
+        mark = "*" if active and active.id == connection.id else " "
         print(f"{mark} {connection.name}\t{connection.platform}\t{connection.base_url}")
     return EXIT_OK
 
 
 def _connections_remove(options: argparse.Namespace) -> int:
-    if not _store().remove(options.name):
+    store = _store()
+    connection = store.find(options.name)
+    if connection is None or not store.remove(connection.id):
         print(f"voxdesk: no connection named {options.name!r}", file=sys.stderr)
         return EXIT_FAILED
-    CredentialStore().delete(options.name)
+    CredentialStore().delete(connection.id)
     print(f"Removed connection {options.name!r}.")
     return EXIT_OK
 
@@ -175,14 +181,14 @@ def _resolve(options: argparse.Namespace) -> tuple[str, str, str, str | None]:
         token = options.token or os.environ.get(TOKEN_ENV)
         return options.base_url, options.platform, options.base_url, token
     store = _store()
-    connection = store.get(options.connection) if options.connection else store.active()
+    connection = store.find(options.connection) if options.connection else store.active()
     if connection is None:
         raise ValueError(
             "no connection: pass --base-url and --token (or set "
             f"{BASE_URL_ENV}/{TOKEN_ENV}), or save one with 'voxdesk connections add'"
         )
-    token = options.token or CredentialStore().get(connection.name)
-    return connection.name, connection.platform, connection.base_url, token
+    token = options.token or CredentialStore().get(connection.id)
+    return connection.id, connection.platform, connection.base_url, token
 
 
 async def _with_service(options: argparse.Namespace, work) -> int:

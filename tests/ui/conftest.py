@@ -155,7 +155,7 @@ def make_services(
     credentials = MemoryCredentials()
     for connection, token in connections:
         store.save(connection)
-        credentials.set(connection.name, token)
+        credentials.set(connection.id, token)
     return AppServices(
         catalog=CallCatalog(home / "data" / "catalog.sqlite3"),
         uploads=UploadStore(home / "data" / "uploads.sqlite3"),

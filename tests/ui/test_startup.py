@@ -112,7 +112,8 @@ def test_connections_dialog_adds_switches_and_reports_keyring_errors(
     dialog.url_edit.setText(server.base_url)
     dialog.token_edit.setText(server.token)
     assert dialog.save()
-    assert services.credentials.get(TEST_CONNECTION) == server.token
+    saved = services.connections.find(TEST_CONNECTION)
+    assert saved is not None and services.credentials.get(saved.id) == server.token
     dialog.use_selected()
     driver.wait_until(
         lambda: (
