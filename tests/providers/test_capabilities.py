@@ -51,7 +51,7 @@ def test_every_undeclared_operation_is_absent(found) -> None:
 
 @pytest.mark.parametrize("found", ENTRIES, ids=lambda e: e.platform)
 async def test_an_instance_supports_exactly_its_class_capabilities(found) -> None:
-    settings = {"base_url": "http://127.0.0.1:9", "token": "t"}
+    settings = {"base_url": "http://127.0.0.1:9", "token": "capability-test-token"}
     provider = found.provider_class.from_settings(found.settings_model.model_validate(settings))
     try:
         assert provider.capabilities == found.capabilities
@@ -95,7 +95,9 @@ def test_a_provider_implementing_part_of_an_operation_is_refused() -> None:
 
 
 async def test_asking_an_unsupported_operation_says_so_in_plain_words() -> None:
-    provider = entry("voxxi").provider_class(HttpClient("http://127.0.0.1:9", "t"))
+    provider = entry("voxxi").provider_class(
+        HttpClient("http://127.0.0.1:9", "capability-test-token")
+    )
     try:
         with pytest.raises(UnsupportedOperation, match="voxxi does not support survey results"):
             require(provider, SupportsSurvey, "survey results")

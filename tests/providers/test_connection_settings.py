@@ -39,9 +39,12 @@ async def test_make_provider_from_plain_values() -> None:
 @pytest.mark.parametrize(
     ("values", "problem"),
     [
-        ({"base_url": "bots.example", "token": "t"}, "base_url: .*not an http"),
+        ({"base_url": "bots.example", "token": "settings-test-token"}, "base_url: .*not an http"),
         ({"base_url": "https://bots.example"}, "token: Field required"),
-        ({"base_url": "https://b.example", "token": "t", "org": "x"}, "org: Extra inputs"),
+        (
+            {"base_url": "https://b.example", "token": "settings-test-token", "org": "x"},
+            "org: Extra inputs",
+        ),
     ],
 )
 def test_bad_settings_name_the_field(values, problem: str) -> None:
