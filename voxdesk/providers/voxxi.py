@@ -34,7 +34,7 @@ from voxdesk.domain import (
     UploadTarget,
 )
 from voxdesk.providers.base import CallPage, CallQuery, CreatedCall, Provider
-from voxdesk.providers.errors import MalformedResponse
+from voxdesk.providers.errors import MalformedResponse, UnsupportedOperation
 from voxdesk.providers.http import ProgressCallback
 from voxdesk.providers.signed_urls import url_expiry
 
@@ -319,6 +319,11 @@ class LocalProvider(VoxxiProvider):
     platform: ClassVar[str] = "local"
 
     async def list_calls(self, query: CallQuery) -> CallPage:
+        if query.disposition is not None or query.direction is not None:
+            # An uploaded recording has no telephony facts to filter by.
+            raise UnsupportedOperation(
+                "Calls uploaded for analysis have no direction or disposition to filter by."
+            )
         params = {
             "page": query.page,
             "pageSize": query.page_size,
