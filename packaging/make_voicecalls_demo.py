@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from voxdesk.contracts.voicecalls import (
@@ -32,9 +33,12 @@ from voxdesk.contracts.voicecalls import (
 from voxdesk.resources import resource_path
 from voxdesk.server.analysis.audio import SAMPLE_RATE, decode_channels
 from voxdesk.server.analysis.segment import find_speech, frame_levels_db
-from voxdesk.server.analysis.synth import render, write_opus
+from voxdesk.server.analysis.synth import PlacedTurn, render, write_opus
 
-BITRATE = 12_000
+# Below 20 kbit/s libopus folds stereo speech to mono: both channels would carry both sides.
+BITRATE = 20_000
+FRAMES_PER_SECOND = 100
+SPEECH_DB = -40.0
 SURVEY_INTRO = "Before you go, please answer a short survey."
 TIMEOUT_WAIT = 6.0
 TIMEOUT_GOODBYE = "I did not hear an answer. Thank you for your time. Goodbye."
@@ -83,14 +87,33 @@ def survey_turns(questions: list[dict], scales: dict, plan: dict) -> tuple[list[
     return turns, results
 
 
-def measured_talk_seconds(path: Path) -> float:
-    """First to last speech heard on either channel of the written recording."""
+def channel_levels(path: Path) -> list[np.ndarray]:
+    """Per-channel frame levels of the written recording, refusing one whose channels
+    came out the same (the sides would be indistinguishable)."""
     audio = decode_channels(path)
     levels = [frame_levels_db(samples) for samples in audio.channels]
+    if len(levels) != 2 or np.max(np.abs(levels[0] - levels[1])) < 20:
+        raise SystemExit(f"{path}: the encoded channels are not separate")
+    return levels
+
+
+def speech_onset(levels: list[np.ndarray], turn: PlacedTurn) -> float:
+    """Where the turn's speech begins in the recording (flite pads each turn with a
+    little silence): its first frame clearly louder on its own channel than on the other."""
+    own, other = (levels[0], levels[1]) if turn.speaker == "agent" else (levels[1], levels[0])
+    first, last = round(turn.start * FRAMES_PER_SECOND), round(turn.end * FRAMES_PER_SECOND)
+    loud = np.flatnonzero(
+        (own[first:last] > SPEECH_DB) & (own[first:last] > other[first:last] + 10)
+    )
+    return (first + (loud[0] if loud.size else 0)) / FRAMES_PER_SECOND
+
+
+def measured_talk_seconds(levels: list[np.ndarray]) -> float:
+    """First to last speech heard on either channel."""
     spans = [
         segment
-        for index, channel_levels in enumerate(levels)
-        for segment in find_speech(channel_levels, levels[1 - index])
+        for index, own in enumerate(levels)
+        for segment in find_speech(own, levels[1 - index])
     ]
     if not spans:
         return 0.0
@@ -124,6 +147,7 @@ def build_call(call: dict, scripts: dict, out_dir: Path) -> dict[str, Any]:
     audio, placed = render(turns, {"agent": scripts["bot_voice"], "customer": call["voice"]})
     relative = f"recordings/{ident}.ogg"
     write_opus(out_dir / relative, audio, BITRATE)
+    levels = channel_levels(out_dir / relative)
     length = len(audio) / SAMPLE_RATE
     duration = call["ring"] + length
     wire = VoiceCall(
@@ -134,13 +158,13 @@ def build_call(call: dict, scripts: dict, out_dir: Path) -> dict[str, Any]:
         start_time=start,
         end_time=start + timedelta(seconds=duration),
         duration_seconds=round(duration),
-        talk_time_seconds=round(measured_talk_seconds(out_dir / relative)),
+        talk_time_seconds=round(measured_talk_seconds(levels)),
         outcome=call["outcome"],
         transcript=[
             TranscriptTurn(
                 role=turn.speaker,
                 text=turn.text,
-                timestamp=TranscriptTurn.format_offset(turn.start),
+                timestamp=TranscriptTurn.format_offset(speech_onset(levels, turn)),
             )
             for turn in placed
         ],
