@@ -81,3 +81,11 @@ def test_connection_validates_platform_and_url() -> None:
         Connection("x", "nope", "http://a")
     with pytest.raises(ValueError, match="http"):
         Connection("x", "voxxi", "ftp://a")
+
+
+def test_a_connections_file_from_a_newer_voxdesk_is_refused_plainly(tmp_path) -> None:
+    path = tmp_path / "connections.json"
+    path.write_text('{"version": 99, "active": null, "connections": []}')
+    with pytest.raises(ValueError, match="newer version of voxdesk"):
+        ConnectionStore(path).list()
+    assert '"version": 99' in path.read_text()

@@ -168,6 +168,10 @@ class ConnectionsDialog(QDialog):
         if previous is not None:
             # An edit, a rename included: same id, so its calls, uploads and token stay.
             connection = replace(connection, id=previous.id, settings=previous.settings)
+        namesake = self.connections.find(name)
+        if namesake is not None and namesake.id != connection.id:
+            self.error.setText(f"A connection named {name!r} already exists.")
+            return False
         if token:
             try:
                 self.credentials.set(connection.id, token)
@@ -177,11 +181,7 @@ class ConnectionsDialog(QDialog):
         elif previous is None and connection.platform != "local":
             self.error.setText("Enter the platform's API token.")
             return False
-        try:
-            self.connections.save(connection)
-        except ValueError as exc:
-            self.error.setText(str(exc).capitalize())
-            return False
+        self.connections.save(connection)
         self.token_edit.clear()
         self._reload(select=connection.id)
         self.connectionsChanged.emit()
