@@ -32,7 +32,9 @@ PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 """
 #: The layout below. A cache: a file of another version is dropped and built again
-#: (``sqlite_migrations.open_cache``), so any change to the layout bumps this.
+#: (``sqlite_migrations.open_cache``), so any change to the layout bumps this. Mind
+#: that platforms without a list endpoint (Voxxi) cannot re-sync: after a rebuild
+#: their list starts empty again, so bump this only for a change worth that.
 SCHEMA_VERSION = 1
 #: 0.1.0 wrote this very layout without a version number.
 UNVERSIONED_IS = 1

@@ -52,8 +52,9 @@ class Connection:
     name: str
     platform: str
     base_url: str
-    #: Platform-specific fields, kept as given (each provider validates its own).
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Platform-specific fields, kept as given (each provider validates its own). Left
+    #: out of the hash, so a connection can still be a dict key.
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
     #: Assigned once, at creation; never changes, whatever the name becomes.
     id: str = field(default_factory=new_connection_id)
 
