@@ -131,6 +131,7 @@ def test_pages_are_disjoint_and_cover_everything_once(
         ({"pageSize": "201"}, "pageSize"),
         ({"pageSize": "lots"}, "pageSize"),
         ({"pageSize": "1.5"}, "pageSize"),
+        ({"pageSize": "1_0"}, "pageSize"),
         ({"dateFrom": "yesterday"}, "dateFrom"),
         ({"dateTo": "2026-13-45"}, "dateTo"),
         ({"dateFrom": "2026-11-05", "dateTo": "2026-11-04"}, "dateFrom"),

@@ -86,6 +86,9 @@ class Ingest:
         return self._pool
 
     async def _body(self, request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise VoiceCallsError(413, "payload_too_large", "The JSON body is too large.")
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
             raise VoiceCallsError(413, "payload_too_large", "The JSON body is too large.")

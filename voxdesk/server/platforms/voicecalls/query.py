@@ -25,6 +25,8 @@ from voxdesk.server.platforms.voicecalls.views import PLATFORM
 # Far past any real library; keeps the SQL offset inside SQLite's 64-bit integers.
 MAX_PAGE = 10_000_000
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Digits only: int() would also take "1_000" and full-width digits.
+_WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]{1,100}$")
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,9 @@ def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int
     raw = params.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise bad_parameter(name, f"{raw!r} is not a whole number.") from None
+    if not _WHOLE_NUMBER.match(raw.strip()):
+        raise bad_parameter(name, f"{raw!r} is not a whole number.")
+    value = int(raw.strip())
     if not low <= value <= high:
         raise bad_parameter(name, f"must be between {low} and {high}, got {value}.")
     return value
