@@ -47,7 +47,7 @@ def main() -> int:
         server_args = ["--no-demo", "--workers", "1", "--bulk-voice-calls", str(args.calls)]
         server = LocalServer(Path(tmp) / "data", extra_args=server_args, startup_timeout=300)
         started = time.perf_counter()
-        with server.start():
+        with server:
             startup = time.perf_counter() - started
             print(f"server start with {args.calls} calls inserted: {startup:.1f} s")
             with httpx.Client(base_url=server.base_url, headers=server.auth, timeout=60) as api:

@@ -81,7 +81,8 @@ def test_ties_on_start_time_page_by_id(store: CoreStore) -> None:
     ],
 )
 def test_list_queries_run_on_an_index(store: CoreStore, tmp_path: Path, query: CallQuery) -> None:
-    """The page's ids are picked like this in ``list_calls``: on an index, in index order."""
+    """Counting and picking a page's ids (as ``list_calls`` does) read only an index, in
+    its order: no table rows, no sort."""
     condition, params = query.where()
     order = "started_at DESC, platform_id DESC"
     with sqlite3.connect(tmp_path / DB_NAME) as db:
@@ -89,6 +90,10 @@ def test_list_queries_run_on_an_index(store: CoreStore, tmp_path: Path, query: C
             f"EXPLAIN QUERY PLAN SELECT seq FROM core_calls WHERE {condition} ORDER BY {order}",
             params,
         ).fetchall()
+        count_plan = db.execute(
+            f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM core_calls WHERE {condition}", params
+        ).fetchall()
     steps = " | ".join(row[3] for row in plan)
-    assert "USING" in steps and "INDEX" in steps, steps
+    assert "COVERING INDEX" in " | ".join(row[3] for row in count_plan)
+    assert "USING COVERING INDEX" in steps, steps
     assert "TEMP B-TREE" not in steps, steps
