@@ -8,13 +8,14 @@ written: ``<token>`` becomes the server's token, ``vc_abc123`` a demo call, and 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import httpx
 
 from tests.support.local_server import LocalServer
-from voxdesk.contracts.voicecalls import RecordingUrl, VoiceCallPage
+from voxdesk.contracts.voicecalls import RecordingUrl, VoiceCall, VoiceCallPage
 
 CONTRACT_FLOW = """\
 # 1. Get voice call list
@@ -33,6 +34,34 @@ Response:
 
 # 3. Download the recording (no auth required, URL is pre-signed)
 GET https://storage.blob.core.windows.net/recordings/vc_abc123.wav?sv=...&se=...
+"""
+CONTRACT_OBJECT = """\
+{
+  "id": "vc_abc123",
+  "campaignId": "camp_456",
+  "direction": "Outbound",
+  "state": "Completed",
+  "startTime": "2024-01-15T10:30:00Z",
+  "endTime": "2024-01-15T10:35:12Z",
+  "durationSeconds": 312,
+  "talkTimeSeconds": 287,
+  "outcome": "Successful",
+  "transcript": [
+    { "role": "agent", "text": "Hello, this is...", "timestamp": "00:00:01" },
+    { "role": "customer", "text": "Hi, yes...", "timestamp": "00:00:04" }
+  ],
+  "epaResults": {
+    "state": "Completed",
+    "completionReason": "AllAnswered",
+    "totalQuestions": 3,
+    "questionsAnswered": 3,
+    "calculatedScore": 85.5,
+    "responses": [
+      { "question": "How satisfied are you?", "answer": "Very satisfied", "score": 5 }
+    ]
+  },
+  "createdAt": "2024-01-15T10:30:00Z"
+}
 """
 CONTRACT_ENDPOINTS = [
     "GET /api/v1/voice-calls?state=Completed&direction=Outbound",
@@ -95,3 +124,13 @@ def test_every_endpoint_of_the_table_answers_as_listed(
         auth = {"Authorization": "Bearer <token>"}
         response = _send(vc_server, method, target, auth, vc_abc123=with_survey["id"])
         assert response.status_code == 200, (line, response.text)
+
+
+def test_the_contract_models_read_and_write_the_contracts_examples_exactly() -> None:
+    """The shared wire models (used by this server and the client) give back the
+    contract's voice-call object and recording-URL response key for key, in order."""
+    example = json.loads(CONTRACT_OBJECT)
+    dumped = VoiceCall.model_validate(example).dump()
+    assert json.dumps(dumped) == json.dumps(example)
+    response = json.loads(CONTRACT_FLOW.split("Response:\n", 1)[1].split("\n}\n", 1)[0] + "}")
+    assert RecordingUrl.model_validate(response).dump() == response

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.server.voicecalls.vc_support import CALLS, READER
+from tests.support.audio import wav_bytes
 from tests.support.local_server import LocalServer
 from voxdesk.contracts.voicecalls import VoiceCall
 from voxdesk.server.platforms.voicecalls.demo import manifest_path
@@ -18,14 +19,16 @@ SOURCE_CALL = "vc_68ce596933"
 VOXXI = "/api/external/v1"
 
 
-def _upload(server: LocalServer, content: bytes) -> str:
+def _upload(
+    server: LocalServer, content: bytes, name: str = "bot-call.ogg", kind: str = "audio/ogg"
+) -> str:
     """The Voxxi upload flow: presign, PUT; returns the stored object's signed URL."""
     presign = httpx.post(
         server.base_url + VOXXI + "/calls/presigned-url",
-        json={"filename": "bot-call.ogg", "contentType": "audio/ogg"},
+        json={"filename": name, "contentType": kind},
         headers=server.auth,
     ).json()["data"]
-    put = httpx.put(presign["presignedUrl"], content=content, headers={"Content-Type": "audio/ogg"})
+    put = httpx.put(presign["presignedUrl"], content=content, headers={"Content-Type": kind})
     assert put.status_code == 200, put.text
     return presign["publicUrl"]
 
@@ -145,3 +148,24 @@ def test_adding_calls_needs_the_write_scope(vc_server: LocalServer, recording_ur
     )
     assert response.status_code == 403
     assert response.json()["error"]["requiredScope"] == "voice:write"
+
+
+def test_a_mono_recording_is_refused_for_want_of_sides(
+    vc_server: LocalServer, api: httpx.Client
+) -> None:
+    mono = _upload(vc_server, wav_bytes(2.0, channels=1), "mono.wav", "audio/wav")
+    response = api.post(CALLS, json=_body(mono), timeout=120)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["parameter"] == "recordingUrl" and "stereo" in error["message"]
+
+
+def test_a_recording_that_does_not_decode_is_a_422(
+    vc_server: LocalServer, api: httpx.Client
+) -> None:
+    junk = _upload(vc_server, b"OggS" + bytes(range(256)) * 16, "junk.ogg")
+    response = api.post(CALLS, json=_body(junk), timeout=120)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "unprocessable_recording"
+    assert "could not be decoded" in error["message"]
