@@ -6,6 +6,11 @@ campaign, a queue, a category), outcome, transcript and survey as JSON, the stor
 of the recording — so a platform fills what it has and none has to invent values for
 another's NOT NULL columns. Platform-only fields go into ``extra`` (JSON).
 
+How Voxxi's calls would map when they move here: member → ``agent_id``, category →
+``group_id``, call date → ``started_at``, duration → ``duration_seconds``, the stored
+recording → ``recording_key``, the analysis transcript → ``transcript``, and its udfs,
+pipeline status and analysis → ``extra``.
+
 Filtering, ordering and paging happen in SQL on indexes that lead with the platform and
 one filter column, go on with ``(started_at, platform_id)`` — the "newest first, then
 id" order, stable across pages — and end with the other filter columns, so counting and
