@@ -1,4 +1,4 @@
-"""The house rules: ui > services > providers > domain; only ui touches Qt; the local
+"""The house rules: ui > services > providers > contracts > domain; only ui touches Qt; the local
 server never imports the app. Checked statically (import-linter, configured in
 pyproject.toml) and dynamically (what importing each layer actually loads)."""
 
@@ -39,6 +39,8 @@ def test_import_contracts_hold() -> None:
         ("voxdesk/domain/models.py", "import qasync\n"),
         ("voxdesk/server/scorecard.py", "import voxdesk.ui.main_window\n"),
         ("voxdesk/providers/base.py", "import voxdesk.services.catalog\n"),
+        ("voxdesk/contracts/voicecalls.py", "import voxdesk.providers.voxxi\n"),
+        ("voxdesk/contracts/voicecalls.py", "import voxdesk.server.store\n"),
     ],
 )
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: str) -> None:
@@ -60,6 +62,7 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: st
     "package",
     [
         "voxdesk.domain",
+        "voxdesk.contracts.voicecalls",
         "voxdesk.providers.voxxi",
         "voxdesk.services.calls",
         "voxdesk.services.catalog",

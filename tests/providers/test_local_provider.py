@@ -12,9 +12,14 @@ import pytest
 
 from tests.support.audio import make_wav
 from tests.support.local_server import LocalServer
-from voxdesk.domain import CallStatus, NewCall
+from voxdesk.domain import CallRef, CallStatus, Direction, Disposition, NewCall
 from voxdesk.providers.base import CallQuery, Capability
-from voxdesk.providers.errors import AuthError, NotFound, ValidationError
+from voxdesk.providers.errors import (
+    AuthError,
+    NotFound,
+    UnsupportedOperation,
+    ValidationError,
+)
 from voxdesk.providers.http import HttpClient
 from voxdesk.providers.voxxi import LocalProvider, VoxxiProvider
 from voxdesk.services.calls import CallService
@@ -82,6 +87,23 @@ async def test_list_categories_members_and_pages(provider, tmp_path) -> None:
     assert len(page.calls) == 1 and page.total >= 1
     members = await provider.list_members()
     assert any(m.email == "dana@acme.example" for m in members)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [CallQuery(disposition=Disposition.NO_ANSWER), CallQuery(direction=Direction.INBOUND)],
+)
+async def test_telephony_filters_are_refused_not_ignored(provider, query) -> None:
+    """Ignoring them would list every call as if it matched."""
+    with pytest.raises(UnsupportedOperation, match="no direction or disposition"):
+        await provider.list_calls(query)
+
+
+async def test_a_call_ref_names_the_platform_and_the_id(provider, tmp_path) -> None:
+    call = await provider.get_call(await _upload_call(provider, tmp_path))
+    ref = provider.call_ref(call)
+    assert ref.encode() == f"local:{call.id}"
+    assert CallRef.decode(ref.encode()).key == call.id
 
 
 async def test_server_errors_become_typed_errors(server, provider) -> None:

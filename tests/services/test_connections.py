@@ -64,14 +64,16 @@ def test_no_keyring_refuses_to_store_and_points_at_the_env(restore_keyring, monk
 def test_store_tracks_the_active_connection(tmp_path) -> None:
     store = ConnectionStore(tmp_path / "c.json")
     assert store.active() is None
-    store.save(Connection("A", "local", "http://127.0.0.1:1"))
-    store.save(Connection("B", "voxxi", "https://b.example"))
-    assert store.active().name == "A"
-    store.set_active("B")
-    assert store.active().name == "B"
-    assert store.remove("B")
-    assert store.active().name == "A"
-    assert not store.remove("B")
+    a = Connection("A", "local", "http://127.0.0.1:1")
+    b = Connection("B", "voxxi", "https://b.example")
+    store.save(a)
+    store.save(b)
+    assert store.active() == a
+    store.set_active(b.id)
+    assert store.active() == b
+    assert store.remove(b.id)
+    assert store.active() == a
+    assert not store.remove(b.id)
 
 
 def test_connection_validates_platform_and_url() -> None:
@@ -79,3 +81,11 @@ def test_connection_validates_platform_and_url() -> None:
         Connection("x", "nope", "http://a")
     with pytest.raises(ValueError, match="http"):
         Connection("x", "voxxi", "ftp://a")
+
+
+def test_a_connections_file_from_a_newer_voxdesk_is_refused_plainly(tmp_path) -> None:
+    path = tmp_path / "connections.json"
+    path.write_text('{"version": 99, "active": null, "connections": []}')
+    with pytest.raises(ValueError, match="newer version of voxdesk"):
+        ConnectionStore(path).list()
+    assert '"version": 99' in path.read_text()

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -154,8 +155,12 @@ def make_services(
     store = ConnectionStore(home / "config" / "connections.json")
     credentials = MemoryCredentials()
     for connection, token in connections:
+        # A window opened again on the same home is the same connection (same id).
+        saved = store.find(connection.name)
+        if saved is not None:
+            connection = replace(connection, id=saved.id)
         store.save(connection)
-        credentials.set(connection.name, token)
+        credentials.set(connection.id, token)
     return AppServices(
         catalog=CallCatalog(home / "data" / "catalog.sqlite3"),
         uploads=UploadStore(home / "data" / "uploads.sqlite3"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -199,10 +200,10 @@ def test_wrong_token_shows_the_banner_and_keeps_the_list(
     driver.wait_until(lambda: set(calls) <= set(_listed_ids(window)), what="calls listed")
 
     # The same server under a wrong token: 401, shown plainly, nothing modal.
-    driver.call(lambda: window.session.switch_to(bad.name))
+    driver.call(lambda: window.session.switch_to(bad.id))
     driver.wait_until(lambda: window.banner.isVisible(), what="banner")
     assert "refused the access token" in window.banner.text()
-    driver.call(lambda: window.session.switch_to(good.name))
+    driver.call(lambda: window.session.switch_to(good.id))
     driver.wait_until(lambda: not window.banner.isVisible(), timeout=15, what="banner gone")
     assert set(calls) <= set(_listed_ids(window))
 
@@ -223,7 +224,7 @@ def test_a_stopped_server_shows_the_banner_and_keeps_the_list(
         assert _listed_ids(window) == [call_id]
         _select(driver, window, call_id)
         own.restart()
-        window.session.connections.save(Connection(TEST_CONNECTION, "local", own.base_url))
+        window.session.connections.save(replace(connection, base_url=own.base_url))
         driver.call(window.session.reconnect)
         driver.call(window.banner.retry_button.click)
         driver.wait_until(lambda: not window.banner.isVisible(), timeout=30, what="recovered")

@@ -112,7 +112,8 @@ def test_connections_dialog_adds_switches_and_reports_keyring_errors(
     dialog.url_edit.setText(server.base_url)
     dialog.token_edit.setText(server.token)
     assert dialog.save()
-    assert services.credentials.get(TEST_CONNECTION) == server.token
+    saved = services.connections.find(TEST_CONNECTION)
+    assert saved is not None and services.credentials.get(saved.id) == server.token
     dialog.use_selected()
     driver.wait_until(
         lambda: (
@@ -202,3 +203,29 @@ def test_the_server_dies_with_a_crashed_app(tmp_path: Path) -> None:
     finally:
         if app.poll() is None:
             app.kill()
+
+
+def test_renaming_in_the_connections_dialog_keeps_the_connection_and_its_token(
+    qtbot, tmp_path: Path
+) -> None:
+    from voxdesk.ui.connections_dialog import ConnectionsDialog
+
+    services = make_services(tmp_path, [(Connection("Old", "voxxi", "https://a.example"), "tok")])
+    original = services.connections.find("Old")
+    dialog = ConnectionsDialog(services.connections, services.credentials)
+    qtbot.addWidget(dialog)
+    assert dialog.name_edit.text() == "Old"
+    dialog.name_edit.setText("New")
+    assert dialog.save(), dialog.error.text()  # no token asked for: it is kept
+    renamed = services.connections.find("New")
+    assert renamed is not None and renamed.id == original.id
+    assert services.connections.find("Old") is None
+    assert services.credentials.get(renamed.id) == "tok"
+    dialog._new()
+    dialog.name_edit.setText("New")
+    dialog.url_edit.setText("https://b.example")
+    dialog.token_edit.setText("other")
+    assert not dialog.save()
+    assert "already exists" in dialog.error.text()
+    assert [c.id for c in services.connections.list()] == [original.id]
+    assert list(services.credentials.tokens) == [original.id]

@@ -278,11 +278,11 @@ def test_switching_connection_mid_upload_pauses_it_and_switching_back_resumes(
     services = make_services(
         home, [(other, server.token), (uploading, server.token)], upload_timings=FAST
     )
-    services.connections.set_active(TEST_CONNECTION)
+    services.connections.set_active(uploading.id)
     window = windows.open(services)
     driver.wait_until(
         lambda: (
-            window.uploads.queue is not None and window.uploads.queue.connection == TEST_CONNECTION
+            window.uploads.queue is not None and window.uploads.queue.connection == uploading.id
         ),
         what="the upload queue",
     )
@@ -294,9 +294,9 @@ def test_switching_connection_mid_upload_pauses_it_and_switching_back_resumes(
     )
     job_id = _jobs(window)[0].id
 
-    window.session.switch_to("Other")
+    window.session.switch_to(other.id)
     driver.wait_until(
-        lambda: window.uploads.queue is not None and window.uploads.queue.connection == "Other",
+        lambda: window.uploads.queue is not None and window.uploads.queue.connection == other.id,
         what="the other connection",
     )
     assert _jobs(window) == []
@@ -304,7 +304,7 @@ def test_switching_connection_mid_upload_pauses_it_and_switching_back_resumes(
     assert stored is not None and not stored.state.is_final, stored
 
     proxy.faults.clear()
-    window.session.switch_to(TEST_CONNECTION)
+    window.session.switch_to(uploading.id)
     driver.wait_until(lambda: _jobs(window), what="the job resumed")
     driver.wait_until(
         lambda: all(job.state.is_final for job in _jobs(window)), timeout=90, what="resume"

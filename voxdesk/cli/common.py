@@ -71,7 +71,7 @@ def resolve(options: argparse.Namespace) -> tuple[str, str, str, str | None]:
         token = options.token or os.environ.get(TOKEN_ENV)
         return options.base_url, options.platform, check_base_url(options.base_url), token
     store = connection_store()
-    connection = store.get(options.connection) if options.connection else store.active()
+    connection = store.find(options.connection) if options.connection else store.active()
     if connection is None:
         if options.connection:
             raise UsageError(f"no connection named {options.connection!r}")
@@ -79,8 +79,8 @@ def resolve(options: argparse.Namespace) -> tuple[str, str, str, str | None]:
             "no connection: pass --base-url and --token (or set "
             f"{BASE_URL_ENV}/{TOKEN_ENV}), or save one with 'voxdesk connections add'"
         )
-    token = options.token or CredentialStore().get(connection.name)
-    return connection.name, connection.platform, connection.base_url, token
+    token = options.token or CredentialStore().get(connection.id)
+    return connection.id, connection.platform, connection.base_url, token
 
 
 async def with_service(

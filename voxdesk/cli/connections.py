@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from dataclasses import replace
 
 from voxdesk.cli.common import EXIT_FAILED, EXIT_OK, connection_store
 from voxdesk.services.connections import PLATFORMS, Connection, CredentialStore
@@ -28,13 +29,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def connections_add(options: argparse.Namespace) -> int:
-    connection = Connection(options.name, options.platform, options.base_url)
-    token = options.token or getpass.getpass(f"Token for {options.name}: ")
-    CredentialStore().set(connection.name, token)
     store = connection_store()
+    connection = Connection(options.name, options.platform, options.base_url)
+    existing = store.find(options.name)
+    if existing is not None:  # saving a name again updates that connection
+        connection = replace(connection, id=existing.id, settings=existing.settings)
+    token = options.token or getpass.getpass(f"Token for {options.name}: ")
+    CredentialStore().set(connection.id, token)
     store.save(connection)
     if options.activate:
-        store.set_active(connection.name)
+        store.set_active(connection.id)
     print(f"Saved connection {connection.name!r} ({connection.platform}, {connection.base_url}).")
     return EXIT_OK
 
@@ -46,15 +50,17 @@ def connections_list(options: argparse.Namespace) -> int:
     if not connections:
         print("No saved connections. Add one with: voxdesk connections add NAME --base-url URL")
     for connection in connections:
-        mark = "*" if active and active.name == connection.name else " "
+        mark = "*" if active and active.id == connection.id else " "
         print(f"{mark} {connection.name}\t{connection.platform}\t{connection.base_url}")
     return EXIT_OK
 
 
 def connections_remove(options: argparse.Namespace) -> int:
-    if not connection_store().remove(options.name):
+    store = connection_store()
+    connection = store.find(options.name)
+    if connection is None or not store.remove(connection.id):
         print(f"voxdesk: no connection named {options.name!r}", file=sys.stderr)
         return EXIT_FAILED
-    CredentialStore().delete(options.name)
+    CredentialStore().delete(connection.id)
     print(f"Removed connection {options.name!r}.")
     return EXIT_OK

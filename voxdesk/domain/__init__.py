@@ -1,36 +1,67 @@
-"""Provider-neutral models (no I/O, no Qt)."""
+"""Provider-neutral models (no I/O, no Qt), one module per subject, all exported here."""
 
-from voxdesk.domain.models import (
+from voxdesk.domain.analysis import (
     Analysis,
-    Call,
+    AnalysisStatus,
     CallStatus,
-    Category,
+    Classification,
     Criterion,
     CriterionResult,
     Extraction,
-    Member,
-    NewCall,
-    Recording,
+    QuestionAnswer,
     Section,
-    Speaker,
     SurveyResponse,
     SurveyResult,
+)
+from voxdesk.domain.calls import (
+    AgentKind,
+    Call,
+    CallRef,
+    Direction,
+    Disposition,
+    Member,
+    Recording,
+)
+from voxdesk.domain.grouping import Category, Grouping, GroupingKind
+from voxdesk.domain.phone import PhoneNumber, e164_or_none, parse_e164
+from voxdesk.domain.submissions import (
+    IngestEvent,
+    NewCall,
+    OutboundCallRequest,
+    RecordingSubmission,
+    UploadTarget,
+)
+from voxdesk.domain.transcript import (
+    Speaker,
     TranscriptTurn,
     TranscriptWord,
-    UploadTarget,
+    with_estimated_ends,
 )
 
 __all__ = [
+    "AgentKind",
     "Analysis",
+    "AnalysisStatus",
     "Call",
+    "CallRef",
     "CallStatus",
     "Category",
+    "Classification",
     "Criterion",
     "CriterionResult",
+    "Direction",
+    "Disposition",
     "Extraction",
+    "Grouping",
+    "GroupingKind",
+    "IngestEvent",
     "Member",
     "NewCall",
+    "OutboundCallRequest",
+    "PhoneNumber",
+    "QuestionAnswer",
     "Recording",
+    "RecordingSubmission",
     "Section",
     "Speaker",
     "SurveyResponse",
@@ -38,4 +69,7 @@ __all__ = [
     "TranscriptTurn",
     "TranscriptWord",
     "UploadTarget",
+    "e164_or_none",
+    "parse_e164",
+    "with_estimated_ends",
 ]

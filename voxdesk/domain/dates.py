@@ -1,73 +1,23 @@
-"""The call-date rules of the Voxxi contract, shared by the client and the local server.
+"""Moved to ``voxdesk.contracts.voxxi_dates`` (Voxxi's rules, not neutral ones).
 
-Voxxi accepts a call ``date`` as ``YYYY-MM-DD`` (stored as 09:00 IST, the start of the
-workday), an ISO-8601 date-time, or ``YYYY/MM/DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` with
-an optional ``HH:MM`` or ``HH:MM:SS``. A time without an offset is Indian Standard
-Time, as it is in Voxxi.
+Kept only until ``voxdesk/server/dates.py`` imports the new home; the import-linter
+layers contract ignores this one upward import until then (see pyproject.toml).
 """
 
-from __future__ import annotations
-
-import re
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-IST = ZoneInfo("Asia/Kolkata")
-WORKDAY_START = time(9, 0)
-
-_TIME = r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
-_FORMATS = (
-    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})" + _TIME + "$"),
-    re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})" + _TIME + "$"),
-    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})" + _TIME + "$"),
-)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-
-ACCEPTED_FORMATS = (
-    "YYYY-MM-DD, an ISO-8601 date-time, or YYYY/MM/DD, DD-MM-YYYY or DD/MM/YYYY "
-    "with an optional HH:MM[:SS]"
+from voxdesk.contracts.voxxi_dates import (
+    ACCEPTED_FORMATS,
+    IST,
+    WORKDAY_START,
+    DateFormatError,
+    parse_call_date,
+    parse_range_bound,
 )
 
-
-class DateFormatError(ValueError):
-    """A date string in none of the accepted formats, or naming a day that does not exist."""
-
-
-def _parse(value: str) -> tuple[datetime, bool]:
-    """The parsed moment and whether the input carried a time of day."""
-    text = value.strip()
-    try:
-        if _ISO_DATE.match(text):
-            return datetime.combine(date.fromisoformat(text), WORKDAY_START, IST), False
-        if _ISO_DATETIME.match(text):
-            moment = datetime.fromisoformat(text)
-            return (moment if moment.tzinfo else moment.replace(tzinfo=IST)), True
-        for pattern in _FORMATS:
-            match = pattern.match(text)
-            if match is None:
-                continue
-            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-            if match["H"] is None:
-                return datetime.combine(day, WORKDAY_START, IST), False
-            clock = time(int(match["H"]), int(match["M"]), int(match["S"] or 0))
-            return datetime.combine(day, clock, IST), True
-    except ValueError as exc:
-        raise DateFormatError(f"{value!r} is not a real date or time ({exc})") from exc
-    raise DateFormatError(f"{value!r} is not a date in an accepted format ({ACCEPTED_FORMATS})")
-
-
-def parse_call_date(value: str) -> datetime:
-    """A call ``date`` as an aware UTC datetime; a date without a time is 09:00 IST."""
-    return _parse(value)[0].astimezone(UTC)
-
-
-def parse_range_bound(value: str, *, end: bool) -> datetime:
-    """A ``dateFrom``/``dateTo`` filter; a bare day covers the whole IST day."""
-    moment, has_time = _parse(value)
-    if has_time:
-        return moment.astimezone(UTC)
-    midnight = datetime.combine(moment.date(), time(0, 0), IST)
-    if end:
-        midnight += timedelta(days=1) - timedelta(microseconds=1)
-    return midnight.astimezone(UTC)
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "IST",
+    "WORKDAY_START",
+    "DateFormatError",
+    "parse_call_date",
+    "parse_range_bound",
+]

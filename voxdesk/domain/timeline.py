@@ -13,7 +13,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voxdesk.domain.models import Analysis, CriterionResult, TranscriptTurn
+from voxdesk.domain.analysis import Analysis, CriterionResult
+from voxdesk.domain.transcript import TranscriptTurn
 
 # [MM:SS] or [H:MM:SS]; minutes may run past 59 ("[75:02]") in a long call's stamps.
 _STAMP = re.compile(r"\[(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)\]")
@@ -76,7 +77,13 @@ class TranscriptIndex:
         index = bisect_right(self._starts, seconds) - 1
         if index < 0:
             return None
-        return index if seconds < self.turns[index].end else None
+        turn = self.turns[index]
+        # A turn the platform gave no end (and nobody estimated one) lasts until the next.
+        end = turn.end if turn.end is not None else self._next_start(index)
+        return index if seconds < end else None
+
+    def _next_start(self, index: int) -> float:
+        return self._starts[index + 1] if index + 1 < len(self._starts) else float("inf")
 
     def turn_near(self, seconds: float) -> int | None:
         """The turn being spoken, else the last one that started before ``seconds``

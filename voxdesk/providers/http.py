@@ -233,8 +233,10 @@ def raise_for_status(response: httpx.Response) -> None:
         return
     message = server_message(response)
     if status == 401:
+        said = f" ({message.rstrip('.')})" if message else ""
         raise AuthError(
-            "The server refused the access token. Check the connection's token.", status=status
+            f"The server refused the access token{said}. Check the connection's token.",
+            status=status,
         )
     if status == 403:
         raise AuthError(message or "The server refused access to this resource.", status=status)

@@ -2,7 +2,8 @@
 
 Platforms rarely say when a recording URL expires, but signed URLs carry it: the local
 server's (and many CDNs') ``expires=<unix seconds>``, S3 v2's ``Expires=<unix
-seconds>``, S3 v4's ``X-Amz-Date`` plus ``X-Amz-Expires``. Knowing it lets voxdesk
+seconds>``, S3 v4's ``X-Amz-Date`` plus ``X-Amz-Expires``, Azure SAS's ``se=<ISO-8601
+UTC>`` (the voice-bot platform's recording URLs). Knowing it lets voxdesk
 fetch a fresh URL before the player is refused, instead of after.
 """
 
@@ -21,6 +22,10 @@ def url_expiry(url: str) -> datetime | None:
             return signed + timedelta(seconds=int(query["x-amz-expires"]))
         if "expires" in query:
             return datetime.fromtimestamp(int(query["expires"]), UTC)
+        if "se" in query:
+            # Azure reads a date-only or offset-less expiry as UTC.
+            moment = datetime.fromisoformat(query["se"])
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         return None
     return None

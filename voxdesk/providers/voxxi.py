@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as WireError
 
+from voxdesk.contracts.voxxi_dates import DateFormatError, parse_call_date
 from voxdesk.domain import (
     Analysis,
     Call,
@@ -32,9 +33,8 @@ from voxdesk.domain import (
     TranscriptWord,
     UploadTarget,
 )
-from voxdesk.domain.dates import DateFormatError, parse_call_date
-from voxdesk.providers.base import CallPage, CallQuery, Capability, CreatedCall, Provider
-from voxdesk.providers.errors import MalformedResponse
+from voxdesk.providers.base import CallPage, CallQuery, CreatedCall, Provider
+from voxdesk.providers.errors import MalformedResponse, UnsupportedOperation
 from voxdesk.providers.http import ProgressCallback
 from voxdesk.providers.signed_urls import url_expiry
 
@@ -267,9 +267,6 @@ def _parse(model: type[WireT], value: Any) -> WireT:
 
 class VoxxiProvider(Provider):
     platform: ClassVar[str] = "voxxi"
-    capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.UPLOAD, Capability.SECTION_SCORES}
-    )
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", f"{API_PREFIX}/calls/{call_id}/analysis")
@@ -311,30 +308,28 @@ class VoxxiProvider(Provider):
     ) -> None:
         await self.http.put_file(target.upload_url, path, target.content_type, progress=progress)
 
-    async def playback(self, call: Call) -> Recording | None:
+    async def recording_url(self, call_id: str) -> Recording | None:
         # Voxxi's audioUrl is the ingested public URL; re-reading the call refreshes it.
-        return (await self.get_call(call.id)).recording
+        return (await self.get_call(call_id)).recording
 
 
 class LocalProvider(VoxxiProvider):
     """voxdesk's local server: the Voxxi contract plus its local read-only extensions."""
 
     platform: ClassVar[str] = "local"
-    capabilities: ClassVar[frozenset[Capability]] = VoxxiProvider.capabilities | {
-        Capability.LIST_CALLS,
-        Capability.TRANSCRIPT,
-        Capability.LIST_CATEGORIES,
-        Capability.LIST_MEMBERS,
-        Capability.EXPIRING_PLAYBACK_URLS,
-    }
 
     async def list_calls(self, query: CallQuery) -> CallPage:
+        if query.disposition is not None or query.direction is not None:
+            # An uploaded recording has no telephony facts to filter by.
+            raise UnsupportedOperation(
+                "Calls uploaded for analysis have no direction or disposition to filter by."
+            )
         params = {
             "page": query.page,
             "pageSize": query.page_size,
             "status": query.status.value if query.status else None,
             "memberId": query.member_id,
-            "categoryId": query.category_id,
+            "categoryId": query.category_id or query.grouping_id,
             "dateFrom": query.date_from.isoformat() if query.date_from else None,
             "dateTo": query.date_to.isoformat() if query.date_to else None,
             "q": query.text,

@@ -25,6 +25,8 @@ from voxdesk.server.demo import seed_demo
 from voxdesk.server.errors import install_error_handlers
 from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import Pipeline
+from voxdesk.server.platforms.voicecalls import routes as voicecalls_routes
+from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
 from voxdesk.server.private_files import private_dir
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 from voxdesk.server.signing import UrlSigner
@@ -80,6 +82,9 @@ def build_context(
 def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = None) -> Starlette:
     """A ready-to-serve app; raises ``ScorecardError`` for a scorecard that does not load."""
     ctx = build_context(config, scorecards)
+    voice_calls = VoiceCallsPlatform(
+        config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -87,9 +92,11 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         await ctx.pipeline.start()
         if config.demo:
             await seed_demo(ctx)
+        await voice_calls.start()
         try:
             yield
         finally:
+            await voice_calls.stop()
             await ctx.pipeline.stop()
             ctx.store.close()
 
@@ -99,6 +106,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
                 API_PREFIX, routes=api.routes, middleware=[Middleware(BearerAuth, token=ctx.token)]
             ),
             *storage_routes.routes,
+            *voicecalls_routes.routes(voice_calls),
         ],
         lifespan=lifespan,
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 from voxdesk.server.config import MIB, ServerConfig, default_data_dir, default_workers
 from voxdesk.server.credentials import TOKEN_ENV, load_or_create_token
 from voxdesk.server.logs import configure_logging
+from voxdesk.server.platforms.voicecalls.auth import ScopeError, parse_scoped_token
 from voxdesk.server.scorecard import ScorecardError, load_scorecards
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _scoped_token(text: str) -> tuple[str, frozenset[str]]:
+    try:
+        return parse_scoped_token(text)
+    except ScopeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="let audio_url point at this computer or a private network (off: public only)",
     )
     parser.add_argument(
+        "--scoped-token",
+        type=_scoped_token,
+        action="append",
+        default=[],
+        metavar="TOKEN=SCOPE[,SCOPE…]",
+        help="voice-bot API: another bearer token with only these scopes "
+        "(voice:read, audio:download, voice:write); repeatable",
+    )
+    parser.add_argument(
+        "--bulk-voice-calls",
+        type=_positive_int,
+        default=0,
+        metavar="N",
+        help="insert N synthetic voice calls without audio at start (a test aid)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     return parser
@@ -110,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         url_ttl_seconds=args.upload_url_ttl,
         workers=args.workers,
         allow_private_fetch=args.allow_private_fetch,
+        scoped_tokens=tuple(args.scoped_token),
+        bulk_voice_calls=args.bulk_voice_calls,
     )
     try:
         scorecards = load_scorecards(config.scorecard_dirs)
@@ -125,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(token.value, file=sys.stderr, flush=True)
         config = replace(config, token=token.value)
-    configure_logging(args.log_level, secrets=[config.token or ""])
+    configure_logging(
+        args.log_level, secrets=[config.token or "", *(t for t, _ in config.scoped_tokens)]
+    )
 
     from voxdesk.server.app import create_app
     from voxdesk.server.serve import bind_socket, run

@@ -54,6 +54,10 @@ class ServerConfig:
     header_timeout_seconds: float = 10.0
     #: An idle keep-alive connection is closed after this.
     keep_alive_timeout_seconds: float = 5.0
+    # Voice-bot platform: extra bearer tokens with only some scopes, and how many
+    # synthetic calls (no audio) to insert at start — a test aid for sync benchmarks.
+    scoped_tokens: tuple[tuple[str, frozenset[str]], ...] = ()
+    bulk_voice_calls: int = 0
 
     @property
     def base_url(self) -> str:

@@ -18,6 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from voxdesk.domain import Call, CallStatus, Category, Member
+from voxdesk.services.connections import ConnectionStore
+from voxdesk.services.sqlite_migrations import open_cache
 from voxdesk.services.sqlite_thread import SqliteThread
 
 log = logging.getLogger("voxdesk.catalog")
@@ -25,9 +27,18 @@ log = logging.getLogger("voxdesk.catalog")
 #: ``listener(connection, call_ids)``: these calls were just written.
 CallsChanged = Callable[[str, list[str]], None]
 
-SCHEMA = """
+PRAGMAS = """
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
+"""
+#: The layout below. A cache: a file of another version is dropped and built again
+#: (``sqlite_migrations.open_cache``), so any change to the layout bumps this. Mind
+#: that platforms without a list endpoint (Voxxi) cannot re-sync: after a rebuild
+#: their list starts empty again, so bump this only for a change worth that.
+SCHEMA_VERSION = 1
+#: 0.1.0 wrote this very layout without a version number.
+UNVERSIONED_IS = 1
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     connection TEXT NOT NULL,
     call_id TEXT NOT NULL,
@@ -232,6 +243,10 @@ def _call_row(r: tuple) -> CallRow:
     )
 
 
+def _exists(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -240,7 +255,8 @@ def _like(text: str) -> str:
 class CallCatalog(SqliteThread):
     """Async facade over the catalog database; one instance per process."""
 
-    label = "catalog"
+    label = "call catalog"
+    schema_version = SCHEMA_VERSION
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -248,6 +264,11 @@ class CallCatalog(SqliteThread):
         self._listeners: list[CallsChanged] = []
 
     def _prepare(self, db: sqlite3.Connection) -> None:
+        db.executescript(PRAGMAS)
+        open_cache(db, self.label, self.schema_version, self._create, unversioned_is=UNVERSIONED_IS)
+        self._rekey(db, ConnectionStore().legacy_keys())
+
+    def _create(self, db: sqlite3.Connection) -> None:
         db.executescript(SCHEMA)
         db.executescript(ORDER_INDEXES)
         self.indexed_search = self._open_search(db)
@@ -260,6 +281,22 @@ class CallCatalog(SqliteThread):
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
             with db:
                 db.execute("DELETE FROM sqlite_stat1 WHERE tbl != 'calls'")
+
+    @staticmethod
+    def _rekey(db: sqlite3.Connection, legacy_keys: dict[str, str]) -> None:
+        """File rows kept under a connection's 0.1.0 key (its name) under its id. Not a
+        schema step (the layout is the same): each open checks, which costs an index
+        probe per old name once nothing is left to move."""
+        pairs = [(new, old) for old, new in legacy_keys.items()]
+        with db:
+            for table in ("calls", "members", "categories", "call_keys"):
+                if table == "call_keys" and not _exists(db, table):
+                    continue
+                moved = db.executemany(
+                    f"UPDATE {table} SET connection = ? WHERE connection = ?", pairs
+                ).rowcount
+                if moved > 0 and table == "calls":
+                    log.info("catalog: %d cached calls re-keyed by connection id", moved)
 
     @staticmethod
     def _open_search(db: sqlite3.Connection) -> bool:

@@ -25,6 +25,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from voxdesk.services.connections import (
@@ -105,7 +106,11 @@ def _write_token(path: Path, token: str) -> None:
 
 def save_local_connection(store: ConnectionStore, base_url: str) -> Connection:
     """Save (or re-point) the Local connection at the server's current address."""
-    connection = Connection(LOCAL_CONNECTION, LOCAL_PLATFORM, base_url)
+    existing = next((c for c in store.list() if is_local(c)), None)
+    if existing is None:
+        connection = Connection(LOCAL_CONNECTION, LOCAL_PLATFORM, base_url)
+    else:
+        connection = replace(existing, base_url=base_url)
     store.save(connection)
     return connection
 

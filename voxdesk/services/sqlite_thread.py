@@ -40,7 +40,12 @@ class SqliteThread:
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False)
-        self._prepare(db)
+        try:
+            self._prepare(db)
+        except BaseException:
+            # Refused (a newer schema) or failed mid-upgrade: let go of the file.
+            db.close()
+            raise
         self._db = db
 
     def _prepare(self, db: sqlite3.Connection) -> None:

@@ -9,6 +9,8 @@ the session carries out.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +35,7 @@ from voxdesk.services.connections import (
     CredentialStore,
 )
 
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+CONNECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ConnectionsDialog(QDialog):
@@ -111,19 +113,19 @@ class ConnectionsDialog(QDialog):
         active = self.connections.active()
         self.list.clear()
         for connection in self.connections.list():
-            mark = "  (in use)" if active and active.name == connection.name else ""
+            mark = "  (in use)" if active and active.id == connection.id else ""
             item = QListWidgetItem(f"{connection.name}{mark}")
-            item.setData(NAME_ROLE, connection.name)
+            item.setData(CONNECTION_ID_ROLE, connection.id)
             item.setToolTip(f"{connection.platform} · {connection.base_url}")
             self.list.addItem(item)
-            if connection.name == (select or (active.name if active else None)):
+            if connection.id == (select or (active.id if active else None)):
                 self.list.setCurrentItem(item)
         if self.list.currentItem() is None:
             self._new()
 
     def _selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         self.error.clear()
-        connection = self.connections.get(item.data(NAME_ROLE)) if item else None
+        connection = self.connections.get(item.data(CONNECTION_ID_ROLE)) if item else None
         if connection is None:
             return
         self.name_edit.setText(connection.name)
@@ -141,9 +143,9 @@ class ConnectionsDialog(QDialog):
         self.token_edit.setPlaceholderText("the platform's API token")
         self.name_edit.setFocus()
 
-    def selected_name(self) -> str | None:
+    def selected_id(self) -> str | None:
         item = self.list.currentItem()
-        return item.data(NAME_ROLE) if item else None
+        return item.data(CONNECTION_ID_ROLE) if item else None
 
     # --- actions ---------------------------------------------------------------------
 
@@ -162,37 +164,40 @@ class ConnectionsDialog(QDialog):
             self.error.setText(str(exc).capitalize())
             return False
         token = self.token_edit.text()
-        previous = self.selected_name()
-        is_new = previous is None or previous != name
+        previous = self.connections.get(self.selected_id() or "")
+        if previous is not None:
+            # An edit, a rename included: same id, so its calls, uploads and token stay.
+            connection = replace(connection, id=previous.id, settings=previous.settings)
+        namesake = self.connections.find(name)
+        if namesake is not None and namesake.id != connection.id:
+            self.error.setText(f"A connection named {name!r} already exists.")
+            return False
         if token:
             try:
-                self.credentials.set(name, token)
+                self.credentials.set(connection.id, token)
             except CredentialError as exc:
                 self.error.setText(str(exc))
                 return False
-        elif is_new and connection.platform != "local":
+        elif previous is None and connection.platform != "local":
             self.error.setText("Enter the platform's API token.")
             return False
         self.connections.save(connection)
-        if previous is not None and previous != name:
-            self.connections.remove(previous)
-            self.credentials.delete(previous)
         self.token_edit.clear()
-        self._reload(select=name)
+        self._reload(select=connection.id)
         self.connectionsChanged.emit()
         return True
 
     def remove(self) -> None:
-        name = self.selected_name()
-        if name is None:
+        connection_id = self.selected_id()
+        if connection_id is None:
             return
-        self.connections.remove(name)
-        self.credentials.delete(name)
+        self.connections.remove(connection_id)
+        self.credentials.delete(connection_id)
         self._reload()
         self.connectionsChanged.emit()
 
     def use_selected(self) -> None:
-        name = self.selected_name()
-        if name is not None:
-            self.activateRequested.emit(name)
-            self._reload(select=name)
+        connection_id = self.selected_id()
+        if connection_id is not None:
+            self.activateRequested.emit(connection_id)
+            self._reload(select=connection_id)

@@ -83,17 +83,17 @@ class Session(QObject):
         """Connect to the active connection, creating the Local one on the first run."""
         self._tasks.start("connect", self._connect(None))
 
-    def switch_to(self, name: str) -> None:
-        self.connections.set_active(name)
+    def switch_to(self, connection_id: str) -> None:
+        self.connections.set_active(connection_id)
         self._tasks.start("connect", self._connect(None))
 
     def reconnect(self) -> None:
         """Re-read the active connection (its URL or token may have been edited)."""
         self._tasks.start("connect", self._connect(None))
 
-    async def _connect(self, name: str | None) -> None:
-        if name is not None:
-            self.connections.set_active(name)
+    async def _connect(self, connection_id: str | None) -> None:
+        if connection_id is not None:
+            self.connections.set_active(connection_id)
         connection = self.connections.active()
         try:
             if connection is None and not self.connections.list():
@@ -114,7 +114,7 @@ class Session(QObject):
         if connection is not None:
             token = self._token_for(connection)
             self.provider = make_provider(connection.platform, connection.base_url, token)
-            service = CallService(connection.name, self.provider, self.catalog)
+            service = CallService(connection.id, self.provider, self.catalog)
             self.connectionChanged.emit(
                 connection.name, f"{connection.platform} · {connection.base_url}"
             )
@@ -127,7 +127,7 @@ class Session(QObject):
     def _token_for(self, connection: Connection) -> str | None:
         if is_local(connection) and self.server is not None:
             return self.server.token
-        return self.credentials.get(connection.name)
+        return self.credentials.get(connection.id)
 
     # --- the local child server ------------------------------------------------------
 
@@ -147,7 +147,7 @@ class Session(QObject):
             self.statusMessage.emit(f"Local server listening on {base_url}")
         assert self.server.base_url is not None
         connection = save_local_connection(self.connections, self.server.base_url)
-        self.connections.set_active(connection.name)
+        self.connections.set_active(connection.id)
         return connection
 
     def _local_server_stopped(self, reason: str) -> None:

@@ -17,12 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from voxdesk.services import paths
+from voxdesk.services.connections import ConnectionStore
+from voxdesk.services.sqlite_migrations import Migrations, migrate
 from voxdesk.services.sqlite_thread import SqliteThread
 from voxdesk.services.uploads.jobs import FINAL_STATES, UploadJob, UploadState
 
-SCHEMA = """
+PRAGMAS = """
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
+"""
+# Version 1 is the layout voxdesk 0.1.0 created (without a version number: ``IF NOT
+# EXISTS`` adopts its files as they are).
+SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS upload_jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id TEXT NOT NULL UNIQUE,
@@ -46,9 +52,22 @@ CREATE TABLE IF NOT EXISTS upload_jobs (
 );
 CREATE INDEX IF NOT EXISTS upload_jobs_state ON upload_jobs (connection, state);
 """
+
+
+def _key_jobs_by_connection_id(db: sqlite3.Connection) -> None:
+    """Version 2: jobs belong to a connection's id, not its name (0.1.0's key), so a
+    rename leaves them with their connection."""
+    db.execute("ALTER TABLE upload_jobs RENAME COLUMN connection TO connection_id")
+    db.executemany(
+        "UPDATE upload_jobs SET connection_id = ? WHERE connection_id = ?",
+        [(new, old) for old, new in ConnectionStore().legacy_keys().items()],
+    )
+
+
+MIGRATIONS: Migrations = [(1, SCHEMA_1), (2, _key_jobs_by_connection_id)]
 # Job fields kept on disk; the live transfer figures (bytes sent, speed) are not.
 _STORED = (
-    "job_id, connection, path, member_id, category_id, call_date, udfs_json, state, reason, "
+    "job_id, connection_id, path, member_id, category_id, call_date, udfs_json, state, reason, "
     "size, mtime_ns, fingerprint, content_type, public_url, call_id, create_attempts"
 )
 _FINAL = tuple(state.value for state in FINAL_STATES)
@@ -83,7 +102,7 @@ def _job(row: sqlite3.Row) -> UploadJob:
     return UploadJob(
         id=row["job_id"],
         seq=row["seq"],
-        connection=row["connection"],
+        connection=row["connection_id"],
         path=Path(row["path"]),
         member_id=row["member_id"],
         category_id=row["category_id"],
@@ -111,7 +130,8 @@ class UploadStore(SqliteThread):
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         db.row_factory = sqlite3.Row
-        db.executescript(SCHEMA)
+        db.executescript(PRAGMAS)
+        migrate(db, self.label, MIGRATIONS)
 
     async def add(self, job: UploadJob) -> UploadJob:
         """Store a new job; returns it with its queue position (``seq``)."""
@@ -149,7 +169,7 @@ class UploadStore(SqliteThread):
         def work() -> list[UploadJob]:
             rows = self.db.execute(
                 f"SELECT seq, {_STORED} FROM upload_jobs "
-                f"WHERE connection = ? AND state NOT IN ({marks}) ORDER BY seq",
+                f"WHERE connection_id = ? AND state NOT IN ({marks}) ORDER BY seq",
                 (connection, *_FINAL),
             ).fetchall()
             return [_job(row) for row in rows]
@@ -165,7 +185,7 @@ class UploadStore(SqliteThread):
 
         def work() -> UploadJob | None:
             row = self.db.execute(
-                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
+                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection_id = ? AND path = ? "
                 f"AND size = ? AND mtime_ns = ? AND category_id = ? "
                 f"AND state NOT IN ({marks}) ORDER BY seq LIMIT 1",
                 (connection, str(path), size, mtime_ns, category_id, *_FINAL),
@@ -182,7 +202,7 @@ class UploadStore(SqliteThread):
 
         def work() -> UploadJob | None:
             row = self.db.execute(
-                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection = ? AND path = ? "
+                f"SELECT seq, {_STORED} FROM upload_jobs WHERE connection_id = ? AND path = ? "
                 "AND size = ? AND mtime_ns = ? AND call_id IS NOT NULL "
                 "ORDER BY seq DESC LIMIT 1",
                 (connection, str(path), size, mtime_ns),
