@@ -301,8 +301,10 @@ class MainWindow(QMainWindow):
         bar.muteToggled.connect(player.set_muted)
         bar.rewindOnResumeToggled.connect(lambda on: setattr(player, "rewind_on_resume", on))
         bar.loopToggled.connect(self.loop_current_turn)
-        for source in (self.transcript, self.call_map, self.detail, self.sections):
-            source.seekRequested.connect(playback.seek)
+        # A clicked turn or quoted moment plays from there; the call map only moves.
+        for source in (self.transcript, self.detail, self.sections):
+            source.seekRequested.connect(playback.play_from)
+        self.call_map.seekRequested.connect(playback.seek)
         self.transcript.speakerNamesChanged.connect(
             lambda names: keys.save_speaker_names(self.settings, names)
         )

@@ -118,6 +118,14 @@ class PlaybackController(QObject):
         if self._needs_fresh_url() or self._tasks.running("refresh"):
             self._refresh(seconds, playing=self.player.playing)
 
+    def play_from(self, seconds: float) -> None:
+        """A transcript turn or an evidence link was clicked: play from there."""
+        if self._needs_fresh_url():
+            self.player.seek(seconds)
+            self._refresh(seconds, playing=True)
+        else:
+            self.player.play_from(seconds)
+
     def skip(self, seconds: float) -> None:
         self.seek(self.player.position + seconds)
 

@@ -225,6 +225,13 @@ class Player(QObject):
         self._paused_by_user = False
         self.media.play()
 
+    def play_from(self, seconds: float) -> None:
+        """Play from ``seconds`` (a clicked turn or quoted moment): no rewind on resume,
+        the reviewer chose the exact second."""
+        self._paused_by_user = False
+        self.seek(seconds)
+        self.play()
+
     def pause(self) -> None:
         if self.playing:
             self._paused_by_user = True
