@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import Call, Category, Member
+from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
@@ -51,7 +51,7 @@ from voxdesk.ui.player_bar import PlayerBar
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
-from voxdesk.ui.transcript_panel import TranscriptPanel
+from voxdesk.ui.transcript_panel import TranscriptPanel, analysis_failed_text
 from voxdesk.ui.upload_controller import UploadController
 from voxdesk.ui.upload_dialog import UploadDialog
 from voxdesk.ui.upload_panel import UploadPanel
@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
             self.transcript.set_transcript(None, message=TRANSCRIPT_NO_CALL)
         elif call.transcript is None and not call.status.is_final:
             self.transcript.set_transcript(None, message=TRANSCRIPT_PENDING)
+        elif call.transcript is None and call.status is CallStatus.FAILED:
+            self.transcript.set_transcript(None, message=analysis_failed_text(call.error))
         else:
             self.transcript.set_transcript(call.transcript)
         turns = call.transcript if call is not None else None

@@ -146,7 +146,7 @@ class PlaybackController(QObject):
 
     def _player_error(self, text: str) -> None:
         if text and not self.player.error_may_be_the_url:
-            self.messageChanged.emit(text)
+            self._give_up(text)
         elif text:
             self._refresh_after_failure(text)
         elif self.call is not None:
@@ -155,13 +155,20 @@ class PlaybackController(QObject):
     def _refresh_after_failure(self, text: str) -> None:
         """One fresh URL per failure, unless the last one was just tried: then say so."""
         if self.recording is None or self.playback is None:
-            self.messageChanged.emit(text)
+            self._give_up(text)
             return
         if time.monotonic() - self._last_rescue < REFRESH_COOLDOWN:
-            self.messageChanged.emit(text)
+            self._give_up(text)
             return
         self._last_rescue = time.monotonic()
         self._refresh(self.player.position, playing=True)
+
+    def _give_up(self, text: str) -> None:
+        """Say what went wrong; a source that opened but is no recording leaves nothing
+        to play, so the transport is switched off (a stalled stream may still play)."""
+        self.messageChanged.emit(text)
+        if self.player.unplayable:
+            self.callLoaded.emit(None)
 
     def _refresh(self, position: float, *, playing: bool) -> None:
         call, playback = self.call, self.playback

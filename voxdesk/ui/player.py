@@ -172,6 +172,17 @@ class Player(QObject):
         return self._error
 
     @property
+    def unplayable(self) -> bool:
+        """The source failed before it ever loaded (a format the backend cannot play, or
+        a link refused from the start): there is nothing to play. A stream that stalls
+        or fails mid-way has loaded, and may play again."""
+        return self.media.error() != QMediaPlayer.Error.NoError and self.media.mediaStatus() in (
+            QMediaPlayer.MediaStatus.NoMedia,
+            QMediaPlayer.MediaStatus.LoadingMedia,
+            QMediaPlayer.MediaStatus.InvalidMedia,
+        )
+
+    @property
     def error_may_be_the_url(self) -> bool:
         """Whether the current error could be an expired or revoked link (worth one
         fresh URL), rather than a recording that can never play (a codec)."""

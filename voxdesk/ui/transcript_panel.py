@@ -73,6 +73,13 @@ EMPTY_TEXT = "Select a call to see its transcript."
 NO_TRANSCRIPT_TEXT = "This platform gives no transcript for this call."
 NO_SPEECH_TEXT = "No speech was recognised in this recording."
 
+
+def analysis_failed_text(reason: str | None) -> str:
+    """What the pane says for a call whose analysis failed: why, in the platform's words."""
+    if reason and reason.strip():
+        return f"The analysis of this call failed, so there is no transcript.\n\n{reason.strip()}"
+    return "The analysis of this call failed, so there is no transcript (no reason was given)."
+
 DEFAULT_SPEAKER_NAMES: dict[Speaker, str] = {
     Speaker.AGENT: "Agent",
     Speaker.CUSTOMER: "Customer",
