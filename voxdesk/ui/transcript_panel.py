@@ -80,6 +80,7 @@ def analysis_failed_text(reason: str | None) -> str:
         return f"The analysis of this call failed, so there is no transcript.\n\n{reason.strip()}"
     return "The analysis of this call failed, so there is no transcript (no reason was given)."
 
+
 DEFAULT_SPEAKER_NAMES: dict[Speaker, str] = {
     Speaker.AGENT: "Agent",
     Speaker.CUSTOMER: "Customer",
