@@ -318,3 +318,16 @@ def test_a_recording_that_cannot_be_played_is_explained(
     window.play_action.trigger()
     driver.wait_until(lambda: window.player_bar.message.text(), timeout=15, what="a message")
     assert "recording" in window.player_bar.message.text().lower()
+
+
+def test_the_shortcuts_dialog_shows_every_row_without_scrolling(
+    driver: Driver, window: MainWindow
+) -> None:
+    dialog = window.show_shortcuts()
+    driver.pump(0.2)
+    table = dialog.table
+    assert table.rowCount() >= 8
+    assert table.verticalScrollBar().maximum() == 0, "all rows visible"
+    assert table.horizontalScrollBar().maximum() == 0
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    dialog.reject()

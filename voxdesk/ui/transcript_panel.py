@@ -201,6 +201,10 @@ def _find_word(text: str, needle: str, start: int) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+#: The rename dialog is at least this many times as wide as its title (see _setup_ui).
+TITLE_ROOM = 4
+
+
 class SpeakerNamesDialog(QDialog):
     """Names for the call's speakers; an empty field means the default name."""
 
@@ -218,6 +222,9 @@ class SpeakerNamesDialog(QDialog):
         self.setWindowTitle("Rename speakers")
         self.setObjectName("transcript-rename-dialog")
         layout = QVBoxLayout(self)
+        note = QLabel("Names shown in this call's transcript. Leave a field empty for the default.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
         form = QFormLayout()
         for speaker in speakers:
             field = QLineEdit(names.get(speaker, DEFAULT_SPEAKER_NAMES[speaker]), self)
@@ -232,6 +239,11 @@ class SpeakerNamesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # A window manager centres the title (often bolder and larger) between an icon
+        # and three buttons, so it needs their room on both sides: the form-sized
+        # dialog showed "Rename spe…".
+        title = self.fontMetrics().horizontalAdvance(self.windowTitle())
+        self.setMinimumWidth(TITLE_ROOM * title)
 
     def names(self) -> dict[Speaker, str]:
         return {
