@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPainter
-from PySide6.QtWidgets import QStyle, QStyleOptionHeader
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
 
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
 from voxdesk.ui.call_list import CallListPanel
 from voxdesk.ui.call_list_model import CallListModel, Column
 from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.theme import STATUS_BADGES
 
 
 def _row(n: int, status: CallStatus) -> CallRow:
@@ -87,3 +88,10 @@ def test_the_sort_arrow_points_up_for_ascending_and_down_for_descending(
     assert down[0] > down[-1], f"descending: ▼ (narrow bottom) expected, rows {down}"
     header = panel.table.horizontalHeader()
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # Qt's meaning kept
+
+
+def test_the_detail_status_badges_use_glyphs_the_font_has(qtbot) -> None:
+    metrics = QFontMetrics(QApplication.font())
+    for status, badge in STATUS_BADGES.items():
+        missing = [c for c in badge.symbol if not metrics.inFontUcs4(ord(c))]
+        assert not missing, f"{status}: {badge.symbol!r} would show as an empty box"
