@@ -34,7 +34,7 @@ REFRESH_COOLDOWN = 10.0
 
 class PlaybackController(QObject):
     messageChanged = Signal(str)
-    #: The call whose recording is loaded (None: nothing is).
+    #: The call whose recording is loaded (None: nothing is, or it cannot be played).
     callLoaded = Signal(object)
 
     def __init__(
@@ -164,8 +164,9 @@ class PlaybackController(QObject):
         self._refresh(self.player.position, playing=True)
 
     def _give_up(self, text: str) -> None:
-        """Say what went wrong; a source that opened but is no recording leaves nothing
-        to play, so the transport is switched off (a stalled stream may still play)."""
+        """Say what went wrong; a source that never loaded (an unreadable file, a link
+        refused from the start) leaves nothing to play, so the transport is switched
+        off. A stream that stalled after loading may still play: it stays on."""
         self.messageChanged.emit(text)
         if self.player.unplayable:
             self.callLoaded.emit(None)
