@@ -320,3 +320,12 @@ def test_two_thousand_turns_in_an_hour_paint_in_a_few_milliseconds(
     # Thousands of sub-pixel turns still read as one solid agent lane.
     image = call_map.grab().toImage()
     assert pixel(image, call_map.x_for(1000.0), lane_y(call_map, A)) == AGENT_COLOUR
+
+
+def test_the_description_counts_in_words_that_agree_with_the_number(host: QWidget) -> None:
+    widget = CallMap(host)
+    widget.set_call(20.0, turns((A, 0, 10)), [GREETING])
+    description = widget.accessibleDescription()
+    assert "1 turn," in description
+    assert "1 silence of" in description
+    assert "1 failed criterion marked" in description

@@ -152,7 +152,7 @@ def test_seek_skip_speed_and_rewind_on_resume(
     window.player.set_rate(1.0)
 
 
-def test_clicking_a_turn_and_a_rationale_timestamp_seek_there(
+def test_clicking_a_turn_and_a_rationale_timestamp_play_from_there(
     driver: Driver, window: MainWindow, call: dict, qtbot
 ) -> None:
     _open_call(driver, window, call["callId"])
@@ -162,26 +162,52 @@ def test_clicking_a_turn_and_a_rationale_timestamp_seek_there(
     last = len(turns) - 1
     viewport = window.transcript.view.viewport()
     window.transcript.scroll_to_turn(last)
-    # The turn's header (speaker and time) seeks to the turn's start…
     header = window.transcript.turn_rect(last).topLeft() + QPoint(3, 3)
-    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=header)
-    assert window.player.position == pytest.approx(turns[last].start, abs=TOLERANCE)
-    # …a word to the word.
-    word = turns[last].words[len(turns[last].words) // 2]
-    rect = window.transcript.word_rect(last, len(turns[last].words) // 2)
-    assert not rect.isEmpty()
+    middle = len(turns[last].words) // 2
+    word = turns[last].words[middle]
+    rect = window.transcript.word_rect(last, middle)
+    assert not rect.isEmpty() and word.start > REWIND_ON_RESUME + TOLERANCE
+    # The click that gives the transcript focus (to press Ctrl+F) leaves the playhead.
+    window.call_list.table.setFocus()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.transcript.view.hasFocus()
+    assert window.player.position == pytest.approx(0.0, abs=TOLERANCE)
+    assert not window.player.playing
+    window.find_action.trigger()
+    assert window.transcript.search_field.hasFocus()
+    window.transcript.close_search()
+    assert window.player.position == pytest.approx(0.0, abs=TOLERANCE)
+    # Then a word plays from the word…
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    driver.wait_until(lambda: window.player.playing, what="playing from the word")
     assert window.player.position == pytest.approx(word.start, abs=TOLERANCE)
+    window.play_action.trigger()  # pause
+    # …the turn's header (speaker and time) from the turn's start…
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=header)
+    driver.wait_until(lambda: window.player.playing, what="playing from the turn")
+    assert window.player.position == pytest.approx(turns[last].start, abs=TOLERANCE)
+    window.play_action.trigger()
+    # …and after a pause, from the word again, not 2 s before it as a resume would.
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    driver.wait_until(lambda: window.player.playing, what="playing from the word again")
+    assert window.player.position == pytest.approx(word.start, abs=TOLERANCE)
+    window.play_action.trigger()
 
     links = _stamp_links(window)
     assert links, "the analysis quotes timestamps in its rationales"
     label, seconds = links[-1]
     label.linkActivated.emit(f"{SEEK_SCHEME}{seconds:g}")
     assert window.player.position == pytest.approx(seconds, abs=TOLERANCE)
+    driver.wait_until(lambda: window.player.playing, what="playing from the quote")
     driver.wait_until(
         lambda: window.transcript.current_turn == window.transcript.index.turn_near(seconds),
         what="the quoted turn highlighted",
     )
+    window.play_action.trigger()
+    # The call map only moves the playhead.
+    window.call_map.seekRequested.emit(2.0)
+    assert not window.player.playing
+    assert window.player.position == pytest.approx(2.0, abs=TOLERANCE)
 
 
 def test_space_plays_but_not_while_typing_in_a_field(
@@ -292,3 +318,16 @@ def test_a_recording_that_cannot_be_played_is_explained(
     window.play_action.trigger()
     driver.wait_until(lambda: window.player_bar.message.text(), timeout=15, what="a message")
     assert "recording" in window.player_bar.message.text().lower()
+
+
+def test_the_shortcuts_dialog_shows_every_row_without_scrolling(
+    driver: Driver, window: MainWindow
+) -> None:
+    dialog = window.show_shortcuts()
+    driver.pump(0.2)
+    table = dialog.table
+    assert table.rowCount() >= 8
+    assert table.verticalScrollBar().maximum() == 0, "all rows visible"
+    assert table.horizontalScrollBar().maximum() == 0
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    dialog.reject()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QPalette, QWheelEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
 from voxdesk.domain import Speaker, TranscriptTurn, TranscriptWord
@@ -290,6 +290,9 @@ def test_clicking_a_word_or_a_turn_requests_a_seek(panel: TranscriptPanel, qtbot
     refund = panel.word_rect(1, 5)
     assert not refund.isEmpty()
     click(qtbot, panel, refund.center())
+    assert panel.view.hasFocus()
+    assert seeks == []  # the click that gave focus (e.g. for Ctrl+F) does not seek
+    click(qtbot, panel, refund.center())
     assert seeks == [pytest.approx(3.0 + 0.5 * 5)]
 
     click(qtbot, panel, panel.word_rect(1, 0).center())  # the first word
@@ -314,6 +317,11 @@ def test_clicking_a_word_or_a_turn_requests_a_seek(panel: TranscriptPanel, qtbot
 def test_words_and_turns_show_a_pointing_hand(panel: TranscriptPanel, qtbot) -> None:
     panel.set_transcript([make_turn(0)])
     viewport = panel.view.viewport()
+    qtbot.mouseMove(viewport, panel.word_rect(0, 0).center())
+    # Until the view has focus a click only gives it focus: no promise of playing.
+    assert viewport.cursor().shape() != Qt.CursorShape.PointingHandCursor
+    click(qtbot, panel, QPoint(10, panel.turn_rect(0).bottom() + 40))
+    assert panel.view.hasFocus()
     qtbot.mouseMove(viewport, panel.word_rect(0, 1).center())
     assert viewport.cursor().shape() == Qt.CursorShape.PointingHandCursor
     qtbot.mouseMove(viewport, QPoint(10, panel.turn_rect(0).bottom() + 40))
@@ -441,3 +449,18 @@ def test_a_new_transcript_resets_highlight_search_and_following(
     assert not panel.search_bar.isVisible() and panel.search_field.text() == ""
     assert panel.following and not panel.follow_button.isVisible()
     assert panel.view.verticalScrollBar().value() == 0
+
+
+def test_the_rename_dialog_is_wide_enough_for_its_title(panel: TranscriptPanel) -> None:
+    """A centred title in a title-bar font (bold, 1.2×) with an icon and three buttons
+    of 1.5 lines each, plus a line of gaps, on each side of it."""
+    panel.set_transcript([make_turn(0)])
+    dialog = panel.rename_speakers()
+    font = QFont(dialog.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    title = QFontMetrics(font).horizontalAdvance(dialog.windowTitle())
+    line = dialog.fontMetrics().height()
+    side = 3 * 1.5 * line + line
+    assert dialog.width() >= title + 2 * side
+    dialog.reject()

@@ -20,13 +20,15 @@ from tests.uploads.faulty_proxy import STORAGE_PATH, THROTTLE, Fault, FaultyProx
 from voxdesk.domain import CallStatus
 from voxdesk.services.connections import Connection
 from voxdesk.services.uploads.flow import FlowTimings
-from voxdesk.services.uploads.jobs import UploadJob, UploadState
+from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
 from voxdesk.ui.call_list_model import CALL_ID_ROLE, STATUS_ROLE
 from voxdesk.ui.main_window import MainWindow
 from voxdesk.ui.upload_dialog import UploadDialog
 from voxdesk.ui.upload_panel import Column as UploadColumn
 
 FAST = FlowTimings(settle=0.2, poll_first=0.2, poll_max=0.5)
+#: An empty Uploads dock is a header, a few rows and its buttons: not the reading panes.
+MAX_EMPTY_DOCK_SHARE = 0.25
 AGENT = "dana@acme.example"
 
 
@@ -310,3 +312,45 @@ def test_switching_connection_mid_upload_pauses_it_and_switching_back_resumes(
         lambda: all(job.state.is_final for job in _jobs(window)), timeout=90, what="resume"
     )
     assert [(j.id, j.state) for j in _jobs(window)] == [(job_id, UploadState.DONE)]
+
+
+def test_a_non_audio_drop_is_refused_before_the_dialog_opens(
+    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, tmp_path: Path
+) -> None:
+    window = _open(windows, home, server.base_url, server.token)
+    impostor = tmp_path / "notes.wav"
+    impostor.write_text("these are my notes, not a recording\n")
+    said: list[str] = []
+    window.uploads.statusMessage.connect(said.append)
+    drop_files(window, [impostor])
+    driver.wait_until(lambda: said, what="a word on the dropped file")
+    assert said[-1].startswith("notes.wav cannot be uploaded: This is not a recording")
+    assert "notes.wav cannot be uploaded" in window.statusBar().currentMessage()
+    driver.pump(0.3)
+    assert not window.findChildren(UploadDialog), "no dialog to fill in for nothing"
+    assert _jobs(window) == []
+
+
+def test_a_refused_only_batch_shows_no_progress(
+    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, tmp_path: Path
+) -> None:
+    window = _open(windows, home, server.base_url, server.token)
+    impostor = tmp_path / "notes.wav"
+    impostor.write_text("these are my notes, not a recording\n")
+    window.uploads.add([impostor], UploadMetadata(member_id=AGENT, category_id="support-qa"))
+    driver.wait_until(lambda: len(_jobs(window)) == 1, what="the refused job listed")
+    assert _jobs(window)[0].state is UploadState.REFUSED
+    panel = window.upload_panel
+    assert panel.overall.value() == panel.overall.minimum()
+    assert panel.summary.text().startswith("0 done, 1 not uploaded")
+
+
+def test_the_empty_uploads_dock_stays_small_in_a_720_pixel_window(
+    driver: Driver, window: MainWindow
+) -> None:
+    window.resize(1280, 720)
+    window.show_uploads()
+    driver.pump(0.2)
+    share = window.upload_panel.height() / window.height()
+    assert share <= MAX_EMPTY_DOCK_SHARE, f"{share:.0%} of the window"
+    assert window.upload_panel.view.isVisible()

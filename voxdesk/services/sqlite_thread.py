@@ -2,11 +2,16 @@
 
 The catalog and the upload queue both keep SQLite off the event loop (and so off the
 GUI thread): every statement runs on the database's own single thread, in order.
+
+Both hold signed URLs (recordings, upload targets), so the database is created readable
+by its owner only (0600, in a 0700 folder), and an older, wider file is narrowed when
+opened. SQLite gives its ``-wal``/``-shm``/``-journal`` files the database's mode.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +19,10 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 class SqliteThread:
@@ -38,7 +47,7 @@ class SqliteThread:
         await self._run(self._open)
 
     def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_private()
         db = sqlite3.connect(self.path, check_same_thread=False)
         try:
             self._prepare(db)
@@ -47,6 +56,16 @@ class SqliteThread:
             db.close()
             raise
         self._db = db
+
+    def _make_private(self) -> None:
+        """Owner-only folder and files, before SQLite creates anything."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        os.chmod(folder, PRIVATE_DIR_MODE)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
+        for path in (self.path, *(self.path.with_name(self.path.name + s) for s in _COMPANIONS)):
+            if path.exists():
+                os.chmod(path, PRIVATE_FILE_MODE)
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         """Create or migrate the schema; runs on the database thread."""

@@ -23,7 +23,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from voxdesk.domain import Call
-from voxdesk.providers.errors import ProviderError
+from voxdesk.providers.errors import NotFound, ProviderError, ValidationError
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
 from voxdesk.services.tasks import NamedTasks
@@ -260,7 +260,13 @@ class CallBrowser(QObject):
         self.statusMessage.emit(f"Opening call {call_id}…")
         try:
             call = await service.fetch_call(call_id)
+        except (NotFound, ValidationError):
+            # A mistyped id is no outage: no banner (its Retry would only refresh the
+            # list), just the answer where "Opening call…" was.
+            self.statusMessage.emit(f"There is no call with ID {call_id} on this connection.")
+            return
         except ProviderError as exc:
+            self.statusMessage.emit(f"Could not open call {call_id}.")
             self.errorRaised.emit(f"Could not open call {call_id}: {exc}")
             return
         self.errorCleared.emit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -51,6 +51,32 @@ def format_udf(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
+
+
+class CallIdLabel(QLabel):
+    """The call ID on one line: in a narrow pane it never widens the pane, and what does
+    not fit is replaced by "…" in the middle (both ends of an ID tell calls apart).
+    The tooltip and Copy give it whole."""
+
+    def __init__(self, call_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail-call-id")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full_text = call_id
+        self.setToolTip(call_id)
+        self.setAccessibleName(f"Call ID {call_id}")
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        self.setText(
+            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, width)
+        )
 
 
 class CallDetailView(ReadingPane):
@@ -179,11 +205,7 @@ class CallDetailView(ReadingPane):
         self._layout.addSpacing(self.fontMetrics().height() // 2)
         row = QHBoxLayout()
         row.addWidget(QLabel("Call ID:", self._content))
-        label = text_label(call_id, self._content, name="detail-call-id", wrap=False)
-        # A long ID may be clipped in a narrow pane, never widen it: Copy gets it whole.
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        label.setToolTip(call_id)
-        row.addWidget(label, 1)
+        row.addWidget(CallIdLabel(call_id, self._content), 1)
         copy = QPushButton("Copy", self._content)
         copy.setObjectName("detail-copy-id")
         copy.setToolTip("Copy the call ID (Ctrl+L)")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter, CallOrder
+from voxdesk.ui.call_list_header import CallListHeader
 from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
 from voxdesk.ui.delegates import ScoreBadgeDelegate
 
@@ -174,6 +175,9 @@ class CallListPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
+        # Rows are selected whole: Tab moves on to the next pane, not cell by cell.
+        self.table.setTabKeyNavigation(False)
+        self.table.setHorizontalHeader(CallListHeader(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -189,11 +193,13 @@ class CallListPanel(QWidget):
             Column.DURATION: "Duration",
             Column.SCORE: "Score 100",
             Column.OUTCOME: "Unresolved",
-            Column.STATUS: "⏳ Processing…",
+            Column.STATUS: "Processing…",
         }
         padding = metrics.height()
+        icons = {Column.STATUS: self.table.iconSize().width() or metrics.height()}
         for column, sample in samples.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
+            width = metrics.horizontalAdvance(sample) + padding + icons.get(column, 0)
+            header.resizeSection(column, width)
         self.preferred_width = sum(header.sectionSize(c) for c in Column) + padding
         header.setStretchLastSection(True)
         self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))

@@ -23,6 +23,7 @@ from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
 from voxdesk.services.formatting import format_duration, format_score
 from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.status_icons import status_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -54,12 +55,12 @@ class Column(IntEnum):
         return cls[key.name]
 
 
-#: Symbol and word: the status never relies on colour or on a symbol alone.
+#: The word beside the status icon (``status_icon``): never colour or a symbol alone.
 STATUS_TEXT = {
-    CallStatus.PENDING: "⏳ Pending…",
-    CallStatus.PROCESSING: "⏳ Processing…",
-    CallStatus.COMPLETED: "✔ Completed",
-    CallStatus.FAILED: "✘ Failed",
+    CallStatus.PENDING: "Pending…",
+    CallStatus.PROCESSING: "Processing…",
+    CallStatus.COMPLETED: "Completed",
+    CallStatus.FAILED: "Failed",
 }
 
 
@@ -107,6 +108,8 @@ class CallListModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+            return status_icon(row.status)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (Column.DURATION, Column.SCORE):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -195,10 +195,13 @@ class CallMap(QWidget):
         if not self.has_content:
             self.setAccessibleDescription("No transcript timing for this call.")
             return
+        silences, pins = len(self._silences), len(self._pins)
         self.setAccessibleDescription(
-            f"{format_duration(self._duration)} call, {turn_count} turns, "
-            f"{len(self._silences)} silences of {SILENCE_MIN_SECONDS:g} s or more, "
-            f"{len(self._pins)} failed criteria marked. Click to seek."
+            f"{format_duration(self._duration)} call, "
+            f"{turn_count} {'turn' if turn_count == 1 else 'turns'}, "
+            f"{silences} {'silence' if silences == 1 else 'silences'} of "
+            f"{SILENCE_MIN_SECONDS:g} s or more, "
+            f"{pins} failed {'criterion' if pins == 1 else 'criteria'} marked. Click to seek."
         )
 
     @property

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import Call, Category, Member
+from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
@@ -51,7 +51,7 @@ from voxdesk.ui.player_bar import PlayerBar
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
-from voxdesk.ui.transcript_panel import TranscriptPanel
+from voxdesk.ui.transcript_panel import TranscriptPanel, analysis_failed_text
 from voxdesk.ui.upload_controller import UploadController
 from voxdesk.ui.upload_dialog import UploadDialog
 from voxdesk.ui.upload_panel import UploadPanel
@@ -301,8 +301,10 @@ class MainWindow(QMainWindow):
         bar.muteToggled.connect(player.set_muted)
         bar.rewindOnResumeToggled.connect(lambda on: setattr(player, "rewind_on_resume", on))
         bar.loopToggled.connect(self.loop_current_turn)
-        for source in (self.transcript, self.call_map, self.detail, self.sections):
-            source.seekRequested.connect(playback.seek)
+        # A clicked turn or quoted moment plays from there; the call map only moves.
+        for source in (self.transcript, self.detail, self.sections):
+            source.seekRequested.connect(playback.play_from)
+        self.call_map.seekRequested.connect(playback.seek)
         self.transcript.speakerNamesChanged.connect(
             lambda names: keys.save_speaker_names(self.settings, names)
         )
@@ -368,6 +370,8 @@ class MainWindow(QMainWindow):
             self.transcript.set_transcript(None, message=TRANSCRIPT_NO_CALL)
         elif call.transcript is None and not call.status.is_final:
             self.transcript.set_transcript(None, message=TRANSCRIPT_PENDING)
+        elif call.transcript is None and call.status is CallStatus.FAILED:
+            self.transcript.set_transcript(None, message=analysis_failed_text(call.error))
         else:
             self.transcript.set_transcript(call.transcript)
         turns = call.transcript if call is not None else None

@@ -34,7 +34,7 @@ REFRESH_COOLDOWN = 10.0
 
 class PlaybackController(QObject):
     messageChanged = Signal(str)
-    #: The call whose recording is loaded (None: nothing is).
+    #: The call whose recording is loaded (None: nothing is, or it cannot be played).
     callLoaded = Signal(object)
 
     def __init__(
@@ -118,6 +118,14 @@ class PlaybackController(QObject):
         if self._needs_fresh_url() or self._tasks.running("refresh"):
             self._refresh(seconds, playing=self.player.playing)
 
+    def play_from(self, seconds: float) -> None:
+        """A transcript turn or an evidence link was clicked: play from there."""
+        if self._needs_fresh_url():
+            self.player.seek(seconds)
+            self._refresh(seconds, playing=True)
+        else:
+            self.player.play_from(seconds)
+
     def skip(self, seconds: float) -> None:
         self.seek(self.player.position + seconds)
 
@@ -138,7 +146,7 @@ class PlaybackController(QObject):
 
     def _player_error(self, text: str) -> None:
         if text and not self.player.error_may_be_the_url:
-            self.messageChanged.emit(text)
+            self._give_up(text)
         elif text:
             self._refresh_after_failure(text)
         elif self.call is not None:
@@ -147,13 +155,21 @@ class PlaybackController(QObject):
     def _refresh_after_failure(self, text: str) -> None:
         """One fresh URL per failure, unless the last one was just tried: then say so."""
         if self.recording is None or self.playback is None:
-            self.messageChanged.emit(text)
+            self._give_up(text)
             return
         if time.monotonic() - self._last_rescue < REFRESH_COOLDOWN:
-            self.messageChanged.emit(text)
+            self._give_up(text)
             return
         self._last_rescue = time.monotonic()
         self._refresh(self.player.position, playing=True)
+
+    def _give_up(self, text: str) -> None:
+        """Say what went wrong; a source that never loaded (an unreadable file, a link
+        refused from the start) leaves nothing to play, so the transport is switched
+        off. A stream that stalled after loading may still play: it stays on."""
+        self.messageChanged.emit(text)
+        if self.player.unplayable:
+            self.callLoaded.emit(None)
 
     def _refresh(self, position: float, *, playing: bool) -> None:
         call, playback = self.call, self.playback

@@ -16,13 +16,19 @@ the server refuses it (an expired signature answers 403), the player just stops
 advancing, still "playing", with no error. A watchdog notices a position that does not
 move while playing and emits ``stalled``; the owner then fetches a fresh URL and calls
 ``replace_source``, which resumes at the same position.
+
+Signed URLs are secrets until they expire, and Qt's FFmpeg backend logs the URL it
+opens ("Input #0, wav, from 'http://…&signature=…'") to stderr, which ends up in
+terminals, bug reports and journald. Its info and debug categories are switched off
+before the first player exists (``quiet_media_logging``); its warnings, which name no
+URL, still show.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 #: Speed steps (Ctrl+↑/↓ move along them).
@@ -32,6 +38,17 @@ REWIND_ON_RESUME = 2.0
 #: Playing without the position moving for this long means the stream stopped.
 STALL_SECONDS = 1.5
 WATCHDOG_MS = 250
+
+#: Qt's FFmpeg backend logs the opened URL (signature included) at info level. Measured
+#: here: with these rules no ``signature=`` reaches fd 2 when playing or when refused;
+#: QT_LOGGING_RULES / QT_FFMPEG_DEBUG set by hand for debugging still override them.
+QUIET_MEDIA_LOGGING = "qt.multimedia.ffmpeg*.debug=false\nqt.multimedia.ffmpeg*.info=false"
+
+
+def quiet_media_logging() -> None:
+    """Keep recording URLs out of stderr (see ``QUIET_MEDIA_LOGGING``)."""
+    QLoggingCategory.setFilterRules(QUIET_MEDIA_LOGGING)
+
 
 _ERRORS = {
     QMediaPlayer.Error.FormatError: "voxdesk cannot play this recording: its format or "
@@ -67,6 +84,7 @@ class Player(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        quiet_media_logging()  # before the backend opens anything
         self.output = QAudioOutput(self)
         self.media = QMediaPlayer(self)
         self.media.setAudioOutput(self.output)
@@ -154,6 +172,17 @@ class Player(QObject):
         return self._error
 
     @property
+    def unplayable(self) -> bool:
+        """The source failed before it ever loaded (a format the backend cannot play, or
+        a link refused from the start): there is nothing to play. A stream that stalls
+        or fails mid-way has loaded, and may play again."""
+        return self.media.error() != QMediaPlayer.Error.NoError and self.media.mediaStatus() in (
+            QMediaPlayer.MediaStatus.NoMedia,
+            QMediaPlayer.MediaStatus.LoadingMedia,
+            QMediaPlayer.MediaStatus.InvalidMedia,
+        )
+
+    @property
     def error_may_be_the_url(self) -> bool:
         """Whether the current error could be an expired or revoked link (worth one
         fresh URL), rather than a recording that can never play (a codec)."""
@@ -206,6 +235,13 @@ class Player(QObject):
             self.seek(self.position - REWIND_ON_RESUME)
         self._paused_by_user = False
         self.media.play()
+
+    def play_from(self, seconds: float) -> None:
+        """Play from ``seconds`` (a clicked turn or quoted moment): no rewind on resume,
+        the reviewer chose the exact second."""
+        self._paused_by_user = False
+        self.seek(seconds)
+        self.play()
 
     def pause(self) -> None:
         if self.playing:

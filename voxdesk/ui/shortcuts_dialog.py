@@ -17,6 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: Space above and below a row's text, in pixels.
+ROW_PADDING = 8
+#: The dialog grows with its rows up to this share of the screen, then scrolls.
+MAX_SCREEN_SHARE = 0.8
+
 
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     """(what it does, its keys) for each action that has a shortcut, in menu order."""
@@ -54,5 +59,22 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        em = self.fontMetrics().averageCharWidth()
-        self.resize(60 * em, min(40, len(rows) + 6) * self.fontMetrics().height())
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Rows a line of text high, and the dialog tall enough for all of them (up to
+        most of the screen): a list of a dozen keys is read at a glance, not scrolled."""
+        table = self.table
+        metrics = self.fontMetrics()
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + ROW_PADDING)
+        table.resizeColumnsToContents()
+        needed = (
+            table.horizontalHeader().sizeHint().height()
+            + table.verticalHeader().length()
+            + 2 * table.frameWidth()
+        )
+        screen = self.screen().availableGeometry().height() if self.screen() else needed * 2
+        table.setMinimumHeight(min(needed, round(screen * MAX_SCREEN_SHARE)))
+        width = table.verticalHeader().width() + table.horizontalHeader().length()
+        width += 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        self.resize(max(60 * metrics.averageCharWidth(), width), self.sizeHint().height())

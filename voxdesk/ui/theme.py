@@ -56,9 +56,11 @@ RESULT_BADGES = {
     CriterionResult.UNKNOWN: Badge(_AMBER, _BLACK, "?", "Unknown"),
 }
 
+#: Symbols from the Geometric Shapes block, which common UI fonts carry (the hourglass,
+#: U+23F3, showed as an empty box); the call list draws its own icons instead.
 STATUS_BADGES = {
-    CallStatus.PENDING: Badge(_BLUE, _WHITE, "⏳", "Pending"),
-    CallStatus.PROCESSING: Badge(_BLUE, _WHITE, "⏳", "Processing"),
+    CallStatus.PENDING: Badge(_BLUE, _WHITE, "◔", "Pending"),
+    CallStatus.PROCESSING: Badge(_BLUE, _WHITE, "◔", "Processing"),
     CallStatus.COMPLETED: Badge(_GREEN, _WHITE, "✔", "Completed"),
     CallStatus.FAILED: Badge(_RED, _WHITE, "✘", "Failed"),
 }

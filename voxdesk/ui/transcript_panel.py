@@ -1,5 +1,6 @@
 """The transcript panel: every turn of a call with its speaker and time, kept in step
-with playback, searchable, and clickable to seek.
+with playback, searchable, and clickable to play from a turn or word (the click that
+gives it focus, e.g. for Ctrl+F, only does that).
 
 A reviewer keeps this panel open all day while listening, and a one-hour call has about
 2,000 turns, so it is built for the playback tick (``set_position``, ten times a second
@@ -34,6 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QKeyEvent,
     QMouseEvent,
@@ -70,6 +72,14 @@ from voxdesk.services.formatting import format_duration
 EMPTY_TEXT = "Select a call to see its transcript."
 NO_TRANSCRIPT_TEXT = "This platform gives no transcript for this call."
 NO_SPEECH_TEXT = "No speech was recognised in this recording."
+
+
+def analysis_failed_text(reason: str | None) -> str:
+    """What the pane says for a call whose analysis failed: why, in the platform's words."""
+    if reason and reason.strip():
+        return f"The analysis of this call failed, so there is no transcript.\n\n{reason.strip()}"
+    return "The analysis of this call failed, so there is no transcript (no reason was given)."
+
 
 DEFAULT_SPEAKER_NAMES: dict[Speaker, str] = {
     Speaker.AGENT: "Agent",
@@ -191,6 +201,10 @@ def _find_word(text: str, needle: str, start: int) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+#: The rename dialog is at least this many times as wide as its title (see _setup_ui).
+TITLE_ROOM = 4
+
+
 class SpeakerNamesDialog(QDialog):
     """Names for the call's speakers; an empty field means the default name."""
 
@@ -208,6 +222,9 @@ class SpeakerNamesDialog(QDialog):
         self.setWindowTitle("Rename speakers")
         self.setObjectName("transcript-rename-dialog")
         layout = QVBoxLayout(self)
+        note = QLabel("Names shown in this call's transcript. Leave a field empty for the default.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
         form = QFormLayout()
         for speaker in speakers:
             field = QLineEdit(names.get(speaker, DEFAULT_SPEAKER_NAMES[speaker]), self)
@@ -222,6 +239,11 @@ class SpeakerNamesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # A window manager centres the title (often bolder and larger) between an icon
+        # and three buttons, so it needs their room on both sides: the form-sized
+        # dialog showed "Rename spe…".
+        title = self.fontMetrics().horizontalAdvance(self.windowTitle())
+        self.setMinimumWidth(TITLE_ROOM * title)
 
     def names(self) -> dict[Speaker, str]:
         return {
@@ -251,6 +273,9 @@ class _TranscriptView(QTextEdit):
         self.viewport().setMouseTracking(True)
         self.paint_underlay: Callable[[QPainter, QRect], None] | None = None
         self._press_pos: QPoint | None = None
+        #: The click under way gave the view focus (e.g. to press Ctrl+F): it does
+        #: not play.
+        self._focusing_click = False
         self.verticalScrollBar().actionTriggered.connect(self._scroll_action)
 
     def _scroll_action(self, _action: int) -> None:
@@ -267,6 +292,11 @@ class _TranscriptView(QTextEdit):
             painter.end()
         super().paintEvent(event)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Qt gives focus before it delivers the press that asked for it.
+        self._focusing_click = event.reason() == Qt.FocusReason.MouseFocusReason
+        super().focusInEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press_pos = event.position().toPoint()
@@ -276,10 +306,12 @@ class _TranscriptView(QTextEdit):
         super().mouseReleaseEvent(event)
         pos = event.position().toPoint()
         press, self._press_pos = self._press_pos, None
-        # A click seeks; a drag (or a double-click's word selection) is left to select
-        # text for copying.
+        focusing, self._focusing_click = self._focusing_click, False
+        # A click plays from there; the click that only brought focus here does not,
+        # and a drag (or a double-click's word selection) is left to select text.
         if (
             event.button() == Qt.MouseButton.LeftButton
+            and not focusing
             and press is not None
             and (pos - press).manhattanLength() < QApplication.startDragDistance()
             and not self.textCursor().hasSelection()
@@ -299,7 +331,7 @@ class _TranscriptView(QTextEdit):
 class TranscriptPanel(QWidget):
     """A call's transcript, following playback."""
 
-    #: The user clicked a turn or word: play from this second.
+    #: The user clicked a turn or word (in the focused view): play from this second.
     seekRequested = Signal(float)
     #: The user renamed the speakers (``dict[Speaker, str]``), for the window to save.
     speakerNamesChanged = Signal(dict)
@@ -764,10 +796,11 @@ class TranscriptPanel(QWidget):
         self.seekRequested.emit(float(seconds))
 
     def _hovered(self, pos: QPoint) -> None:
-        # Everything in a turn seeks when clicked; the gaps between turns do not.
+        # Everything in a turn plays when clicked, once the view has focus; the gaps
+        # between turns do not.
         shape = (
             Qt.CursorShape.PointingHandCursor
-            if self._hit(pos) is not None
+            if self.view.hasFocus() and self._hit(pos) is not None
             else Qt.CursorShape.ArrowCursor
         )
         if self.view.viewport().cursor().shape() != shape:

@@ -1,7 +1,9 @@
 """The presenter between the window's upload widgets and the upload queue.
 
 The window turns a drop or File ▸ Upload recordings… into ``prepare(paths)``; this
-object reads the agents and categories the dialog offers and asks for the metadata
+object checks the files first (a batch with nothing uploadable never opens the dialog,
+and refused files are named at once), reads the agents and categories the dialog offers
+and asks for the metadata
 (``metadataNeeded``); the accepted batch goes to ``add``. It owns the active
 connection's ``UploadQueue``: a new one for each connection (``set_service``, wired to
 ``Session.serviceChanged``), whose unfinished jobs resume at once. Switching or quitting
@@ -14,6 +16,7 @@ batch). Batches are numbered so that a second drop never cancels the first.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from pathlib import Path
@@ -25,6 +28,12 @@ from voxdesk.providers.base import Capability
 from voxdesk.providers.errors import ProviderError
 from voxdesk.services.calls import CallService
 from voxdesk.services.tasks import NamedTasks
+from voxdesk.services.uploads.checks import (
+    MAX_UPLOAD_BYTES,
+    FileCheck,
+    check_file,
+    expand_paths,
+)
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.jobs import UploadMetadata, UploadState
 from voxdesk.services.uploads.queue import UploadQueue
@@ -33,6 +42,17 @@ from voxdesk.services.uploads.store import UploadStore
 log = logging.getLogger("voxdesk.ui.uploads")
 
 NOT_CONNECTED = "Connect to a platform before uploading recordings (File ▸ Connections…)."
+
+
+def refused_text(refused: list[FileCheck], total: int) -> str:
+    """Files that will not be uploaded, and why, said before anything is asked."""
+    if len(refused) == 1:
+        text = f"{refused[0].path.name} cannot be uploaded: {refused[0].reason}"
+    else:
+        text = f"{len(refused)} of {total} files cannot be uploaded: {refused[0].reason}"
+    if len(refused) < total:
+        text += " The Uploads panel will list why."
+    return text
 
 
 class UploadController(QObject):
@@ -108,6 +128,18 @@ class UploadController(QObject):
         self._tasks.start(f"choices:{batch}", self._ask_metadata(self.service, paths))
 
     async def _ask_metadata(self, service: CallService, paths: list[Path]) -> None:
+        # Checked before the dialog: filling it in for files that cannot go is wasted.
+        files = await asyncio.to_thread(expand_paths, paths)
+        max_bytes = self.queue.max_bytes if self.queue is not None else MAX_UPLOAD_BYTES
+        checks = await asyncio.to_thread(lambda: [check_file(p, max_bytes) for p in files])
+        refused = [check for check in checks if not check.ok]
+        if not files:
+            self.statusMessage.emit("No files were found in what was dropped.")
+            return
+        if refused:
+            self.statusMessage.emit(refused_text(refused, len(checks)))
+            if len(refused) == len(checks):
+                return
         provider = service.provider
         members: list[Member] = []
         categories: list[Category] | None = None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -157,6 +157,18 @@ class UploadTableModel(QAbstractTableModel):
         return job.reason or ""
 
 
+class _JobTable(QTableView):
+    """Asks for its header and ``HINT_ROWS`` rows only: the dock opens small beside the
+    reading panes, and a reviewer with many uploads drags it taller."""
+
+    HINT_ROWS = 2
+
+    def sizeHint(self) -> QSize:
+        rows = self.verticalHeader().defaultSectionSize() * self.HINT_ROWS
+        height = self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth()
+        return QSize(super().sizeHint().width(), height)
+
+
 class UploadPanel(QDockWidget):
     """``UploadPanel(parent)`` then ``set_queue(queue)``; add it with
     ``window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)``."""
@@ -165,7 +177,7 @@ class UploadPanel(QDockWidget):
         super().__init__("Uploads", parent)
         self.setObjectName("uploadPanel")
         self.model = UploadTableModel(self)
-        self.view = QTableView()
+        self.view = _JobTable()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
@@ -194,12 +206,18 @@ class UploadPanel(QDockWidget):
             self.clear_button,
         ):
             buttons.addWidget(button)
+        # One line under the table for the buttons, the summary and the overall bar:
+        # the dock shares the window's height with the reading panes.
         buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+        self.overall.setMaximumWidth(self.fontMetrics().averageCharWidth() * 30)
+        buttons.addWidget(self.overall, 1)
         layout = QVBoxLayout()
+        margin = self.fontMetrics().height() // 4
+        layout.setContentsMargins(margin, margin, margin, margin)
+        layout.setSpacing(margin)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
-        layout.addWidget(self.overall)
-        layout.addWidget(self.summary)
         body = QWidget()
         body.setLayout(layout)
         self.setWidget(body)
@@ -249,7 +267,8 @@ class UploadPanel(QDockWidget):
             self.summary.setText("No uploads.")
             return
         totals = queue.totals()
-        self.overall.setValue(round(totals.fraction * 1000))
+        # Nothing to send (every file refused or cancelled) is no progress, not 100 %.
+        self.overall.setValue(round(totals.fraction * 1000) if totals.bytes_total else 0)
         self.summary.setText(
             f"{totals.succeeded} done, {totals.failed} not uploaded, "
             f"{totals.jobs - totals.finished} in progress"

@@ -39,7 +39,8 @@ def summarise(turns: list[TranscriptTurn], metrics: CallMetrics, scored: Scored)
             f"A {duration(metrics.duration)} recording in which no speech was recognised. "
             f"Outcome: {scored.outcome_label}."
         )
-    parts = [f"A {duration(metrics.duration)} call with {len(turns)} turns."]
+    noun = "turn" if len(turns) == 1 else "turns"
+    parts = [f"A {duration(metrics.duration)} call with {len(turns)} {noun}."]
     shares = [
         f"the {s} {metrics.talk_share(s):.0%} ({duration(metrics.talk_time[s])})"
         for s in metrics.speakers

@@ -1,0 +1,97 @@
+"""How the call list draws: status icons that every font can show, and a sort arrow
+that points the way the values run (read off grabbed images)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
+
+from voxdesk.domain import CallStatus
+from voxdesk.services.catalog import CallOrder, CallRow, SortKey
+from voxdesk.ui.call_list import CallListPanel
+from voxdesk.ui.call_list_model import CallListModel, Column
+from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.theme import STATUS_BADGES
+
+
+def _row(n: int, status: CallStatus) -> CallRow:
+    return CallRow(f"call_{n:04d}", status, f"Agent {n}", "Support", None, 60.0, None, None)
+
+
+@pytest.fixture
+def panel(qtbot) -> CallListPanel:
+    model = CallListModel(CallListState())
+    model.reset_rows([_row(n, status) for n, status in enumerate(CallStatus)], len(CallStatus))
+    panel = CallListPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    return panel
+
+
+def test_every_status_shows_an_icon_and_no_missing_glyph(panel: CallListPanel) -> None:
+    model = panel.model
+    metrics = QFontMetrics(panel.table.font())
+    colours = set()
+    for row, status in enumerate(CallStatus):
+        index = model.index(row, Column.STATUS)
+        text = index.data()
+        missing = [c for c in text if not metrics.inFontUcs4(ord(c))]
+        assert not missing, f"{status}: {text!r} has glyphs the font lacks: {missing}"
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        assert icon is not None and not icon.isNull(), status
+        image = icon.pixmap(16, 16).toImage()
+        opaque = [
+            image.pixelColor(x, y)
+            for x in range(image.width())
+            for y in range(image.height())
+            if image.pixelColor(x, y).alpha() > 200
+        ]
+        assert len(opaque) > 16 * 16 // 3, f"{status}: the icon is drawn"
+        colours.add(max(opaque, key=opaque.count).name())
+    assert len(colours) >= 3, "waiting, completed and failed look different"
+
+
+def _arrow_rows(panel: CallListPanel, order: CallOrder) -> list[int]:
+    """How many pixels of the sort arrow each pixel row holds, top to bottom, as the
+    style draws it from the option the header paints the section with."""
+    header = panel.table.horizontalHeader()
+    panel.set_order_indicator(order)
+    option = QStyleOptionHeader()
+    header.initStyleOptionForIndex(option, Column.for_key(order.key))
+    image = QImage(24, 24, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    option.rect = image.rect()
+    painter = QPainter(image)
+    header.style().drawPrimitive(
+        QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, option, painter, header
+    )
+    painter.end()
+    rows = [
+        sum(1 for x in range(image.width()) if image.pixelColor(x, y).alpha() > 128)
+        for y in range(image.height())
+    ]
+    rows = [count for count in rows if count]
+    assert len(rows) >= 3, "an arrow is drawn"
+    return rows
+
+
+@pytest.mark.parametrize("key", [SortKey.AGENT, SortKey.DATE])
+def test_the_sort_arrow_points_up_for_ascending_and_down_for_descending(
+    panel: CallListPanel, key: SortKey
+) -> None:
+    up = _arrow_rows(panel, CallOrder(key, descending=False))
+    assert up[0] < up[-1], f"ascending: ▲ (narrow top) expected, rows {up}"
+    down = _arrow_rows(panel, CallOrder(key, descending=True))
+    assert down[0] > down[-1], f"descending: ▼ (narrow bottom) expected, rows {down}"
+    header = panel.table.horizontalHeader()
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # Qt's meaning kept
+
+
+def test_the_detail_status_badges_use_glyphs_the_font_has(qtbot) -> None:
+    metrics = QFontMetrics(QApplication.font())
+    for status, badge in STATUS_BADGES.items():
+        missing = [c for c in badge.symbol if not metrics.inFontUcs4(ord(c))]
+        assert not missing, f"{status}: {badge.symbol!r} would show as an empty box"
