@@ -19,7 +19,11 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["VOXDESK_HOME"] = tempfile.mkdtemp(prefix="voxdesk-screenshots-")
+# A throw-away home unless VOXDESK_SCREENSHOT_HOME names one to keep, so the demo calls
+# are analysed once across runs (the analysis takes minutes on a loaded machine).
+os.environ["VOXDESK_HOME"] = os.environ.get("VOXDESK_SCREENSHOT_HOME") or tempfile.mkdtemp(
+    prefix="voxdesk-screenshots-"
+)
 # Never write the demo server's token into the developer's real keyring.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 

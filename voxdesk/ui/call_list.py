@@ -7,9 +7,20 @@ screen; the controller turns that into catalog queries and polling.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,6 +85,22 @@ class _ChoiceBox(QComboBox):
         if value is not None and self.findData(value) < 0:
             self.addItem(value, value)
         self.setCurrentIndex(max(0, self.findData(value)) if value is not None else 0)
+
+
+class _ArrowKeys(QObject):
+    """Sends ↑/↓ pressed in a line edit to ``move`` (-1 / +1) instead of the edit."""
+
+    def __init__(self, move: Callable[[int], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._move = move
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+            if event.key() in steps and not event.modifiers():
+                self._move(steps[event.key()])
+                return True
+        return False
 
 
 def _date_edit(parent: QWidget) -> QDateEdit:
@@ -204,11 +231,13 @@ class CallListPanel(QWidget):
         layout.addWidget(self.table, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_arrows = _ArrowKeys(self.move_current, self)
         self._visible_timer = QTimer(self, singleShot=True, interval=VISIBLE_DEBOUNCE_MS)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._emit_filter)
+        self.search.installEventFilter(self._search_arrows)
         self._search_timer.timeout.connect(self._emit_filter)
         self.status_box.currentIndexChanged.connect(self._emit_filter)
         for box in (self.agent_box, self.category_box, self.outcome_box):
@@ -289,6 +318,16 @@ class CallListPanel(QWidget):
             self._search_timer.stop()
             self.filterChanged.emit(self.current_filter())
 
+    def move_current(self, step: int) -> None:
+        """↑/↓ typed in the search box move through the list (the detail follows) while
+        the focus stays in the box, so the reviewer can go on typing."""
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        current = self.table.currentIndex()
+        row = 0 if not current.isValid() else max(0, min(rows - 1, current.row() + step))
+        self._make_current(row)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -317,6 +356,10 @@ class CallListPanel(QWidget):
         row = self.model.state.index_of(call_id)
         if row is None:
             return False
+        self._make_current(row)
+        return True
+
+    def _make_current(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
@@ -324,7 +367,6 @@ class CallListPanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
-        return True
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.currentCallChanged.emit(current.data(CALL_ID_ROLE) if current.isValid() else None)

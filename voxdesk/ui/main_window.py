@@ -50,6 +50,7 @@ from voxdesk.ui.player import Player
 from voxdesk.ui.player_bar import PlayerBar
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
+from voxdesk.ui.shortcut_guard import ShortcutGuard
 from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.transcript_panel import TranscriptPanel
 from voxdesk.ui.upload_controller import UploadController
@@ -189,7 +190,12 @@ class MainWindow(QMainWindow):
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.addAction(self.uploads_view_action)
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        # The platform's own quit keys too (Windows has none: Ctrl+Q is the README's).
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(
+            [QKeySequence("Ctrl+Q"), *(k for k in quit_keys if k != QKeySequence("Ctrl+Q"))]
+        )
         self.find_action = self._action("&Find", "Ctrl+F", self.find)
         self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
         self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)
@@ -222,6 +228,8 @@ class MainWindow(QMainWindow):
             "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
         )
         help_menu.addAction(self.shortcuts_action)
+        # The window's keys work whatever has focus (the search box has it at launch).
+        self.shortcut_guard = ShortcutGuard(self)
 
     def _setup_player_actions(self) -> None:
         """Transcriptionist keys. Space belongs to text fields when they have focus: a
