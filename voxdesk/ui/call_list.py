@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 from PySide6.QtCore import (
-    QDate,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -24,7 +23,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +39,7 @@ from PySide6.QtWidgets import (
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
+from voxdesk.ui.date_filter import DateFilterEdit
 from voxdesk.ui.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
@@ -53,7 +52,6 @@ STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
     ("Completed", frozenset({CallStatus.COMPLETED})),
     ("Failed", frozenset({CallStatus.FAILED})),
 ]
-_NO_DATE = QDate(2000, 1, 1)
 
 
 class _ChoiceBox(QComboBox):
@@ -101,16 +99,6 @@ class _ArrowKeys(QObject):
                 self._move(steps[event.key()])
                 return True
         return False
-
-
-def _date_edit(parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(_NO_DATE)
-    edit.setSpecialValueText(ANY)
-    edit.setDate(_NO_DATE)
-    return edit
 
 
 def _score_spin(parent: QWidget) -> QSpinBox:
@@ -173,8 +161,13 @@ class CallListPanel(QWidget):
         self.outcome_box.setObjectName("outcome-filter")
         self.score_min = _score_spin(self.filter_bar)
         self.score_max = _score_spin(self.filter_bar)
-        self.date_from = _date_edit(self.filter_bar)
-        self.date_to = _date_edit(self.filter_bar)
+        # Each end's calendar opens on the other end when it has no date of its own.
+        self.date_from = DateFilterEdit(
+            self.filter_bar, name="date-from", fallback=lambda: self.date_to.date()
+        )
+        self.date_to = DateFilterEdit(
+            self.filter_bar, name="date-to", fallback=lambda: self.date_from.date()
+        )
         grid.addWidget(self.agent_box, 0, 0, 1, 2)
         grid.addWidget(self.category_box, 0, 2, 1, 2)
         grid.addWidget(self.outcome_box, 0, 4, 1, 2)
@@ -283,8 +276,8 @@ class CallListPanel(QWidget):
             self.outcome_box.set_value(where.outcome)
             self.score_min.setValue(-1 if where.score_min is None else int(where.score_min))
             self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
-            self.date_from.setDate(_qdate(where.date_from))
-            self.date_to.setDate(_qdate(where.date_to))
+            self.date_from.set_date(_local_day(where.date_from))
+            self.date_to.set_date(_local_day(where.date_to))
             advanced = any(
                 v is not None
                 for v in (
@@ -400,28 +393,17 @@ class CallListPanel(QWidget):
             header.blockSignals(False)
 
 
-def _qdate(moment: datetime | None) -> QDate:
-    if moment is None:
-        return _NO_DATE
-    local = moment.astimezone()
-    return QDate(local.year, local.month, local.day)
+def _local_day(moment: datetime | None) -> date | None:
+    return moment.astimezone().date() if moment is not None else None
 
 
-def _start_of(day: QDate) -> datetime | None:
-    if day <= _NO_DATE:
+def _start_of(day: date | None) -> datetime | None:
+    if day is None:
         return None
-    return (
-        datetime.combine(date(day.year(), day.month(), day.day()), time.min)
-        .astimezone()
-        .astimezone(UTC)
-    )
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
 
 
-def _end_of(day: QDate) -> datetime | None:
-    if day <= _NO_DATE:
+def _end_of(day: date | None) -> datetime | None:
+    if day is None:
         return None
-    return (
-        datetime.combine(date(day.year(), day.month(), day.day()), time.max)
-        .astimezone()
-        .astimezone(UTC)
-    )
+    return datetime.combine(day, time.max).astimezone().astimezone(UTC)
