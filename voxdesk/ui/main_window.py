@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,7 @@ from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.shortcut_guard import ShortcutGuard
 from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript_panel import TranscriptPanel
 from voxdesk.ui.upload_controller import UploadController
 from voxdesk.ui.upload_dialog import UploadDialog
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.uploads_view_action)
+        self._setup_theme_menu(view_menu.addMenu("&Theme"))
         play_menu = self.menuBar().addMenu("&Playback")
         for action in self.player_actions:
             play_menu.addAction(action)
@@ -230,6 +233,27 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.shortcuts_action)
         # The window's keys work whatever has focus (the search box has it at launch).
         self.shortcut_guard = ShortcutGuard(self)
+
+    def _setup_theme_menu(self, menu: QMenu) -> None:
+        """View ▸ Theme: System, Light or Dark, one checked; the choice is remembered."""
+        group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme in Theme:
+            action = menu.addAction(theme.label)
+            action.setCheckable(True)
+            action.setObjectName(f"theme-{theme.value}")
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            group.addAction(action)
+            self.theme_actions[theme] = action
+        self.theme_actions[keys.load_theme(self.settings) or Theme.SYSTEM].setChecked(True)
+
+    def set_theme(self, theme: Theme) -> None:
+        apply_theme(theme)
+        keys.save_theme(self.settings, theme)
+        self.theme_actions[theme].setChecked(True)
+        # Rich text (the evidence links) takes its colours when it is set: show it again.
+        if self.browser.current_id is not None:
+            self.browser.select(self.browser.current_id)
 
     def _setup_player_actions(self) -> None:
         """Transcriptionist keys. Space belongs to text fields when they have focus: a
@@ -319,6 +343,8 @@ class MainWindow(QMainWindow):
     # --- persistence -----------------------------------------------------------------
 
     def _restore(self) -> None:
+        if (theme := keys.load_theme(self.settings)) is not None:
+            apply_theme(theme)
         if geometry := keys.load_bytes(self.settings, keys.GEOMETRY):
             self.restoreGeometry(geometry)
         if state := keys.load_bytes(self.settings, keys.WINDOW_STATE):
