@@ -43,6 +43,8 @@ from voxdesk.ui.date_filter import DateFilterEdit
 from voxdesk.ui.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
+#: The narrowest the first layout makes the agent and category columns, in characters.
+NARROWEST_TEXT_COLUMN = 10
 VISIBLE_DEBOUNCE_MS = 150
 ANY = "Any"
 
@@ -214,8 +216,10 @@ class CallListPanel(QWidget):
         padding = metrics.height()
         for column, sample in samples.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
-        self.preferred_width = sum(header.sectionSize(c) for c in Column) + padding
-        header.setStretchLastSection(True)
+        self._preferred_columns = {column: header.sectionSize(column) for column in Column}
+        self.preferred_width = sum(self._preferred_columns.values()) + padding
+        # No stretching last column: the Status column took all the list's spare width.
+        header.setStretchLastSection(False)
         self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.
@@ -379,6 +383,26 @@ class CallListPanel(QWidget):
         ids = (self.model.call_id_at(row) for row in range(first, last + 1))
         return [call_id for call_id in ids if call_id is not None]
 
+    # --- column widths ---------------------------------------------------------------
+
+    def fit_columns(self, width: int) -> None:
+        """Every column at its preferred width, then the text columns that elide well
+        (category, agent, outcome) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters
+        so that more columns fit ``width``; what still does not fit scrolls sideways."""
+        header = self.table.horizontalHeader()
+        for column, size in self._preferred_columns.items():
+            header.resizeSection(column, size)
+        floor = NARROWEST_TEXT_COLUMN * self.fontMetrics().averageCharWidth()
+        frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width()
+        excess = sum(header.sectionSize(c) for c in Column) + frame - width
+        for column in (Column.CATEGORY, Column.AGENT, Column.OUTCOME):
+            if excess <= 0:
+                return
+            size = header.sectionSize(column)
+            narrower = max(floor, size - excess)
+            header.resizeSection(column, narrower)
+            excess -= size - narrower
+
     # --- persistence -----------------------------------------------------------------
 
     def header_state(self) -> bytes:
@@ -389,6 +413,7 @@ class CallListPanel(QWidget):
         header.blockSignals(True)
         try:
             header.restoreState(state)
+            header.setStretchLastSection(False)  # states saved before it stopped stretching
         finally:
             header.blockSignals(False)
 

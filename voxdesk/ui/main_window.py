@@ -14,8 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -62,6 +69,26 @@ from voxdesk.ui.upload_panel import UploadPanel
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
 TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
+
+
+#: The first window's size in lines and average characters (it follows the user's font),
+#: and at most this share of the screen, so it fits a 1280×720 or a scaled screen.
+FIRST_RUN_CHARS, FIRST_RUN_LINES = 200, 50
+SCREEN_SHARE = 0.9
+#: The most of the window's width the call list takes in the first layout.
+LIST_SHARE = 0.45
+
+
+def first_run_size(window: QWidget) -> QSize:
+    metrics = window.fontMetrics()
+    wanted = QSize(FIRST_RUN_CHARS * metrics.averageCharWidth(), FIRST_RUN_LINES * metrics.height())
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    available = screen.availableGeometry().size()
+    return wanted.boundedTo(
+        QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    )
 
 
 @dataclass
@@ -133,8 +160,7 @@ class MainWindow(QMainWindow):
 
     def _setup_ui(self) -> None:
         self.setWindowTitle("voxdesk")
-        em = self.fontMetrics().averageCharWidth()
-        self.resize(200 * em, 50 * self.fontMetrics().height())
+        self.resize(first_run_size(self))
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -523,10 +549,13 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def default_layout(self) -> None:
-        """The list as wide as its columns; the reading panes share the rest."""
+        """The list as wide as its columns but at most ``LIST_SHARE`` of the width (it
+        scrolls sideways; the reading panes cannot); the reading panes share the rest."""
         total = max(self.splitter.width(), sum(self.splitter.sizes()))
-        rest = max(0, total - self.call_list.preferred_width)
-        self.splitter.setSizes([self.call_list.preferred_width, rest // 2, rest - rest // 2])
+        listed = min(self.call_list.preferred_width, int(total * LIST_SHARE))
+        rest = max(0, total - listed)
+        self.splitter.setSizes([listed, rest // 2, rest - rest // 2])
+        self.call_list.fit_columns(listed)
 
     # --- lifetime --------------------------------------------------------------------
 
