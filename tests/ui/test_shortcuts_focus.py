@@ -38,6 +38,12 @@ README_KEYS = [
 ]
 
 
+def _focus_search(driver: Driver, window: MainWindow) -> None:
+    window.activateWindow()  # on a real display (xcb) keys go to the active window only
+    window.call_list.search.setFocus()
+    driver.wait_until(window.call_list.search.hasFocus, what="focus in the search box")
+
+
 def _action(window: MainWindow, name: str):
     skips = {"skip_back_5": -5.0, "skip_forward_5": 5.0}
     skips |= {"skip_back_15": -15.0, "skip_forward_15": 15.0}
@@ -55,8 +61,7 @@ def test_window_key_works_with_focus_in_the_search_box(
     fired: list[bool] = []
     action.triggered.connect(lambda *_: fired.append(True))
     search = window.call_list.search
-    search.setFocus()
-    driver.wait_until(search.hasFocus, what="focus in the search box")
+    _focus_search(driver, window)
     qtbot.keyClick(search, key, modifiers)
     assert fired == [True], f"{name} did not fire from the search box"
 
@@ -75,8 +80,7 @@ def test_space_types_in_the_search_box_and_arrows_move_the_list(
     played: list[bool] = []
     window.play_action.triggered.connect(lambda *_: played.append(True))
     search = window.call_list.search
-    search.setFocus()
-    driver.wait_until(search.hasFocus, what="focus in the search box")
+    _focus_search(driver, window)
     qtbot.keyClick(search, Qt.Key.Key_Space)
     assert search.text() == " " and not played  # Space types in a text field
     search.clear()
