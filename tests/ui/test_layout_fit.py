@@ -108,6 +108,22 @@ def test_detail_and_sections_fit_their_panes(
     driver.pump(0.3)
 
 
+def test_a_splitter_dragged_far_stops_before_cutting_the_panes_off(
+    driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, call: dict
+) -> None:
+    window = _window(windows, server, home)
+    window.resize(1280, 720)
+    call_id = call["callId"]
+    driver.wait_until(lambda: window.call_list.select_call(call_id), timeout=30, what="listed")
+    driver.wait_until(lambda: window.detail.call is not None, what="the detail")
+    driver.pump(0.3)
+    window.splitter.setSizes([2000, 1, 1])  # the reader drags both handles to the right
+    driver.pump(0.3)
+    for pane in (window.detail, window.sections):
+        assert pane.width() > 1
+        assert _overflowing(pane) == [], pane.objectName()
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 def test_first_layout_shares_the_width_sensibly(
     driver: Driver, windows: WindowFactory, server: LocalServer, home: Path, size

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -209,3 +209,18 @@ class ReadingPane(QScrollArea):
         self._layout = QVBoxLayout(self._content)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._content)
+        self._content.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the content can be and no narrower: a splitter dragged further
+        would cut the content off, since the pane never scrolls sideways."""
+        hint = super().minimumSizeHint()
+        extra = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(
+            max(hint.width(), self._content.minimumSizeHint().width() + extra), hint.height()
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new content may need a different minimum width
+        return super().eventFilter(watched, event)
