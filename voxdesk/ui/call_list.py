@@ -43,9 +43,10 @@ from voxdesk.ui.date_filter import DateFilterEdit
 from voxdesk.ui.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
-#: The narrowest the first layout makes the agent and category columns, in characters.
-NARROWEST_TEXT_COLUMN = 10
 VISIBLE_DEBOUNCE_MS = 150
+#: The narrowest the first layout makes the category, agent and outcome columns, in
+#: characters (their text elides with "…").
+NARROWEST_TEXT_COLUMN = 10
 ANY = "Any"
 
 STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [

@@ -218,12 +218,12 @@ class MainWindow(QMainWindow):
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.addAction(self.uploads_view_action)
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        # The platform's own quit keys too (Windows has none: Ctrl+Q is the README's).
-        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
-        self.quit_action.setShortcuts(
-            [QKeySequence("Ctrl+Q"), *(k for k in quit_keys if k != QKeySequence("Ctrl+Q"))]
-        )
+        # Ctrl+Q (the README's) on every platform, and the platform's own quit keys too:
+        # Windows and some platforms have none, so the standard key alone left Ctrl+Q dead.
+        self.quit_action = self._action("&Quit", None, self.close)
+        ctrl_q = QKeySequence("Ctrl+Q")
+        platform_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts([ctrl_q, *(k for k in platform_keys if k != ctrl_q)])
         self.find_action = self._action("&Find", "Ctrl+F", self.find)
         self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
         self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)

@@ -45,10 +45,13 @@ def has_long_word(text: str) -> bool:
 def text_label(
     text: str, parent: QWidget | None = None, *, name: str = "", wrap: bool = True
 ) -> QLabel:
-    """Plain, selectable, wrapping text (never interpreted as HTML: it is call data)."""
+    """Plain, selectable, wrapping text (never interpreted as HTML: it is call data).
+    Over-long words get invisible break points (``soft_wrap``); the text as given stays
+    in ``PLAIN_TEXT_PROPERTY``."""
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(soft_wrap(text) if wrap else text)
+    label.setProperty(PLAIN_TEXT_PROPERTY, text)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(SELECTABLE)
     label.setCursor(Qt.CursorShape.IBeamCursor)
