@@ -124,9 +124,6 @@ class ElidedLabel(QLabel):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.set_full_text(text)
 
-    def full_text(self) -> str:
-        return self._full_text
-
     def set_full_text(self, text: str) -> None:
         self._full_text = text
         self.setProperty(PLAIN_TEXT_PROPERTY, text)
@@ -148,6 +145,12 @@ class ElidedLabel(QLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # e.g. made a heading after creation
+            self._elide()
+            self.updateGeometry()
 
     def _elide(self) -> None:
         width = self.contentsRect().width()
