@@ -1,4 +1,4 @@
-"""Reproduce docs/screenshots/main-window-{light,dark}.png.
+"""Reproduce docs/screenshots/main-window-{1280x720,1920x1080,1920x1080-dark}.png.
 
     uv run python packaging/screenshots.py [--out docs/screenshots]
 
@@ -6,8 +6,8 @@ Runs the real app window offscreen against its own local server (started as a ch
 process with the demo library, in a throw-away VOXDESK_HOME), waits until every demo
 call is analysed, selects a call with real section scores, plays it from its first
 failed criterion's evidence (so the transcript highlight, the call map's playhead and
-the player show a call playing) and grabs the window in the light palette and in a
-dark one.
+the player show a call playing) and grabs the window at 1280×720 and 1920×1080 (the
+common screens the layout must fit) in the light theme, and at 1920×1080 in the dark one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["VOXDESK_HOME"] = tempfile.mkdtemp(prefix="voxdesk-screenshots-")
+# A throw-away home unless VOXDESK_SCREENSHOT_HOME names one to keep, so the demo calls
+# are analysed once across runs (the analysis takes minutes on a loaded machine).
+os.environ["VOXDESK_HOME"] = os.environ.get("VOXDESK_SCREENSHOT_HOME") or tempfile.mkdtemp(
+    prefix="voxdesk-screenshots-"
+)
 # Never write the demo server's token into the developer's real keyring.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
@@ -35,10 +39,10 @@ from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 from voxdesk.ui.app import default_services
 from voxdesk.ui.main_window import MainWindow
-from voxdesk.ui.theme import dark_palette
+from voxdesk.ui.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (1720, 940)
+SIZES = [(1280, 720), (1920, 1080)]
 ANALYSIS_TIMEOUT = 600.0
 PREFERRED_CALL = "support"  # a support call shows the outcome and most criteria
 TARGET_SCORE = 80.0
@@ -62,7 +66,6 @@ async def capture(out: Path) -> None:
     services = default_services()
     await services.open()
     window = MainWindow(services)
-    window.resize(*SIZE)
     window.show()
     window.start()
     try:
@@ -102,20 +105,27 @@ async def capture(out: Path) -> None:
             30,
             "the call detail",
         )
-        window.default_layout()
         await _wait_for(lambda: bool(window.player.source), 30, "the recording")
+        window.set_theme(Theme.LIGHT)
         window.jump_to_failed_evidence()
         window.playback.play()
-        await _settle(2.5)
         out.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(out / "main-window-light.png"))
-        QApplication.instance().setPalette(dark_palette())
-        # Re-shown so rich text (the evidence links) takes the dark palette's colours;
-        # the same call again leaves the player and the transcript as they are.
-        window.browser.select(chosen.call_id)
+        saved = []
+        for width, height in SIZES:
+            # As on a first run on that screen: the first layout at the window's size.
+            window.resize(width, height)
+            await _settle(0.5)
+            window.default_layout()
+            await _settle(2.0)
+            saved.append(out / f"main-window-{width}x{height}.png")
+            window.grab().save(str(saved[-1]))
+        # Switching re-shows the call, so rich text (the evidence links) takes the dark
+        # palette's colours; the same call again leaves the player and transcript as is.
+        window.set_theme(Theme.DARK)
         await _settle(1.5)
-        window.grab().save(str(out / "main-window-dark.png"))
-        print(f"saved {out / 'main-window-light.png'} and {out / 'main-window-dark.png'}")
+        saved.append(out / f"main-window-{width}x{height}-dark.png")
+        window.grab().save(str(saved[-1]))
+        print("saved", *saved)
     finally:
         window.close()
         await window.shutdown()

@@ -38,6 +38,7 @@ class MemoryCredentials(CredentialStore):
     """Tokens in a dict: a headless test box has no keyring."""
 
     def __init__(self, tokens: dict[str, str] | None = None) -> None:
+        super().__init__()
         self.tokens = dict(tokens or {})
 
     def get(self, name: str) -> str | None:

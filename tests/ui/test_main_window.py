@@ -53,7 +53,8 @@ def _listed_ids(window: MainWindow) -> list[str]:
 def _label(window: MainWindow, name: str) -> str:
     label = window.findChild(QLabel, name)
     assert label is not None, f"no label {name}"
-    return label.text()
+    # A shortened (elided) label keeps its whole text in this property.
+    return label.property(PLAIN_TEXT_PROPERTY) or label.text()
 
 
 def _plain(window: MainWindow, name: str) -> str:

@@ -69,27 +69,50 @@ class CredentialError(Exception):
     """No token can be stored or found; the message tells the user what to do."""
 
 
+class NoKeyringAvailable(CredentialError):
+    """There is no system keyring at all (as opposed to one that refused the token)."""
+
+
+def environment_token() -> str | None:
+    """The token in ``VOXDESK_TOKEN``, which the CLI and the app use without a keyring."""
+    return os.environ.get(TOKEN_ENV) or None
+
+
 class CredentialStore:
-    """Tokens in the OS keyring, keyed by connection id."""
+    """Tokens in the OS keyring, keyed by connection id.
+
+    Without a keyring a token can be kept in memory for this run of the app only
+    (``keep_for_session``): still never written to disk."""
+
+    def __init__(self) -> None:
+        self._session_tokens: dict[str, str] = {}
 
     def get(self, name: str) -> str | None:
         try:
             token = keyring.get_password(KEYRING_SERVICE, name)
         except (NoKeyringError, KeyringError):
             token = None
-        return token or os.environ.get(TOKEN_ENV) or None
+        return token or self._session_tokens.get(name) or environment_token()
 
     def set(self, name: str, token: str) -> None:
         try:
             keyring.set_password(KEYRING_SERVICE, name, token)
         except NoKeyringError as exc:
-            raise CredentialError(
+            raise NoKeyringAvailable(
                 "No system keyring is available to keep the token safely. "
                 f"Set the {TOKEN_ENV} environment variable instead; voxdesk will not "
                 "store tokens in plain text."
             ) from exc
         except KeyringError as exc:
             raise CredentialError(f"The system keyring refused the token: {exc}") from exc
+        self._session_tokens.pop(name, None)
+
+    def keep_for_session(self, name: str, token: str) -> None:
+        """Hold ``token`` in memory until the app quits (no keyring to keep it in)."""
+        self._session_tokens[name] = token
+
+    def is_session_only(self, name: str) -> bool:
+        return name in self._session_tokens
 
     def move(self, old_key: str, new_key: str) -> bool:
         """Copy a token kept under ``old_key`` to ``new_key``; False when there is none
@@ -104,6 +127,7 @@ class CredentialStore:
         return bool(token)
 
     def delete(self, name: str) -> None:
+        self._session_tokens.pop(name, None)
         try:
             keyring.delete_password(KEYRING_SERVICE, name)
         except (PasswordDeleteError, NoKeyringError, KeyringError):

@@ -9,30 +9,35 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QWidget,
 )
 
 from voxdesk.domain import Call, Extraction
 from voxdesk.domain.timeline import stamp
 from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.services.uploads.jobs import MARKER_UDF
 from voxdesk.ui.theme import STATUS_BADGES, score_badge
 from voxdesk.ui.widgets import (
+    ElidedLabel,
     ReadingPane,
     badge_label,
     clear_layout,
     evidence_label,
+    has_long_word,
+    heading_font,
     heading_label,
     text_label,
 )
 
 EMPTY_TEXT = "Select a call to see its analysis."
+#: Fields voxdesk itself sets for its own bookkeeping: never shown to the reviewer.
+INTERNAL_UDFS = frozenset({MARKER_UDF})
 
 
 def _format_time(seconds: float | None) -> str:
@@ -51,32 +56,6 @@ def format_udf(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
-
-
-class CallIdLabel(QLabel):
-    """The call ID on one line: in a narrow pane it never widens the pane, and what does
-    not fit is replaced by "…" in the middle (both ends of an ID tell calls apart).
-    The tooltip and Copy give it whole."""
-
-    def __init__(self, call_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("detail-call-id")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.full_text = call_id
-        self.setToolTip(call_id)
-        self.setAccessibleName(f"Call ID {call_id}")
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        width = self.contentsRect().width()
-        self.setText(
-            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, width)
-        )
 
 
 class CallDetailView(ReadingPane):
@@ -121,18 +100,23 @@ class CallDetailView(ReadingPane):
                 "detail-extractions",
                 [format_extraction(e) for e in analysis.extractions],
             )
-        udfs = {k: v for k, v in call.udfs.items() if v not in (None, "", [], {})}
+        udfs = {
+            k: v
+            for k, v in call.udfs.items()
+            if v not in (None, "", [], {}) and k not in INTERNAL_UDFS
+        }
         if udfs:
             self._add_fields(udfs)
         self._add_call_id(call.id)
         self._layout.addStretch(1)
 
     def _add_header(self, call: Call, agent: str | None, category: str | None) -> None:
+        # The agent on a line of its own (shortened, whole in the tooltip, when long), the
+        # badges under it: side by side they needed more than a narrow pane's width.
+        title = ElidedLabel(agent or "Unknown agent", self._content, name="detail-agent")
+        title.setFont(heading_font(title, scale=1.35))
+        self._layout.addWidget(title)
         top = QHBoxLayout()
-        title = heading_label(agent or "Unknown agent", self._content, scale=1.35)
-        title.setObjectName("detail-agent")
-        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top.addWidget(title, 1)
         badge = STATUS_BADGES[call.status]
         top.addWidget(
             badge_label(badge, f"{badge.symbol} {badge.text}", self._content, name="detail-status")
@@ -147,6 +131,7 @@ class CallDetailView(ReadingPane):
                     name="detail-score",
                 )
             )
+        top.addStretch(1)
         self._layout.addLayout(top)
 
         form = QFormLayout()
@@ -195,17 +180,29 @@ class CallDetailView(ReadingPane):
         self._layout.addSpacing(self.fontMetrics().height() // 2)
         self._layout.addWidget(heading_label("Fields", self._content))
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key, value in udfs.items():
-            form.addRow(
-                f"{key}:", text_label(format_udf(value), self._content, name=f"detail-udf-{key}")
+            text, name = format_udf(value), f"detail-udf-{key}"
+            # One long token (a link, a reference) is shortened, whole in its tooltip;
+            # prose wraps.
+            field = (
+                ElidedLabel(text, self._content, name=name, mode=Qt.TextElideMode.ElideMiddle)
+                if has_long_word(text)
+                else text_label(text, self._content, name=name)
             )
+            key_label = ElidedLabel(f"{key}:", self._content)
+            form.addRow(key_label, field)
         self._layout.addLayout(form)
 
     def _add_call_id(self, call_id: str) -> None:
         self._layout.addSpacing(self.fontMetrics().height() // 2)
         row = QHBoxLayout()
         row.addWidget(QLabel("Call ID:", self._content))
-        row.addWidget(CallIdLabel(call_id, self._content), 1)
+        # A long ID is shortened in a narrow pane, never widens it: Copy gets it whole.
+        label = ElidedLabel(
+            call_id, self._content, name="detail-call-id", mode=Qt.TextElideMode.ElideMiddle
+        )
+        row.addWidget(label, 1)
         copy = QPushButton("Copy", self._content)
         copy.setObjectName("detail-copy-id")
         copy.setToolTip("Copy the call ID (Ctrl+L)")

@@ -7,13 +7,22 @@ screen; the controller turns that into catalog queries and polling.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,10 +40,14 @@ from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.call_list_header import CallListHeader
 from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
+from voxdesk.ui.date_filter import DateFilterEdit
 from voxdesk.ui.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
 VISIBLE_DEBOUNCE_MS = 150
+#: The narrowest the first layout makes the category, agent and outcome columns, in
+#: characters (their text elides with "…").
+NARROWEST_TEXT_COLUMN = 10
 ANY = "Any"
 
 STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
@@ -43,7 +56,6 @@ STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
     ("Completed", frozenset({CallStatus.COMPLETED})),
     ("Failed", frozenset({CallStatus.FAILED})),
 ]
-_NO_DATE = QDate(2000, 1, 1)
 
 
 class _ChoiceBox(QComboBox):
@@ -77,14 +89,20 @@ class _ChoiceBox(QComboBox):
         self.setCurrentIndex(max(0, self.findData(value)) if value is not None else 0)
 
 
-def _date_edit(parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(_NO_DATE)
-    edit.setSpecialValueText(ANY)
-    edit.setDate(_NO_DATE)
-    return edit
+class _ArrowKeys(QObject):
+    """Sends ↑/↓ pressed in a line edit to ``move`` (-1 / +1) instead of the edit."""
+
+    def __init__(self, move: Callable[[int], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._move = move
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+            if event.key() in steps and not event.modifiers():
+                self._move(steps[event.key()])
+                return True
+        return False
 
 
 def _score_spin(parent: QWidget) -> QSpinBox:
@@ -147,8 +165,13 @@ class CallListPanel(QWidget):
         self.outcome_box.setObjectName("outcome-filter")
         self.score_min = _score_spin(self.filter_bar)
         self.score_max = _score_spin(self.filter_bar)
-        self.date_from = _date_edit(self.filter_bar)
-        self.date_to = _date_edit(self.filter_bar)
+        # Each end's calendar opens on the other end when it has no date of its own.
+        self.date_from = DateFilterEdit(
+            self.filter_bar, name="date-from", fallback=lambda: self.date_to.date()
+        )
+        self.date_to = DateFilterEdit(
+            self.filter_bar, name="date-to", fallback=lambda: self.date_from.date()
+        )
         grid.addWidget(self.agent_box, 0, 0, 1, 2)
         grid.addWidget(self.category_box, 0, 2, 1, 2)
         grid.addWidget(self.outcome_box, 0, 4, 1, 2)
@@ -200,8 +223,10 @@ class CallListPanel(QWidget):
         for column, sample in samples.items():
             width = metrics.horizontalAdvance(sample) + padding + icons.get(column, 0)
             header.resizeSection(column, width)
-        self.preferred_width = sum(header.sectionSize(c) for c in Column) + padding
-        header.setStretchLastSection(True)
+        self._preferred_columns = {column: header.sectionSize(column) for column in Column}
+        self.preferred_width = sum(self._preferred_columns.values()) + padding
+        # No stretching last column: the Status column took all the list's spare width.
+        header.setStretchLastSection(False)
         self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.
@@ -210,11 +235,13 @@ class CallListPanel(QWidget):
         layout.addWidget(self.table, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_arrows = _ArrowKeys(self.move_current, self)
         self._visible_timer = QTimer(self, singleShot=True, interval=VISIBLE_DEBOUNCE_MS)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._emit_filter)
+        self.search.installEventFilter(self._search_arrows)
         self._search_timer.timeout.connect(self._emit_filter)
         self.status_box.currentIndexChanged.connect(self._emit_filter)
         for box in (self.agent_box, self.category_box, self.outcome_box):
@@ -260,8 +287,8 @@ class CallListPanel(QWidget):
             self.outcome_box.set_value(where.outcome)
             self.score_min.setValue(-1 if where.score_min is None else int(where.score_min))
             self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
-            self.date_from.setDate(_qdate(where.date_from))
-            self.date_to.setDate(_qdate(where.date_to))
+            self.date_from.set_date(_local_day(where.date_from))
+            self.date_to.set_date(_local_day(where.date_to))
             advanced = any(
                 v is not None
                 for v in (
@@ -295,6 +322,16 @@ class CallListPanel(QWidget):
             self._search_timer.stop()
             self.filterChanged.emit(self.current_filter())
 
+    def move_current(self, step: int) -> None:
+        """↑/↓ typed in the search box move through the list (the detail follows) while
+        the focus stays in the box, so the reviewer can go on typing."""
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        current = self.table.currentIndex()
+        row = 0 if not current.isValid() else max(0, min(rows - 1, current.row() + step))
+        self._make_current(row)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -323,6 +360,10 @@ class CallListPanel(QWidget):
         row = self.model.state.index_of(call_id)
         if row is None:
             return False
+        self._make_current(row)
+        return True
+
+    def _make_current(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
@@ -330,7 +371,6 @@ class CallListPanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
-        return True
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.currentCallChanged.emit(current.data(CALL_ID_ROLE) if current.isValid() else None)
@@ -350,6 +390,26 @@ class CallListPanel(QWidget):
         ids = (self.model.call_id_at(row) for row in range(first, last + 1))
         return [call_id for call_id in ids if call_id is not None]
 
+    # --- column widths ---------------------------------------------------------------
+
+    def fit_columns(self, width: int) -> None:
+        """Every column at its preferred width, then the text columns that elide well
+        (category, agent, outcome) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters
+        so that more columns fit ``width``; what still does not fit scrolls sideways."""
+        header = self.table.horizontalHeader()
+        for column, size in self._preferred_columns.items():
+            header.resizeSection(column, size)
+        floor = NARROWEST_TEXT_COLUMN * self.fontMetrics().averageCharWidth()
+        frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width()
+        excess = sum(header.sectionSize(c) for c in Column) + frame - width
+        for column in (Column.CATEGORY, Column.AGENT, Column.OUTCOME):
+            if excess <= 0:
+                return
+            size = header.sectionSize(column)
+            narrower = max(floor, size - excess)
+            header.resizeSection(column, narrower)
+            excess -= size - narrower
+
     # --- persistence -----------------------------------------------------------------
 
     def header_state(self) -> bytes:
@@ -360,32 +420,22 @@ class CallListPanel(QWidget):
         header.blockSignals(True)
         try:
             header.restoreState(state)
+            header.setStretchLastSection(False)  # states saved before it stopped stretching
         finally:
             header.blockSignals(False)
 
 
-def _qdate(moment: datetime | None) -> QDate:
-    if moment is None:
-        return _NO_DATE
-    local = moment.astimezone()
-    return QDate(local.year, local.month, local.day)
+def _local_day(moment: datetime | None) -> date | None:
+    return moment.astimezone().date() if moment is not None else None
 
 
-def _start_of(day: QDate) -> datetime | None:
-    if day <= _NO_DATE:
+def _start_of(day: date | None) -> datetime | None:
+    if day is None:
         return None
-    return (
-        datetime.combine(date(day.year(), day.month(), day.day()), time.min)
-        .astimezone()
-        .astimezone(UTC)
-    )
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
 
 
-def _end_of(day: QDate) -> datetime | None:
-    if day <= _NO_DATE:
+def _end_of(day: date | None) -> datetime | None:
+    if day is None:
         return None
-    return (
-        datetime.combine(date(day.year(), day.month(), day.day()), time.max)
-        .astimezone()
-        .astimezone(UTC)
-    )
+    return datetime.combine(day, time.max).astimezone().astimezone(UTC)

@@ -1,10 +1,11 @@
 """Add, edit, remove and switch connections.
 
 Connections are saved with ``ConnectionStore`` and their tokens with ``CredentialStore``
-(the OS keyring). When no keyring exists the store's ``CredentialError`` is shown as it
-is: it tells the user what to do, and voxdesk never falls back to plain-text secrets.
-The dialog does no network work; switching is a request (``activateRequested``) that
-the session carries out.
+(the OS keyring). Where no keyring exists the connection is still saved, and the dialog
+says where its token comes from instead: a typed token is kept in memory for this
+session only, and without one the token in ``VOXDESK_TOKEN`` is used, as the command
+line does. voxdesk never falls back to plain-text secrets. The dialog does no network
+work; switching is a request (``activateRequested``) that the session carries out.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from PySide6.QtWidgets import (
 
 from voxdesk.services.connections import (
     PLATFORMS,
+    TOKEN_ENV,
     Connection,
     ConnectionStore,
     CredentialError,
     CredentialStore,
+    NoKeyringAvailable,
+    environment_token,
 )
 
 CONNECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,6 +95,12 @@ class ConnectionsDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.error)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("connections-notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right.addWidget(self.notice)
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save", self)
         self.save_button.clicked.connect(self.save)
@@ -125,6 +135,7 @@ class ConnectionsDialog(QDialog):
 
     def _selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         self.error.clear()
+        self.notice.clear()
         connection = self.connections.get(item.data(CONNECTION_ID_ROLE)) if item else None
         if connection is None:
             return
@@ -132,7 +143,11 @@ class ConnectionsDialog(QDialog):
         self.platform_box.setCurrentText(connection.platform)
         self.url_edit.setText(connection.base_url)
         self.token_edit.clear()
-        self.token_edit.setPlaceholderText("unchanged")
+        self.token_edit.setPlaceholderText(
+            "kept for this session only"
+            if self.credentials.is_session_only(connection.id)
+            else "unchanged"
+        )
 
     def _new(self) -> None:
         self.list.setCurrentItem(None)
@@ -150,8 +165,10 @@ class ConnectionsDialog(QDialog):
     # --- actions ---------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Save the form; on failure the reason is shown in the dialog, as written."""
+        """Save the form; on failure the reason is shown in the dialog, as written.
+        Without a keyring it still saves, and ``notice`` says where the token comes from."""
         self.error.clear()
+        self.notice.clear()
         name = self.name_edit.text().strip()
         if not name:
             self.error.setText("Give the connection a name.")
@@ -172,18 +189,32 @@ class ConnectionsDialog(QDialog):
         if namesake is not None and namesake.id != connection.id:
             self.error.setText(f"A connection named {name!r} already exists.")
             return False
+        notice = ""
         if token:
             try:
                 self.credentials.set(connection.id, token)
+            except NoKeyringAvailable:
+                self.credentials.keep_for_session(connection.id, token)
+                notice = (
+                    "There is no system keyring here, so this token is kept for this session "
+                    "only, in memory (voxdesk never writes tokens in plain text). After a "
+                    f"restart, set {TOKEN_ENV} to the token, as for the command line, or "
+                    "enter it here again."
+                )
             except CredentialError as exc:
                 self.error.setText(str(exc))
                 return False
         elif previous is None and connection.platform != "local":
-            self.error.setText("Enter the platform's API token.")
-            return False
+            if environment_token() is None:
+                self.error.setText(
+                    f"Enter the platform's API token (or set {TOKEN_ENV} before starting voxdesk)."
+                )
+                return False
+            notice = f"No token entered: this connection uses the token in {TOKEN_ENV}."
         self.connections.save(connection)
         self.token_edit.clear()
         self._reload(select=connection.id)
+        self.notice.setText(notice)
         self.connectionsChanged.emit()
         return True
 

@@ -14,14 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -50,7 +58,9 @@ from voxdesk.ui.player import Player
 from voxdesk.ui.player_bar import PlayerBar
 from voxdesk.ui.section_panel import SectionScorePanel
 from voxdesk.ui.session import ServerFactory, Session, default_server_factory
+from voxdesk.ui.shortcut_guard import ShortcutGuard
 from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript_panel import TranscriptPanel, analysis_failed_text
 from voxdesk.ui.upload_controller import UploadController
 from voxdesk.ui.upload_dialog import UploadDialog
@@ -59,6 +69,26 @@ from voxdesk.ui.upload_panel import UploadPanel
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
 TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
+
+
+#: The first window's size in lines and average characters (it follows the user's font),
+#: and at most this share of the screen, so it fits a 1280×720 or a scaled screen.
+FIRST_RUN_CHARS, FIRST_RUN_LINES = 200, 50
+SCREEN_SHARE = 0.9
+#: The most of the window's width the call list takes in the first layout.
+LIST_SHARE = 0.45
+
+
+def first_run_size(window: QWidget) -> QSize:
+    metrics = window.fontMetrics()
+    wanted = QSize(FIRST_RUN_CHARS * metrics.averageCharWidth(), FIRST_RUN_LINES * metrics.height())
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    available = screen.availableGeometry().size()
+    return wanted.boundedTo(
+        QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    )
 
 
 @dataclass
@@ -130,8 +160,7 @@ class MainWindow(QMainWindow):
 
     def _setup_ui(self) -> None:
         self.setWindowTitle("voxdesk")
-        em = self.fontMetrics().averageCharWidth()
-        self.resize(200 * em, 50 * self.fontMetrics().height())
+        self.resize(first_run_size(self))
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -189,7 +218,12 @@ class MainWindow(QMainWindow):
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.addAction(self.uploads_view_action)
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        # Ctrl+Q (the README's) on every platform, and the platform's own quit keys too:
+        # Windows and some platforms have none, so the standard key alone left Ctrl+Q dead.
+        self.quit_action = self._action("&Quit", None, self.close)
+        ctrl_q = QKeySequence("Ctrl+Q")
+        platform_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts([ctrl_q, *(k for k in platform_keys if k != ctrl_q)])
         self.find_action = self._action("&Find", "Ctrl+F", self.find)
         self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
         self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)
@@ -214,6 +248,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.uploads_view_action)
+        self._setup_theme_menu(view_menu.addMenu("&Theme"))
         play_menu = self.menuBar().addMenu("&Playback")
         for action in self.player_actions:
             play_menu.addAction(action)
@@ -222,6 +257,29 @@ class MainWindow(QMainWindow):
             "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
         )
         help_menu.addAction(self.shortcuts_action)
+        # The window's keys work whatever has focus (the search box has it at launch).
+        self.shortcut_guard = ShortcutGuard(self)
+
+    def _setup_theme_menu(self, menu: QMenu) -> None:
+        """View ▸ Theme: System, Light or Dark, one checked; the choice is remembered."""
+        group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme in Theme:
+            action = menu.addAction(theme.label)
+            action.setCheckable(True)
+            action.setObjectName(f"theme-{theme.value}")
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            group.addAction(action)
+            self.theme_actions[theme] = action
+        self.theme_actions[keys.load_theme(self.settings) or Theme.SYSTEM].setChecked(True)
+
+    def set_theme(self, theme: Theme) -> None:
+        apply_theme(theme)
+        keys.save_theme(self.settings, theme)
+        self.theme_actions[theme].setChecked(True)
+        # Rich text (the evidence links) takes its colours when it is set: show it again.
+        if self.browser.current_id is not None:
+            self.browser.select(self.browser.current_id)
 
     def _setup_player_actions(self) -> None:
         """Transcriptionist keys. Space belongs to text fields when they have focus: a
@@ -313,6 +371,8 @@ class MainWindow(QMainWindow):
     # --- persistence -----------------------------------------------------------------
 
     def _restore(self) -> None:
+        if (theme := keys.load_theme(self.settings)) is not None:
+            apply_theme(theme)
         if geometry := keys.load_bytes(self.settings, keys.GEOMETRY):
             self.restoreGeometry(geometry)
         if state := keys.load_bytes(self.settings, keys.WINDOW_STATE):
@@ -493,10 +553,13 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def default_layout(self) -> None:
-        """The list as wide as its columns; the reading panes share the rest."""
+        """The list as wide as its columns but at most ``LIST_SHARE`` of the width (it
+        scrolls sideways; the reading panes cannot); the reading panes share the rest."""
         total = max(self.splitter.width(), sum(self.splitter.sizes()))
-        rest = max(0, total - self.call_list.preferred_width)
-        self.splitter.setSizes([self.call_list.preferred_width, rest // 2, rest - rest // 2])
+        listed = min(self.call_list.preferred_width, int(total * LIST_SHARE))
+        rest = max(0, total - listed)
+        self.splitter.setSizes([listed, rest // 2, rest - rest // 2])
+        self.call_list.fit_columns(listed)
 
     # --- lifetime --------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from voxdesk.ui.widgets import (
     clear_layout,
     evidence_label,
     heading_label,
+    soft_wrap,
     text_label,
 )
 
@@ -100,7 +101,7 @@ class SectionScorePanel(ReadingPane):
         layout = QVBoxLayout(frame)
 
         top = QHBoxLayout()
-        name = heading_label(section.name, frame)
+        name = heading_label(soft_wrap(section.name), frame)
         name.setObjectName(f"section-{number}-name")
         name.setWordWrap(True)
         top.addWidget(name, 1)

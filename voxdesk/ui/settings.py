@@ -1,5 +1,5 @@
 """What the window remembers between runs: geometry, splitters, the list's columns,
-sort and filters.
+sort and filters, the theme.
 
 An explicit INI file under ``paths.config_dir()`` rather than QSettings' per-platform
 default, so ``VOXDESK_HOME`` isolates it (tests never touch the user's settings) and it
@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from voxdesk.domain import CallStatus, Speaker
 from voxdesk.services import paths
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
+from voxdesk.ui.theme import Theme
 
 log = logging.getLogger("voxdesk.ui.settings")
 
@@ -32,6 +33,7 @@ READING_SPLITTER = "window/reading-splitter"
 #: Where playback stopped in recent calls (JSON, see ``PositionMemory``).
 POSITIONS = "player/positions"
 SPEAKER_NAMES = "transcript/speakers"
+THEME = "view/theme"
 
 
 def open_settings(path: Path | None = None) -> QSettings:
@@ -127,3 +129,15 @@ def load_order(settings: QSettings) -> CallOrder:
         return CallOrder(SortKey(key), descending=direction != "asc")
     except ValueError:
         return CallOrder()
+
+
+def load_theme(settings: QSettings) -> Theme | None:
+    """The theme chosen in View ▸ Theme, or None if never chosen (or unreadable)."""
+    try:
+        return Theme(str(settings.value(THEME) or ""))
+    except ValueError:
+        return None
+
+
+def save_theme(settings: QSettings, theme: Theme) -> None:
+    settings.setValue(THEME, theme.value)

@@ -1,6 +1,8 @@
-"""Colours that carry meaning (scores, criterion results, the error banner).
+"""Colours that carry meaning (scores, criterion results, the error banner), and the
+window's theme (View ▸ Theme: System, Light or Dark).
 
-Everything else comes from the platform palette. Meaningful colours are always drawn
+Everything else comes from the palette: the platform's under "System", else voxdesk's
+own light or dark one on the Fusion style. Meaningful colours are always drawn
 as filled badges with their own text colour, so they read the same on a light and a
 dark window, and they always come with a number, a word or a symbol: colour is never
 the only signal.
@@ -9,9 +11,11 @@ the only signal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from voxdesk.domain import CallStatus, CriterionResult
 
@@ -122,3 +126,52 @@ def dark_palette() -> QPalette:
 def error_color(palette: QPalette | None = None) -> QColor:
     """Red text that stays readable on the window's background, light or dark."""
     return QColor("#ff8a80") if is_dark(palette) else _RED
+
+
+class Theme(StrEnum):
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+#: Styles that draw with the platform's own colours and ignore an application palette.
+_PALETTE_BLIND_STYLES = {"windowsvista", "macos"}
+_COLOR_SCHEMES = {
+    Theme.SYSTEM: Qt.ColorScheme.Unknown,
+    Theme.LIGHT: Qt.ColorScheme.Light,
+    Theme.DARK: Qt.ColorScheme.Dark,
+}
+
+
+class _PlatformLook:
+    """The style the app started with, so "System" can go back to it."""
+
+    style: str | None = None
+
+
+def light_palette() -> QPalette:
+    fusion = QStyleFactory.create("Fusion")
+    return fusion.standardPalette()
+
+
+def apply_theme(theme: Theme) -> None:
+    """Switch the whole application to ``theme``. "System" hands the colours back to the
+    platform (and follows its light/dark setting again); Light and Dark set voxdesk's
+    palette, on Fusion where the platform's style would ignore it."""
+    app = QApplication.instance()
+    if _PlatformLook.style is None:
+        _PlatformLook.style = app.style().name()
+    # Where the platform supports it, its own widgets and title bars follow too.
+    app.styleHints().setColorScheme(_COLOR_SCHEMES[theme])
+    if theme is Theme.SYSTEM:
+        if app.style().name() != _PlatformLook.style:
+            app.setStyle(_PlatformLook.style)
+        app.setPalette(QPalette())  # an empty palette: the platform's colours
+        return
+    if app.style().name() in _PALETTE_BLIND_STYLES:
+        app.setStyle("Fusion")
+    app.setPalette(dark_palette() if theme is Theme.DARK else light_palette())
