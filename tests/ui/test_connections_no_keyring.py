@@ -61,7 +61,7 @@ def test_a_typed_token_is_kept_for_this_session_and_says_so(
     assert dialog.error.text() == ""
     assert "this session only" in dialog.notice.text()
     assert TOKEN_ENV in dialog.notice.text()
-    assert window.services.connections.get("Team server") is not None
+    assert window.services.connections.find("Team server") is not None
     # Nothing on disk holds the token.
     for path in Path(window.services.connections.path).parent.rglob("*"):
         if path.is_file():

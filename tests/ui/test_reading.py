@@ -74,7 +74,8 @@ def test_a_clipped_call_id_shows_an_ellipsis_and_copies_whole(
     assert label.toolTip() == call_id
     window.detail.copy_call_id()
     assert QApplication.clipboard().text() == call_id
-    window.splitter.setSizes([300, 600, 300])
+    window.resize(1800, window.height())  # the first window fits the (small) offscreen screen
+    window.splitter.setSizes([300, 1200, 300])
     driver.wait_until(lambda: label.text() == call_id, what="the whole id once there is room")
 
 
