@@ -24,8 +24,13 @@ def utc_now() -> datetime:
 
 
 def to_storage(moment: datetime) -> str:
-    """Fixed-width UTC text that sorts chronologically in SQLite."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed-width UTC text that sorts chronologically in SQLite.
+
+    ``isoformat`` rather than ``strftime("%Y")``, which writes year 1 as ``1``, not
+    ``0001``, on glibc: neither fixed-width nor sortable.
+    """
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def to_wire(stored: str) -> str:
