@@ -244,13 +244,16 @@ class Store:
             pattern = (
                 "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
+            # json_extract fails the whole query on one damaged analysis; json_valid
+            # first lets that call simply not match on its summary.
+            analysis = "CASE WHEN json_valid(c.analysis) THEN json_extract(c.analysis, '{}') END"
             searchable = (
                 "c.id",
                 "c.member_id",
                 "m.email",
                 "m.name",
-                "json_extract(c.analysis, '$.summary')",
-                "json_extract(c.analysis, '$.outcomeLabel')",
+                analysis.format("$.summary"),
+                analysis.format("$.outcomeLabel"),
             )
             clauses.append(
                 "(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in searchable) + ")"
