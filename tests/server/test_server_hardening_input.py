@@ -247,10 +247,14 @@ def stored_tone(client, server, tone) -> str:
     return urls["publicUrl"]
 
 
-@pytest.mark.parametrize("expires", ["9" * 5000, "²"])
-def test_unreadable_expiry_is_403(server, stored_tone, expires):
+@pytest.mark.parametrize(
+    ("expires", "signature"),
+    [("9" * 5000, "0" * 64), ("²", "0" * 64), ("9999999999", "é" * 64)],
+    ids=["5000-digit-expiry", "superscript-expiry", "non-ascii-signature"],
+)
+def test_unreadable_expiry_or_signature_is_403(server, stored_tone, expires, signature):
     key_url = stored_tone.split("?")[0]
-    response = httpx.get(f"{key_url}?expires={expires}&signature={'0' * 64}")
+    response = httpx.get(key_url, params={"expires": expires, "signature": signature})
     assert_error(response, 403, "signature_invalid")
 
 

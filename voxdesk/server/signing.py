@@ -50,7 +50,8 @@ class UrlSigner:
         if not expires or not signature or not _EXPIRES.fullmatch(expires):
             return Verdict.INVALID
         expected = self.sign(method, key, content_type, int(expires))
-        if not hmac.compare_digest(expected, signature):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError).
+        if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             return Verdict.INVALID
         if int(expires) < (time.time() if now is None else now):
             return Verdict.EXPIRED

@@ -97,6 +97,10 @@ def _check(value: Any, path: str, field: str, depth: int) -> None:
             _check(item, _child(path, index), field, depth + 1)
 
 
+# What json.dumps writes for a non-finite number or a surrogate (it escapes non-ASCII).
+_MAYBE_UNSENDABLE = re.compile(r"NaN|Infinity|\\u[dD][89a-fA-F]")
+
+
 def loads_stored(text: str) -> Any:
     """A value the server stored as JSON, made sendable if it predates the rules above.
 
@@ -106,9 +110,6 @@ def loads_stored(text: str) -> Any:
     """
     value = json.loads(text)
     return _repair(value) if _MAYBE_UNSENDABLE.search(text) else value
-
-
-_MAYBE_UNSENDABLE = re.compile(r"NaN|Infinity|\\u[dD][89a-fA-F]")
 
 
 def _repair(value: Any) -> Any:
