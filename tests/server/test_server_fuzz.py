@@ -64,7 +64,7 @@ ODD_TEXT = st.sampled_from(
         "%",
         "_",
         "\\",
-        "x" * 20_000,
+        "x" * 5000,  # long, yet six of them in one URL stay under the client's 64 KiB
     ]
 )
 TEXT = st.one_of(st.text(max_size=40), SURROGATE_TEXT, ODD_TEXT)
