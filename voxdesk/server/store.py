@@ -9,6 +9,7 @@ while the pipeline writes.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from typing import Any
 
 from voxdesk.server.dates import to_storage, utc_now
 from voxdesk.server.private_files import make_private_file
+from voxdesk.server.wire_json import loads_stored
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS members (
@@ -91,19 +95,34 @@ _CALL_COLUMNS = (
 )
 
 
+def _stored_json(row: sqlite3.Row, column: str) -> Any:
+    """A JSON column, made sendable (see ``wire_json``); text that does not decode at
+    all reads as ``None`` so the rest of the record, and of its page, still answers."""
+    text = row[column]
+    if not text:
+        return None
+    try:
+        return loads_stored(text)
+    except (ValueError, RecursionError):
+        log.error("Call %s: the stored %s is not readable JSON; reading it as empty",
+                  row["id"], column)  # fmt: skip
+        return None
+
+
 def _call(row: sqlite3.Row) -> CallRecord:
+    udfs = _stored_json(row, "udfs")
     return CallRecord(
         id=row["id"],
         member_id=row["member_id"],
         category_id=row["category_id"],
         audio_url=row["audio_url"],
         call_date=row["call_date"],
-        udfs=json.loads(row["udfs"]),
+        udfs=udfs if isinstance(udfs, dict) else {},
         status=row["status"],
         stage=row["stage"],
         error=row["error"],
         duration=row["duration"],
-        analysis=json.loads(row["analysis"]) if row["analysis"] else None,
+        analysis=_stored_json(row, "analysis"),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
@@ -134,6 +153,9 @@ class Store:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
+        # Text that is not UTF-8 (written by another tool) would otherwise fail the whole
+        # query it is in, taking every other row of a listing with it.
+        self._db.text_factory = lambda raw: raw.decode("utf-8", "replace")
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -252,13 +274,16 @@ class Store:
             pattern = (
                 "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
+            # json_extract fails the whole query on one damaged analysis; json_valid
+            # first lets that call simply not match on its summary.
+            analysis = "CASE WHEN json_valid(c.analysis) THEN json_extract(c.analysis, '{}') END"
             searchable = (
                 "c.id",
                 "c.member_id",
                 "m.email",
                 "m.name",
-                "json_extract(c.analysis, '$.summary')",
-                "json_extract(c.analysis, '$.outcomeLabel')",
+                analysis.format("$.summary"),
+                analysis.format("$.outcomeLabel"),
             )
             clauses.append(
                 "(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in searchable) + ")"
