@@ -1,6 +1,7 @@
 """The one timestamp format the local server stores and answers (UTC with a ``Z``).
 
-The contract's date *input* rules live in ``voxdesk.contracts.voxxi_dates``, shared with the Voxxi provider.
+The contract's date *input* rules live in ``voxdesk.contracts.voxxi_dates``, shared with
+the Voxxi provider.
 """
 
 from __future__ import annotations
