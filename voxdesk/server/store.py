@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.core.sqlite import open_checked
 from voxdesk.server.dates import to_storage, utc_now
-from voxdesk.server.private_files import make_private_file
 from voxdesk.server.wire_json import loads_stored
 
 log = logging.getLogger(__name__)
@@ -128,50 +128,12 @@ def _call(row: sqlite3.Row) -> CallRecord:
     )
 
 
-class DamagedDatabase(Exception):
-    """The database file is not a readable SQLite database, or fails its check."""
-
-    def __init__(self, path: Path, detail: str) -> None:
-        # SQLite's report spans lines and names the schema; one line reads better.
-        detail = " ".join(detail.replace("*** in database main ***", "").split())
-        super().__init__(f"{path}: {detail}")
-        self.path = path
-        self.detail = detail
-
-
 class Store:
     def __init__(self, path: Path) -> None:
         """Open (or create) the database; raises ``DamagedDatabase`` rather than serve
-        from a damaged file, whose garbage would otherwise surface as a 500 on some list.
-
-        ``PRAGMA quick_check`` reads every page but skips index cross-checks; measured
-        at 0.6–0.8 s for 100,000 analysed calls (an 830 MB file, in the page cache) on
-        a 2-core machine.
-        """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        make_private_file(path)
+        from a damaged file, whose garbage would otherwise surface as a 500 on some list."""
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        # Text that is not UTF-8 (written by another tool) would otherwise fail the whole
-        # query it is in, taking every other row of a listing with it.
-        self._db.text_factory = lambda raw: raw.decode("utf-8", "replace")
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            problems = [row[0] for row in self._db.execute("PRAGMA quick_check(1)")]
-            if problems != ["ok"]:
-                raise DamagedDatabase(path, "; ".join(problems))
-            with self._lock:
-                self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise DamagedDatabase(path, str(exc)) from exc
-        except DamagedDatabase:
-            self._db.close()
-            raise
+        self._db = open_checked(path, SCHEMA)
 
     def close(self) -> None:
         with self._lock:
