@@ -38,7 +38,7 @@ from voxdesk.domain import CallStatus
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 from voxdesk.ui.app import default_services
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -37,7 +37,7 @@ def test_import_contracts_hold() -> None:
     [
         ("voxdesk/services/catalog.py", "import PySide6.QtCore\n"),
         ("voxdesk/domain/models.py", "import qasync\n"),
-        ("voxdesk/server/scorecard.py", "import voxdesk.ui.main_window\n"),
+        ("voxdesk/server/scorecard.py", "import voxdesk.ui.main_window.window\n"),
         ("voxdesk/providers/base.py", "import voxdesk.services.catalog\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.providers.voxxi\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.server.store\n"),

@@ -158,7 +158,7 @@ def child_floor() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    import voxdesk.ui.main_window  # noqa: F401
+    import voxdesk.ui.main_window.window  # noqa: F401
 
     app = QApplication([])
     window = QMainWindow()
@@ -186,7 +186,7 @@ def child_window(db: Path, home: Path) -> None:
     from voxdesk.services.catalog import CallCatalog
     from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window import AppServices, MainWindow
+    from voxdesk.ui.main_window.window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -250,7 +250,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
     from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
     from voxdesk.services.connections import ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window import AppServices, MainWindow
+    from voxdesk.ui.main_window.window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])

@@ -82,7 +82,7 @@ async def bare_player(urls: list[str], rounds: int) -> list[float]:
 async def window_select(server: LocalServer, call_ids: list[str], home: Path, rounds: int):
     from tests.ui.conftest import TEST_CONNECTION, make_services
     from voxdesk.services.connections import Connection
-    from voxdesk.ui.main_window import MainWindow
+    from voxdesk.ui.main_window.window import MainWindow
 
     services = make_services(
         home, [(Connection(TEST_CONNECTION, "local", server.base_url), server.token)]
@@ -157,8 +157,8 @@ def synthetic_hour() -> list[TranscriptTurn]:
 
 
 async def highlighting(follow: bool) -> dict[str, float]:
-    from voxdesk.ui.call_map import CallMap
-    from voxdesk.ui.transcript_panel import TranscriptPanel
+    from voxdesk.ui.playback.call_map import CallMap
+    from voxdesk.ui.transcript.panel import TranscriptPanel
 
     host = QWidget()
     layout = QVBoxLayout(host)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from voxdesk.domain import Speaker, TranscriptTurn
 from voxdesk.domain.timeline import EvidencePin
-from voxdesk.ui.call_map import (
+from voxdesk.ui.playback.call_map import (
     AGENT_COLOUR,
     CUSTOMER_COLOUR,
     FAIL_COLOUR,

@@ -17,9 +17,9 @@ from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter
 from voxdesk.services.connections import Connection
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, Column
-from voxdesk.ui.main_window import MainWindow
-from voxdesk.ui.widgets import PLAIN_TEXT_PROPERTY
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, Column
+from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.widgets.widgets import PLAIN_TEXT_PROPERTY
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ from tests.support.local_server import LocalServer, wait_for_call
 from tests.ui.api import create_call
 from tests.ui.conftest import SPEECH, TEST_CONNECTION, Driver, WindowFactory, make_services
 from voxdesk.services.connections import Connection
-from voxdesk.ui.main_window import MainWindow
-from voxdesk.ui.player import REWIND_ON_RESUME
-from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
-from voxdesk.ui.widgets import SEEK_SCHEME
+from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.playback.player import REWIND_ON_RESUME
+from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.widgets.widgets import SEEK_SCHEME
 
 #: Slack for positions: the player reports every ~50 ms and seeks land on packets.
 TOLERANCE = 0.35

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 from tests.support.local_server import LocalServer, wait_for_call
 from tests.ui.api import create_call
 from tests.ui.conftest import Driver
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.main_window.window import MainWindow
 
 
 @pytest.fixture(scope="module")

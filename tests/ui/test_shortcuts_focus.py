@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from tests.support.local_server import LocalServer
 from tests.ui.api import create_call
 from tests.ui.conftest import Driver
-from voxdesk.ui.call_list_model import CALL_ID_ROLE
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
+from voxdesk.ui.main_window.window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

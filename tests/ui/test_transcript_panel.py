@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from voxdesk.domain import Speaker, TranscriptTurn, TranscriptWord
 from voxdesk.services.formatting import format_duration
-from voxdesk.ui.transcript_panel import (
+from voxdesk.ui.transcript.panel import (
     NO_SPEECH_TEXT,
     NO_TRANSCRIPT_TEXT,
     SpeakerNamesDialog,

@@ -21,10 +21,10 @@ from voxdesk.domain import CallStatus
 from voxdesk.services.connections import Connection
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, STATUS_ROLE
-from voxdesk.ui.main_window import MainWindow
-from voxdesk.ui.upload_dialog import UploadDialog
-from voxdesk.ui.upload_panel import Column as UploadColumn
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, STATUS_ROLE
+from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.upload.upload_dialog import UploadDialog
+from voxdesk.ui.upload.upload_panel import Column as UploadColumn
 
 FAST = FlowTimings(settle=0.2, poll_first=0.2, poll_max=0.5)
 #: An empty Uploads dock is a header, a few rows and its buttons: not the reading panes.

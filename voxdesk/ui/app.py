@@ -20,7 +20,7 @@ import qasync
 from voxdesk.services import paths
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
-from voxdesk.ui.main_window import AppServices, MainWindow
+from voxdesk.ui.main_window.window import AppServices, MainWindow
 from voxdesk.ui.settings import open_settings
 
 CONNECTIONS_FILE = "connections.json"

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter, CallOrder
-from voxdesk.ui.call_list_header import CallListHeader
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
-from voxdesk.ui.date_filter import DateFilterEdit
-from voxdesk.ui.delegates import ScoreBadgeDelegate
+from voxdesk.ui.browse.call_list_header import CallListHeader
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, CallListModel, Column
+from voxdesk.ui.widgets.date_filter import DateFilterEdit
+from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
 VISIBLE_DEBOUNCE_MS = 150

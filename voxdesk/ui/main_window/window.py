@@ -44,27 +44,27 @@ from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
-from voxdesk.ui.banner import ErrorBanner
-from voxdesk.ui.call_browser import CallBrowser
-from voxdesk.ui.call_detail import CallDetailView
-from voxdesk.ui.call_list import CallListPanel
-from voxdesk.ui.call_list_model import CallListModel
-from voxdesk.ui.call_list_state import CallListState
-from voxdesk.ui.call_map import CallMap
-from voxdesk.ui.connections_dialog import ConnectionsDialog
-from voxdesk.ui.drop_target import DropTarget
-from voxdesk.ui.playback_controller import PlaybackController
-from voxdesk.ui.player import Player
-from voxdesk.ui.player_bar import PlayerBar
-from voxdesk.ui.section_panel import SectionScorePanel
-from voxdesk.ui.session import ServerFactory, Session, default_server_factory
-from voxdesk.ui.shortcut_guard import ShortcutGuard
-from voxdesk.ui.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.widgets.banner import ErrorBanner
+from voxdesk.ui.browse.call_browser import CallBrowser
+from voxdesk.ui.review.call_detail import CallDetailView
+from voxdesk.ui.browse.call_list import CallListPanel
+from voxdesk.ui.browse.call_list_model import CallListModel
+from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.playback.call_map import CallMap
+from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
+from voxdesk.ui.widgets.drop_target import DropTarget
+from voxdesk.ui.playback.playback_controller import PlaybackController
+from voxdesk.ui.playback.player import Player
+from voxdesk.ui.playback.player_bar import PlayerBar
+from voxdesk.ui.review.section_panel import SectionScorePanel
+from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
+from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
+from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.theme import Theme, apply_theme
-from voxdesk.ui.transcript_panel import TranscriptPanel, analysis_failed_text
-from voxdesk.ui.upload_controller import UploadController
-from voxdesk.ui.upload_dialog import UploadDialog
-from voxdesk.ui.upload_panel import UploadPanel
+from voxdesk.ui.transcript.panel import TranscriptPanel, analysis_failed_text
+from voxdesk.ui.upload.upload_controller import UploadController
+from voxdesk.ui.upload.upload_dialog import UploadDialog
+from voxdesk.ui.upload.upload_panel import UploadPanel
 
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."

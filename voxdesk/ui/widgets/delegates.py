@@ -7,7 +7,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.call_list_model import SCORE_ROLE
+from voxdesk.ui.browse.call_list_model import SCORE_ROLE
 from voxdesk.ui.theme import score_badge
 
 
