@@ -61,7 +61,8 @@ from voxdesk.ui.connections.session import ServerFactory, Session, default_serve
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.theme import Theme, apply_theme
-from voxdesk.ui.transcript.panel import TranscriptPanel, analysis_failed_text
+from voxdesk.ui.transcript.document import analysis_failed_text
+from voxdesk.ui.transcript.panel import TranscriptPanel
 from voxdesk.ui.upload.upload_controller import UploadController
 from voxdesk.ui.upload.upload_dialog import UploadDialog
 from voxdesk.ui.upload.upload_panel import UploadPanel
