@@ -11,11 +11,10 @@ them and stops the server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -34,14 +33,18 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import ConnectionStore, CredentialStore
 from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
+from voxdesk.services.uploads.flow import FlowTimings
+from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
 from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
-from voxdesk.ui.connections.session import Session
+from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.playback.call_map import CallMap
@@ -59,9 +62,6 @@ from voxdesk.ui.upload.upload_panel import UploadPanel
 from voxdesk.ui.widgets.banner import ErrorBanner
 from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
-
-if TYPE_CHECKING:
-    from voxdesk.ui.composition import AppServices
 
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
@@ -86,6 +86,32 @@ def first_run_size(window: QWidget) -> QSize:
     return wanted.boundedTo(
         QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
     )
+
+
+@dataclass
+class AppServices:
+    """What the window needs from the outside world (tests pass their own)."""
+
+    catalog: CallCatalog
+    connections: ConnectionStore
+    credentials: CredentialStore
+    settings: QSettings
+    #: The upload queue on disk; opened and closed by the caller, like the catalog.
+    uploads: UploadStore = field(default_factory=UploadStore)
+    server_factory: ServerFactory = field(default=default_server_factory)
+    server_dir: Path | None = None
+    #: Polling and settling waits of uploads (tests shorten them).
+    upload_timings: FlowTimings | None = None
+
+    async def open(self) -> None:
+        """Open the databases (each on its own thread) before the window is built."""
+        await self.catalog.open()
+        await self.uploads.open()
+
+    async def close(self) -> None:
+        """Close the databases after the window has shut down."""
+        await self.uploads.close()
+        await self.catalog.close()
 
 
 @dataclass
