@@ -69,6 +69,8 @@ class CallCatalog(SqliteThread):
     """Async facade over the catalog database; one instance per process."""
 
     label = "call catalog"
+    #: The filter as SQL, for callers that EXPLAIN a query (tests, benchmarks).
+    _where = staticmethod(where_sql)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
