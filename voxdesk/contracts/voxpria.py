@@ -29,8 +29,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 
 #: ``+`` then 8 to 15 digits, the first not 0 (no country code starts with 0). The wire
-#: form is bare: no spaces or dashes.
-E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+#: form is bare: no spaces or dashes. Use ``fullmatch`` (``$`` would allow a final newline).
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 
 #: The simulator's documented test numbers and how a call to each ends; any other valid
 #: number answers.

@@ -96,7 +96,7 @@ def _string_field(body: Mapping[str, Any], name: str) -> str:
 
 def _to_number(body: Mapping[str, Any]) -> str:
     number = _string_field(body, "toNumber")
-    if not E164.match(number):
+    if not E164.fullmatch(number):
         raise invalid(
             "toNumber",
             f"{number!r} is not an E.164 number: + then 8 to 15 digits, the first not 0, "
