@@ -29,6 +29,9 @@ from voxdesk.server.platforms.voxpria.agents import load_agents
 
 ANALYSIS_TIMEOUT = 240.0
 ACTIVE = {"ringing", "in_progress"}
+#: Synthesising or scoring a call takes seconds of CPU; an answer while they run must
+#: not wait for them.
+SLOWEST_ANSWER = 0.5
 
 
 def _time(text: str) -> datetime:
@@ -59,10 +62,12 @@ def test_each_test_number_ends_in_its_status_without_a_recording(
     assert_error(api.get(f"{CALLS}/{call['callId']}/analysis"), 404, "not_found")
 
 
-def _wait_for_analysis(api: httpx.Client, call_id: str) -> dict:
+def _wait_for_analysis(api: httpx.Client, call_id: str, latencies: list[float]) -> dict:
     deadline = time.monotonic() + ANALYSIS_TIMEOUT
     while True:
+        asked = time.monotonic()
         response = api.get(f"{CALLS}/{call_id}/analysis")
+        latencies.append(time.monotonic() - asked)
         assert response.status_code == 200, response.text
         data = response.json()["data"]
         if data["status"] != "pending":
@@ -80,7 +85,9 @@ def test_an_answered_call_rings_talks_and_completes_with_everything(
         "amountDue": "forty two dollars",
     }
     created = place(api, ANSWERING, variables=variables)
-    call, seen = follow(api, created["callId"])
+    # Synthesis (while ringing) and scoring (after) must not hold up the event loop.
+    latencies: list[float] = []
+    call, seen = follow(api, created["callId"], latencies=latencies)
     assert seen[-3:] == ["ringing", "in_progress", "completed"], seen
     assert seen[0] in ("queued", "ringing")
 
@@ -124,14 +131,15 @@ def test_an_answered_call_rings_talks_and_completes_with_everything(
         assert loudness[own] > 5 * loudness[1 - own], (turn, loudness)
 
     # Then it is scored by the local engine with the agent's scorecard.
-    analysis = _wait_for_analysis(api, created["callId"])
+    analysis = _wait_for_analysis(api, created["callId"], latencies)
     assert analysis["status"] == "completed", analysis
     assert analysis["scorecardId"] == "voxpria-payment-reminder"
     result = analysis["analysis"]
     assert result is not None and 0 <= result["score"] <= 100
     assert result["sections"] and result["transcript"]
     assert {turn["speaker"] for turn in result["transcript"]} == {"agent", "customer"}
-    assert api.get(f"{CALLS}/{created['callId']}").json()["data"]["analysisStatus"] == ("completed")
+    assert api.get(f"{CALLS}/{created['callId']}").json()["data"]["analysisStatus"] == "completed"
+    assert max(latencies) < SLOWEST_ANSWER, f"the API stalled {max(latencies):.2f} s"
 
 
 def test_the_same_number_always_answers_the_same_way() -> None:
@@ -177,3 +185,32 @@ def test_no_more_calls_than_the_cap_are_on_the_lines(capped: httpx.Client) -> No
         time.sleep(0.03)
     assert most_active == CAP
     assert waited_at_cap, "no call ever waited queued while the lines were full"
+
+
+# a server stopped mid-call
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["stopped", "killed"])
+def test_a_restart_drops_the_calls_on_the_lines_and_dials_the_queued(
+    tmp_path: Path, kill: bool
+) -> None:
+    # One slow line: the answered call holds it (ringing, then talking) while the busy
+    # one waits queued behind it.
+    args = ["--no-demo", "--workers", "1", "--max-concurrent-calls", "1"]
+    with LocalServer(tmp_path / "data", extra_args=[*args, "--call-time-scale", "3"]) as server:
+        with httpx.Client(base_url=server.base_url, headers=server.auth, timeout=30) as http:
+            talking = place(http, ANSWERING)["callId"]
+            waiting = place(http, BUSY_NUMBER)["callId"]
+            deadline = time.monotonic() + 30
+            while http.get(f"{CALLS}/{talking}").json()["data"]["status"] not in ACTIVE:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            assert http.get(f"{CALLS}/{waiting}").json()["data"]["status"] == "queued"
+        server.extra_args = [*args, "--call-time-scale", "0.1"]
+        server.restart(kill=kill)
+        with httpx.Client(base_url=server.base_url, headers=server.auth, timeout=30) as http:
+            dropped, _ = follow(http, talking, timeout=10)
+            assert dropped["status"] == "failed" and dropped["recording"] is None
+            assert "stopped during this call" in dropped["failureReason"]
+            dialled, _ = follow(http, waiting, timeout=60)
+            assert dialled["status"] == "busy"

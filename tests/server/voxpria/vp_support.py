@@ -32,12 +32,18 @@ def get_call(api: httpx.Client, call_id: str) -> dict[str, Any]:
     return response.json()["data"]
 
 
-def follow(api: httpx.Client, call_id: str, timeout: float = 120.0) -> tuple[dict, list[str]]:
-    """Poll the call until it ends: its last body and every status seen, in order."""
+def follow(
+    api: httpx.Client, call_id: str, timeout: float = 120.0, latencies: list[float] | None = None
+) -> tuple[dict, list[str]]:
+    """Poll the call until it ends: its last body and every status seen, in order
+    (and, into ``latencies``, how long each answer took)."""
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while True:
+        asked = time.monotonic()
         call = get_call(api, call_id)
+        if latencies is not None:
+            latencies.append(time.monotonic() - asked)
         if not seen or seen[-1] != call["status"]:
             seen.append(call["status"])
         if call["status"] in FINAL:
