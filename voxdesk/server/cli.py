@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     from voxdesk.server.app import create_app
+    from voxdesk.server.platforms.voxpria.agents import AgentConfigError
     from voxdesk.server.serve import bind_socket, run
     from voxdesk.server.startup_checks import LibraryLost
     from voxdesk.server.store import DamagedDatabase
@@ -203,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATABASE
+    except AgentConfigError as exc:
+        sock.close()
+        print(f"voxdesk server: a Voxpria agent cannot be used: {exc}", file=sys.stderr)
+        return 2
     except LibraryLost as exc:
         sock.close()
         print(

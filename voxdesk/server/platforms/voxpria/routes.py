@@ -193,14 +193,16 @@ class VoxpriaRoutes:
             offset=(page - 1) * limit,
             limit=limit,
         )
-        body = {
-            "success": True,
-            "data": [self._wire(call) for call in calls],
-            "page": page,
-            "limit": limit,
-            "total": total,
-        }
-        return JSONResponse(CallPage.model_validate(body).dump())
+        wanted = CallPage(
+            data=[
+                voxpria_call(call, self._platform.urls, self._platform.recording_ttl)
+                for call in calls
+            ],
+            page=page,
+            limit=limit,
+            total=total,
+        )
+        return JSONResponse(wanted.dump())
 
     async def get_analysis(self, request: Request) -> Response:
         self._platform.key.require(request)
