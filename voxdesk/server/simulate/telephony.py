@@ -218,7 +218,11 @@ class TelephonySimulator:
             reason = FAILED_REASON if fate is CallStatus.FAILED else None
             await self._end(call, fate, dialled, failureReason=reason)
             return
-        agent = self._agents[call.agent_id or ""]
+        agent = self._agents.get(call.agent_id or "")
+        if agent is None:  # its file was removed while the call waited (a restart)
+            reason = f"The agent {call.agent_id} no longer exists on this server."
+            await self._end(call, CallStatus.FAILED, dialled, failureReason=reason)
+            return
         rendering = asyncio.create_task(self._synthesise(call, agent))
         try:
             await self._sleep(ring)
