@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 
+from voxdesk.cli import place
 from voxdesk.cli.common import EXIT_OK, exit_code_for, with_service
 from voxdesk.cli.render import list_json, list_table, render_call
 from voxdesk.providers.errors import ProviderError
@@ -19,7 +20,7 @@ from voxdesk.services.catalog import CallFilter, CallOrder
 
 
 def add_parsers(sub: argparse._SubParsersAction, target: argparse.ArgumentParser) -> None:
-    calls = sub.add_parser("calls", help="list and show calls").add_subparsers(
+    calls = sub.add_parser("calls", help="list, show and place calls").add_subparsers(
         dest="calls_command", required=True
     )
     listing = calls.add_parser("list", parents=[target], help="list known calls")
@@ -31,6 +32,7 @@ def add_parsers(sub: argparse._SubParsersAction, target: argparse.ArgumentParser
     show.add_argument("call_id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=calls_show)
+    place.add_parser(calls)
 
 
 def calls_list(options: argparse.Namespace) -> int:
