@@ -5,6 +5,10 @@ engine; and no more calls than the cap are ever on the lines at once."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -27,6 +31,7 @@ from voxdesk.contracts.voxpria import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMB
 from voxdesk.server.analysis.audio import decode_channels
 from voxdesk.server.platforms.voxpria.agents import load_agents
 
+ROOT = Path(__file__).resolve().parents[3]
 ANALYSIS_TIMEOUT = 240.0
 ACTIVE = {"ringing", "in_progress"}
 #: Synthesising or scoring a call takes seconds of CPU; an answer while they run must
@@ -117,6 +122,17 @@ def test_an_answered_call_rings_talks_and_completes_with_everything(
     assert part.status_code == 206
     assert part.content == whole.content[100:1100]
     assert part.headers["content-range"] == f"bytes 100-1099/{len(whole.content)}"
+    # ... and the app's own player (QMediaPlayer, FFmpeg) plays it, in a child process.
+    played = subprocess.run(
+        [sys.executable, "-m", "tests.support.play_url", url],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "error=''" in played.stdout, played.stdout + played.stderr
+    assert float(re.search(r"position=([\d.]+)", played.stdout).group(1)) > 0.1
     recording = tmp_path / "call.ogg"
     recording.write_bytes(whole.content)
     audio = decode_channels(recording)
