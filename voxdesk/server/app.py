@@ -27,6 +27,8 @@ from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import Pipeline
 from voxdesk.server.platforms.voicecalls import routes as voicecalls_routes
 from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
+from voxdesk.server.platforms.voix import routes as voix_routes
+from voxdesk.server.platforms.voix.platform import VoixPlatform
 from voxdesk.server.private_files import private_dir
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 from voxdesk.server.signing import UrlSigner
@@ -85,6 +87,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
     voice_calls = VoiceCallsPlatform(
         config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
     )
+    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.urls, ctx.scorecards)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -93,9 +96,11 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         if config.demo:
             await seed_demo(ctx)
         await voice_calls.start()
+        await voix.start()
         try:
             yield
         finally:
+            await voix.stop()
             await voice_calls.stop()
             await ctx.pipeline.stop()
             ctx.store.close()
@@ -107,6 +112,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
             ),
             *storage_routes.routes,
             *voicecalls_routes.routes(voice_calls),
+            *voix_routes.routes(voix),
         ],
         lifespan=lifespan,
     )

@@ -58,6 +58,10 @@ class ServerConfig:
     # synthetic calls (no audio) to insert at start — a test aid for sync benchmarks.
     scoped_tokens: tuple[tuple[str, frozenset[str]], ...] = ()
     bulk_voice_calls: int = 0
+    # VOIX: team-scoped API keys (key, team UUID) beside the workspace-wide --token, and
+    # the members list used to attribute agents (None: voix-members.json in data_dir).
+    voix_team_keys: tuple[tuple[str, str], ...] = ()
+    voix_members_file: Path | None = None
 
     @property
     def base_url(self) -> str:
