@@ -193,7 +193,7 @@ class VoixCall:
             status=self.status,
             from_number=self.from_number,
             to_number=self.to_number,
-            start_time=self.started_at,
+            start_time=self.started_at.astimezone(UTC),
             outgoing=self.outgoing,
             outgoing_inferred=self.outgoing_sent is None and self.outgoing_inferred is not None,
             duration=self.duration,
