@@ -67,7 +67,7 @@ class Problem(BaseModel):
         return f"{self.field}: {self.message}" if self.field else self.message
 
 
-def _is_uuid(value: Any) -> bool:
+def is_uuid(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     try:
@@ -96,7 +96,7 @@ def is_http_url(value: str) -> bool:
 def _field_problem(name: str, value: Any) -> str | None:
     """What is wrong with one known field's value, or ``None``."""
     if name in UUID_FIELDS:
-        if not _is_uuid(value):
+        if not is_uuid(value):
             return f"must be a UUID like {EXAMPLE_UUID}, got {value!r}."
     elif name in TEXT_FIELDS:
         if not isinstance(value, str) or not value.strip():
