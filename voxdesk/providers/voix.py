@@ -117,8 +117,10 @@ def event_body(event: IngestEvent, settings: VoixSettings | None) -> dict[str, A
 
 def checked_body(body: dict[str, Any], settings: VoixSettings | None) -> wire.SubmitBody:
     """The body as the contract allows it, or ``RefusedBeforeSending``."""
-    problems = wire.check_submission(body)
     workspace = settings is not None and settings.key_kind is KeyKind.WORKSPACE
+    if workspace and "teamId" not in body and settings is not None and settings.team_id:
+        body = {**body, "teamId": settings.team_id}  # the connection's team, as in event_body
+    problems = wire.check_submission(body)
     if workspace and "teamId" not in body:
         problems.append(
             wire.Problem(field="teamId", message="is required with a workspace-wide key.")
