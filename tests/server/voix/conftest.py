@@ -7,6 +7,7 @@ import functools
 import json
 import shutil
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,8 +23,13 @@ DEMO_CALLS = Path(__file__).resolve().parents[3] / "resources" / "demo" / "calls
 RECORDINGS = ("support-01-modem-reset.ogg", "sales-01-good-sale.ogg")
 
 
+#: How long a ``?slow`` request waits before it is answered (a download in progress).
+SLOW_SECONDS = 3.0
+
+
 class RecordingServer:
-    """Serves a directory over loopback; ``fetches[path]`` counts the GETs of each path."""
+    """Serves a directory over loopback; ``fetches[path]`` counts the GETs of each path.
+    A query containing ``slow`` waits ``SLOW_SECONDS`` before answering."""
 
     def __init__(self, root: Path) -> None:
         self.fetches: Counter[str] = Counter()
@@ -31,7 +37,10 @@ class RecordingServer:
 
         class Handler(SimpleHTTPRequestHandler):
             def do_GET(self) -> None:
-                fetches[self.path.split("?", 1)[0]] += 1
+                path, _, query = self.path.partition("?")
+                fetches[path] += 1
+                if "slow" in query:
+                    time.sleep(SLOW_SECONDS)
                 super().do_GET()
 
             def log_message(self, format: str, *args: object) -> None:
