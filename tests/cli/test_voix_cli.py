@@ -5,13 +5,20 @@ recording; refused rows are reported with the reason and make the exit status 1.
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import httpx
 
 from tests.cli.conftest import cli_env, voxdesk
-from tests.server.voix.conftest import RecordingServer, recordings, voix_server, workspace
-from tests.server.voix.voix_support import MARCO, TEAM, TEAM_KEY, WORKSPACE_KEY
+from tests.server.voix.conftest import (
+    DEMO_CALLS,
+    RecordingServer,
+    recordings,
+    voix_server,
+    workspace,
+)
+from tests.server.voix.voix_support import MARCO, TEAM, TEAM_KEY, WORKSPACE_KEY, wait_final
 from tests.support.local_server import LocalServer
 
 __all__ = ["recordings", "voix_server", "workspace"]  # fixtures shared with the server tests
@@ -116,3 +123,43 @@ def test_a_file_that_is_not_a_call_log_is_a_usage_error(
     assert "has no from, to, startTime column(s)" in result.err
     missing = voxdesk("voix", "send", "--csv", str(tmp_path / "nope.csv"), env=env)
     assert missing.code == 2 and "cannot be read" in missing.err
+
+
+def test_recording_files_are_staged_once_on_the_local_server(
+    voix_server: LocalServer, workspace: httpx.Client, tmp_path: Path
+) -> None:
+    """A workspace key is the local server's own token, so it stages files too; a team
+    key has nowhere to stage them, and the row says so."""
+    shutil.copy(DEMO_CALLS / "support-01-modem-reset.ogg", tmp_path / "call-1.ogg")
+    (tmp_path / "notes.ogg").write_text("not audio at all")
+    with (tmp_path / "calls.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["from", "to", "startTime", "outgoing", "recording"])
+        writer.writerow(
+            ["+31612345678", "+31201234567", "2026-06-18T09:00:00Z", "false", "call-1.ogg"]
+        )
+        writer.writerow(
+            ["+31612345678", "+31201234567", "2026-06-18T09:30:00Z", "false", "notes.ogg"]
+        )
+    log = tmp_path / "calls.csv"
+
+    team_env = cli_env(tmp_path / "team-home", voix_server.base_url, TEAM_KEY)
+    by_team = voxdesk("voix", "send", "--csv", str(log), env=team_env)
+    assert by_team.code == 1
+    assert "line 2: refused: a recording file must first be staged" in by_team.out
+
+    env = cli_env(tmp_path / "home", voix_server.base_url, WORKSPACE_KEY)
+    args = ("voix", "send", "--csv", str(log), "--key-kind", "workspace", "--team-id", TEAM)
+    sent = voxdesk(*args, env=env)
+    assert sent.code == 1, sent.err
+    lines = sent.out.splitlines()
+    assert lines[0].startswith("line 2: sent the finishing beat (callId ")
+    assert lines[1].startswith("line 3: refused: notes.ogg: ")
+    call_id = lines[0].split("callId ")[1].split(",")[0]
+    record = wait_final(workspace, call_id)
+    assert record["status"] == "completed", record["error"]
+    assert record["jobs"][0]["recordingUrl"].startswith(f"{voix_server.base_url}/storage/")
+
+    again = voxdesk(*args, env=env)
+    assert again.out.splitlines()[0].startswith("line 2: skipped, the finishing beat was already")
+    assert len(workspace.get(f"/calls/{call_id}").json()["jobs"]) == 1

@@ -19,7 +19,9 @@ import os
 from pathlib import Path
 
 from voxdesk.cli.common import BASE_URL_ENV, EXIT_FAILED, EXIT_OK, UsageError, check_base_url
+from voxdesk.providers.http import HttpClient
 from voxdesk.providers.voix import KeyKind, VoixProvider, VoixSettings
+from voxdesk.providers.voxxi import LocalProvider
 from voxdesk.services.connections import TOKEN_ENV
 from voxdesk.services.voix_call_log import (
     CallLogError,
@@ -27,6 +29,7 @@ from voxdesk.services.voix_call_log import (
     RowReport,
     read_call_log,
     send_call_log,
+    stage_on_local_server,
 )
 from voxdesk.services.voix_outbox import Sent, VoixOutbox
 
@@ -50,6 +53,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="team: the key belongs to one team; workspace: give --team-id",
     )
     send.add_argument("--team-id", help="the team's UUID (required with a workspace key)")
+    send.add_argument(
+        "--stage-token",
+        default=None,
+        help="the voxdesk local server's own token, to stage 'recording' files in its "
+        "storage (default: the key itself when it is workspace-wide)",
+    )
     send.add_argument("--outbox", type=Path, help="the outbox database (default: data folder)")
     send.set_defaults(handler=voix_send)
 
@@ -78,18 +87,29 @@ def voix_send(options: argparse.Namespace) -> int:
         rows = read_call_log(options.csv)
     except CallLogError as exc:
         raise UsageError(str(exc)) from None
-    return asyncio.run(_send(settings, options.outbox, rows))
+    stage_token = options.stage_token
+    if stage_token is None and settings.key_kind is KeyKind.WORKSPACE:
+        stage_token = token  # on the local server, the workspace key is its own token
+    return asyncio.run(_send(settings, stage_token, options.outbox, rows))
 
 
-async def _send(settings: VoixSettings, outbox_path: Path | None, rows: list[LogRow]) -> int:
+async def _send(
+    settings: VoixSettings, stage_token: str | None, outbox_path: Path | None, rows: list[LogRow]
+) -> int:
     outbox = VoixOutbox(outbox_path)
     await outbox.open()
     provider = VoixProvider.from_settings(settings)
     assert isinstance(provider, VoixProvider)
+    storage = None
+    if stage_token and any(row.recording_file is not None for row in rows):
+        storage = LocalProvider(HttpClient(settings.base_url, stage_token))
     try:
-        reports = await send_call_log(outbox, provider, settings.base_url, rows)
+        stage = None if storage is None else stage_on_local_server(storage)
+        reports = await send_call_log(outbox, provider, settings.base_url, rows, stage)
     finally:
         await provider.aclose()
+        if storage is not None:
+            await storage.aclose()
         await outbox.close()
     for report in reports:
         print(_line(report), flush=True)

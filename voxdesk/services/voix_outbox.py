@@ -45,6 +45,7 @@ CREATE TABLE voix_calls (
     call_id TEXT NOT NULL UNIQUE,
     fields_json TEXT NOT NULL,
     recording_url TEXT,
+    recording_source TEXT,
     started_sent INTEGER NOT NULL DEFAULT 0,
     finished_url TEXT,
     job_id TEXT,
@@ -79,6 +80,8 @@ class OutboxCall:
     call_id: str
     fields: dict[str, Any]
     recording_url: str | None
+    #: The local file the recording was staged from, so a re-run reuses its URL.
+    recording_source: str | None
     started_sent: bool
     finished_url: str | None
     job_id: str | None
@@ -130,6 +133,7 @@ def _call(row: sqlite3.Row) -> OutboxCall:
         call_id=row["call_id"],
         fields=json.loads(row["fields_json"]),
         recording_url=row["recording_url"],
+        recording_source=row["recording_source"],
         started_sent=bool(row["started_sent"]),
         finished_url=row["finished_url"],
         job_id=row["job_id"],
@@ -165,6 +169,7 @@ class VoixOutbox(SqliteThread):
         key: str,
         fields: dict[str, Any],
         recording_url: str | None = None,
+        recording_source: str | None = None,
     ) -> OutboxCall:
         """The call with its callId (minted now if it has none), on disk with these
         fields (the latest win) and this recording, if any; a call that already has a
@@ -176,10 +181,13 @@ class VoixOutbox(SqliteThread):
             with self.db:
                 self.db.execute(
                     "INSERT INTO voix_calls (connection_id, key, call_id, fields_json, "
-                    "recording_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "recording_url, recording_source, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (connection_id, key) DO UPDATE SET "
                     "fields_json = excluded.fields_json, "
                     "recording_url = COALESCE(excluded.recording_url, recording_url), "
+                    "recording_source = CASE WHEN excluded.recording_url IS NULL "
+                    "THEN recording_source ELSE excluded.recording_source END, "
                     "updated_at = excluded.updated_at",
                     (
                         connection_id,
@@ -187,6 +195,7 @@ class VoixOutbox(SqliteThread):
                         str(uuid.uuid4()),
                         json.dumps(fields, sort_keys=True),
                         recording_url,
+                        recording_source,
                         now,
                         now,
                     ),
