@@ -71,6 +71,7 @@ class Transcriber:
         self._own: httpx.AsyncClient | None = None
 
     def start(self) -> None:
+        private_dir(self._recordings.parent)  # mkdir(parents=True) would use the umask
         private_dir(self._recordings)
         self._pool.start()
         self._public = guarded_client(
