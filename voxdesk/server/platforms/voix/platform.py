@@ -71,11 +71,21 @@ class VoixPlatform:
         )
 
     async def start(self) -> None:
+        """Start transcribing, and queue again every job a stopped server left unfinished."""
         self._transcriber.start()
-        for call in await self.list_calls(Grant(None)):
-            job = call.latest_job
-            if job is not None and job["status"] == CallStatus.TRANSCRIBING:
-                self._transcriber.submit(call.call_id, job["jobId"], job["recordingUrl"])
+        query = CallQuery(platform=PLATFORM)
+        offset = 0
+        while True:
+            rows, total = await asyncio.to_thread(
+                self._store.list_calls, query, offset=offset, limit=LIST_LIMIT
+            )
+            for call in map(VoixCall.from_core, rows):
+                job = call.latest_job
+                if job is not None and job["status"] == CallStatus.TRANSCRIBING:
+                    self._transcriber.submit(call.call_id, job["jobId"], job["recordingUrl"])
+            offset += len(rows)
+            if not rows or offset >= total:
+                return
 
     async def stop(self) -> None:
         await self._transcriber.stop()
