@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FACTOR",
         help="Voxpria: multiply every simulated wait (ringing, talking) by FACTOR, "
         "e.g. 0.1 for ten times faster",
+    )
+    parser.add_argument(
         "--voix-team-key",
         type=_team_key,
         action="append",
