@@ -35,13 +35,13 @@ from voxdesk.contracts.voicecalls import (
     TurnRole,
     VoiceCall,
 )
+from voxdesk.server.core.storage import Storage, UnsafeKey
 from voxdesk.server.core.store import CoreCall, CoreStore
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.worker import init_worker
 from voxdesk.server.platforms.voicecalls.errors import VoiceCallsError, bad_parameter
 from voxdesk.server.platforms.voicecalls.transcribe import transcribe_recording
 from voxdesk.server.platforms.voicecalls.views import core_call
-from voxdesk.server.storage import Storage, UnsafeKey
-from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import init_worker
 
 MAX_BODY_BYTES = 64 * 1024
 

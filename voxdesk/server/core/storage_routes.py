@@ -18,10 +18,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from voxdesk.server.context import ServerContext
-from voxdesk.server.errors import ApiError
-from voxdesk.server.ranges import Unsatisfiable, parse_range
-from voxdesk.server.signing import Verdict
-from voxdesk.server.storage import (
+from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.ranges import Unsatisfiable, parse_range
+from voxdesk.server.core.signing import Verdict
+from voxdesk.server.core.storage import (
     AUDIO_TYPES,
     AlreadyStored,
     Incomplete,

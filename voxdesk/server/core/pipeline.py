@@ -23,14 +23,14 @@ from typing import Any
 
 import httpx
 
-from voxdesk.server import store as st
-from voxdesk.server.fetch_guard import guarded_client, own_storage_client
-from voxdesk.server.ingest import FetchLimits, IngestError, fetch_recording
-from voxdesk.server.private_files import private_dir
+from voxdesk.server.core.fetch_guard import guarded_client, own_storage_client
+from voxdesk.server.core.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.worker import analyze_call
+from voxdesk.server.core.worker_pool import AnalysisPool, WorkerCrashed
+from voxdesk.server.platforms.voxxi import store as st
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import analyze_call
-from voxdesk.server.worker_pool import AnalysisPool, WorkerCrashed
 
 log = logging.getLogger(__name__)
 

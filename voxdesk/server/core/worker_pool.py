@@ -19,8 +19,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.core.worker import init_worker
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.worker import init_worker
 
 log = logging.getLogger(__name__)
 

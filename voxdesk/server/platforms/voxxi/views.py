@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.dates import to_wire
-from voxdesk.server.store import COMPLETED, FAILED, CallRecord
-from voxdesk.server.urls import StorageUrls
+from voxdesk.server.platforms.voxxi.store import COMPLETED, FAILED, CallRecord
 
 log = logging.getLogger(__name__)
 

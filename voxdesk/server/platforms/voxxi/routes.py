@@ -20,14 +20,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from voxdesk.server.calls import create_call, parse_new_call
 from voxdesk.server.context import ServerContext
+from voxdesk.server.core.errors import ApiError, validation_error
+from voxdesk.server.core.storage import AUDIO_TYPES, new_upload_key
+from voxdesk.server.core.wire_json import WireValueError, decode_body
 from voxdesk.server.dates import DateFormatError, parse_range_bound
-from voxdesk.server.errors import ApiError, validation_error
-from voxdesk.server.storage import AUDIO_TYPES, new_upload_key
-from voxdesk.server.store import STATUSES, CallFilter
-from voxdesk.server.views import call_data
-from voxdesk.server.wire_json import WireValueError, decode_body
+from voxdesk.server.platforms.voxxi.calls import create_call, parse_new_call
+from voxdesk.server.platforms.voxxi.store import STATUSES, CallFilter
+from voxdesk.server.platforms.voxxi.views import call_data
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_PAGE_SIZE = 200
