@@ -22,10 +22,11 @@ import pytest
 from tests.support.local_server import LocalServer, wait_for_call
 from voxdesk.server.core import ingest
 from voxdesk.server.core.ingest import FetchLimits
-from voxdesk.server.core.pipeline import DISK_FULL, Pipeline
+from voxdesk.server.core.pipeline import DISK_FULL
 from voxdesk.server.core.signing import UrlSigner
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.platforms.voxxi.calls import NewCall, create_call
+from voxdesk.server.platforms.voxxi.pipeline import Pipeline
 from voxdesk.server.platforms.voxxi.store import CallRecord, Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 

@@ -21,7 +21,6 @@ from voxdesk.server.context import ServerContext
 from voxdesk.server.core import storage_routes
 from voxdesk.server.core.errors import install_error_handlers
 from voxdesk.server.core.ingest import FetchLimits
-from voxdesk.server.core.pipeline import Pipeline
 from voxdesk.server.core.private_files import private_dir
 from voxdesk.server.core.signing import UrlSigner
 from voxdesk.server.core.startup_checks import DATABASE_FILE, check_library_not_lost
@@ -33,6 +32,7 @@ from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
 from voxdesk.server.platforms.voxxi import routes as voxxi_routes
 from voxdesk.server.platforms.voxxi.auth import BearerAuth
 from voxdesk.server.platforms.voxxi.demo import seed_demo
+from voxdesk.server.platforms.voxxi.pipeline import Pipeline
 from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 
