@@ -55,6 +55,7 @@ class VoiceCallsPlatform:
         return f"{call.platform_id}{suffix}"
 
     async def start(self) -> None:
+        self.ingest.start()
         if self.config.demo:
             await asyncio.to_thread(seed_demo, self.store, self.storage)
         if self.config.bulk_voice_calls:
