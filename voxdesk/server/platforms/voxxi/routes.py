@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from voxdesk.contracts import voxxi as wire
 from voxdesk.server.context import ServerContext
 from voxdesk.server.core.errors import ApiError, validation_error
 from voxdesk.server.core.storage import AUDIO_TYPES, new_upload_key
@@ -63,7 +64,8 @@ async def post_call(request: Request) -> JSONResponse:
     ctx = _ctx(request)
     new = parse_new_call(await _json_body(request), ctx.scorecards)
     call_id = await create_call(ctx.store, ctx.pipeline, new)
-    return JSONResponse({"data": {"callId": call_id, "status": "processing"}}, status_code=202)
+    created = wire.Envelope(data=wire.CreatedCall(call_id=call_id, status="processing"))
+    return JSONResponse(created.dump(), status_code=202)
 
 
 async def get_analysis(request: Request) -> JSONResponse:
@@ -72,7 +74,7 @@ async def get_analysis(request: Request) -> JSONResponse:
     call = await asyncio.to_thread(ctx.store.get_call, call_id)
     if call is None:
         raise ApiError(404, "not_found", f"There is no call with id {call_id!r}.")
-    return JSONResponse({"data": call_data(call, ctx.urls)})
+    return JSONResponse(wire.Envelope[wire.CallAnalysis](data=call_data(call, ctx.urls)).dump())
 
 
 async def post_presigned_url(request: Request) -> JSONResponse:
@@ -94,15 +96,12 @@ async def post_presigned_url(request: Request) -> JSONResponse:
             f"(accepted: {', '.join(sorted(AUDIO_TYPES))}).",
         )
     key = new_upload_key(filename)
-    return JSONResponse(
-        {
-            "data": {
-                "key": key,
-                "presignedUrl": ctx.urls.upload_url(key, content_type),
-                "publicUrl": ctx.urls.public_url(key),
-            }
-        }
+    target = wire.PresignedUrl(
+        key=key,
+        presigned_url=ctx.urls.upload_url(key, content_type),
+        public_url=ctx.urls.public_url(key),
     )
+    return JSONResponse(wire.Envelope(data=target).dump())
 
 
 def _int_param(
@@ -157,35 +156,32 @@ async def list_calls(request: Request) -> JSONResponse:
     calls, total = await asyncio.to_thread(
         lambda: ctx.store.list_calls(where, offset=(page - 1) * page_size, limit=page_size)
     )
-    return JSONResponse(
-        {
-            "data": [call_data(call, ctx.urls) for call in calls],
-            "page": page,
-            "pageSize": page_size,
-            "total": total,
-        }
+    listed = wire.CallPage(
+        data=[call_data(call, ctx.urls) for call in calls],
+        page=page,
+        page_size=page_size,
+        total=total,
     )
+    return JSONResponse(listed.dump())
 
 
 async def list_categories(request: Request) -> JSONResponse:
     cards = sorted(_ctx(request).scorecards.values(), key=lambda card: card.name)
-    return JSONResponse(
-        {
-            "data": [
-                {
-                    "id": card.id,
-                    "name": card.name,
-                    "sections": [{"id": s.id, "name": s.name} for s in card.sections],
-                }
-                for card in cards
-            ]
-        }
-    )
+    categories = [
+        wire.Category(
+            id=card.id,
+            name=card.name,
+            sections=[wire.CategorySection(id=s.id, name=s.name) for s in card.sections],
+        )
+        for card in cards
+    ]
+    return JSONResponse(wire.Envelope(data=categories).dump())
 
 
 async def list_members(request: Request) -> JSONResponse:
     members = await asyncio.to_thread(_ctx(request).store.list_members)
-    return JSONResponse({"data": [{"id": m.id, "email": m.email, "name": m.name} for m in members]})
+    listed = [wire.Member(id=m.id, email=m.email, name=m.name) for m in members]
+    return JSONResponse(wire.Envelope(data=listed).dump())
 
 
 routes = [

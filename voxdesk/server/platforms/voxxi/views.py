@@ -1,4 +1,4 @@
-"""Turning a stored call into the contract's JSON, field for field.
+"""Turning a stored call into the contract's JSON, through ``voxdesk.contracts.voxxi``.
 
 ``data`` of ``GET /calls/{callId}/analysis`` is exactly Voxxi's ``callId``,
 ``status``, ``analysis`` and ``metadata``, plus these local extensions:
@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from voxdesk.contracts import voxxi as wire
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.dates import to_wire
 from voxdesk.server.platforms.voxxi.store import COMPLETED, FAILED, CallRecord
@@ -29,48 +30,43 @@ log = logging.getLogger(__name__)
 
 UNREADABLE = "The server could not read this call's stored analysis; its log has the details."
 
-ANALYSIS_FIELDS = (
-    "score",
-    "outcomeLabel",
-    "outcomeRationale",
-    "callObservations",
-    "areasForImprovement",
-    "extractions",
-)
-SECTION_FIELDS = ("sectionId", "sectionName", "score", "totalScore")
-CRITERION_FIELDS = ("criteriaId", "question", "result", "rationale")
-# Local extension: reviewers must see which criteria zero the whole call.
-CRITERION_EXTENSION_FIELDS = ("autoFail",)
-TURN_FIELDS = ("speaker", "start", "end", "text")
 
-
-def _sections(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _sections(raw: list[dict[str, Any]]) -> list[wire.Section]:
     return [
-        {
-            **{name: section.get(name) for name in SECTION_FIELDS},
-            "criterias": [
-                {
-                    **{name: criterion.get(name) for name in CRITERION_FIELDS},
-                    **{name: bool(criterion.get(name)) for name in CRITERION_EXTENSION_FIELDS},
-                }
+        wire.Section(
+            section_id=section.get("sectionId"),
+            section_name=section.get("sectionName"),
+            score=section.get("score"),
+            total_score=section.get("totalScore"),
+            criterias=[
+                wire.Criterion(
+                    criteria_id=criterion.get("criteriaId"),
+                    question=criterion.get("question"),
+                    result=criterion.get("result"),
+                    rationale=criterion.get("rationale"),
+                    auto_fail=bool(criterion.get("autoFail")),
+                )
                 for criterion in section.get("criterias", [])
             ],
-        }
+        )
         for section in raw
     ]
 
 
-def _turn(turn: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **{name: turn.get(name) for name in TURN_FIELDS},
-        "words": [
-            {"word": word, "start": start, "end": end}
+def _turn(turn: dict[str, Any]) -> wire.Turn:
+    return wire.Turn(
+        speaker=turn.get("speaker"),
+        start=turn.get("start"),
+        end=turn.get("end"),
+        text=turn.get("text"),
+        words=[
+            wire.Word(word=word, start=start, end=end)
             for word, start, end in turn.get("words") or []
         ],
-    }
+    )
 
 
-def call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
+def call_data(call: CallRecord, urls: StorageUrls) -> wire.CallAnalysis:
     try:
         return _call_data(call, urls)
     except Exception:
@@ -80,51 +76,54 @@ def call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
     return _unreadable_call_data(call)
 
 
-def _unreadable_call_data(call: CallRecord) -> dict[str, Any]:
-    """The record as stored, touching nothing that could fail a second time."""
-    return {
-        "callId": call.id,
-        "status": FAILED,
-        "analysis": {**dict.fromkeys(ANALYSIS_FIELDS), "sections": []},
-        "metadata": {
-            "date": to_wire(call.call_date),
-            "duration": None,
-            "summary": None,
-            "audioUrl": call.audio_url,
-            "udfs": call.udfs,
-            "createdAt": to_wire(call.created_at),
-            "updatedAt": to_wire(call.updated_at),
-        },
-        "transcript": None,
-        "memberId": call.member_id,
-        "categoryId": call.category_id,
-        "error": UNREADABLE,
-    }
+def _unreadable_call_data(call: CallRecord) -> wire.CallAnalysis:
+    """The record as stored, touching nothing that could fail a second time: built
+    without validation (``model_construct``), its stored texts passed through as they are."""
+    return wire.CallAnalysis.model_construct(
+        call_id=call.id,
+        status=FAILED,
+        analysis=wire.AnalysisBody.model_construct(sections=[]),
+        metadata=wire.Metadata.model_construct(
+            date=to_wire(call.call_date),
+            audio_url=call.audio_url,
+            udfs=call.udfs,
+            created_at=to_wire(call.created_at),
+            updated_at=to_wire(call.updated_at),
+        ),
+        member_id=call.member_id,
+        category_id=call.category_id,
+        error=UNREADABLE,
+    )
 
 
-def _call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
+def _call_data(call: CallRecord, urls: StorageUrls) -> wire.CallAnalysis:
     completed = call.status == COMPLETED
     if completed and not isinstance(call.analysis, dict):
         raise ValueError("a completed call without a readable analysis")
     result = call.analysis if completed else {}
-    analysis = {name: result.get(name) for name in ANALYSIS_FIELDS}
-    analysis["sections"] = _sections(result.get("sections") or [])
-    transcript = [_turn(turn) for turn in result.get("transcript", [])] if completed else None
-    return {
-        "callId": call.id,
-        "status": call.status,
-        "analysis": analysis,
-        "metadata": {
-            "date": to_wire(call.call_date),
-            "duration": call.duration if completed else None,
-            "summary": result.get("summary"),
-            "audioUrl": urls.playback_url(call.audio_url),
-            "udfs": call.udfs,
-            "createdAt": to_wire(call.created_at),
-            "updatedAt": to_wire(call.updated_at),
-        },
-        "transcript": transcript,
-        "memberId": call.member_id,
-        "categoryId": call.category_id,
-        "error": call.error,
-    }
+    return wire.CallAnalysis(
+        call_id=call.id,
+        status=call.status,
+        analysis=wire.AnalysisBody(
+            score=result.get("score"),
+            outcome_label=result.get("outcomeLabel"),
+            outcome_rationale=result.get("outcomeRationale"),
+            call_observations=result.get("callObservations"),
+            areas_for_improvement=result.get("areasForImprovement"),
+            extractions=result.get("extractions"),
+            sections=_sections(result.get("sections") or []),
+        ),
+        metadata=wire.Metadata(
+            date=to_wire(call.call_date),
+            duration=call.duration if completed else None,
+            summary=result.get("summary"),
+            audio_url=urls.playback_url(call.audio_url),
+            udfs=call.udfs,
+            created_at=to_wire(call.created_at),
+            updated_at=to_wire(call.updated_at),
+        ),
+        transcript=[_turn(turn) for turn in result.get("transcript", [])] if completed else None,
+        member_id=call.member_id,
+        category_id=call.category_id,
+        error=call.error,
+    )
