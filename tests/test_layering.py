@@ -41,6 +41,7 @@ def test_import_contracts_hold() -> None:
         ("voxdesk/providers/base.py", "import voxdesk.services.catalog\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.providers.voxxi\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.server.platforms.voxxi.store\n"),
+        ("voxdesk/server/core/storage.py", "import voxdesk.server.platforms.voxxi.store\n"),
     ],
 )
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: str) -> None:
