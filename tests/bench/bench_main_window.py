@@ -158,7 +158,7 @@ def child_floor() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    import voxdesk.ui.main_window  # noqa: F401
+    import voxdesk.ui.main_window.window  # noqa: F401
 
     app = QApplication([])
     window = QMainWindow()
@@ -186,7 +186,8 @@ def child_window(db: Path, home: Path) -> None:
     from voxdesk.services.catalog import CallCatalog
     from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window import AppServices, MainWindow
+    from voxdesk.ui.composition import build_window
+    from voxdesk.ui.main_window.window import AppServices
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -214,7 +215,7 @@ def child_window(db: Path, home: Path) -> None:
 
     async def main() -> None:
         await services.open()
-        window = MainWindow(services)
+        window = build_window(services)
 
         class Painted(QObject):
             def eventFilter(self, obj, event):
@@ -250,7 +251,8 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
     from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
     from voxdesk.services.connections import ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window import AppServices, MainWindow
+    from voxdesk.ui.composition import build_window
+    from voxdesk.ui.main_window.window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -276,7 +278,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
 
     async def main() -> None:
         await services.open()
-        window = MainWindow(services)
+        window = build_window(services)
         window.resize(1400, 800)
         window.show()
         provider = VoxxiProvider(HttpClient("http://127.0.0.1:9", None))

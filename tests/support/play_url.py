@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtWidgets import QApplication
 
-from voxdesk.ui.player import Player
+from voxdesk.ui.playback.player import Player
 
 #: Played this far (or failed) before the seek; the run gives up after ``TIMEOUT``.
 PLAY_SECONDS = 0.5

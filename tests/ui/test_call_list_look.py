@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
 
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
-from voxdesk.ui.call_list import CallListPanel
-from voxdesk.ui.call_list_model import CallListModel, Column
-from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.browse.call_list import CallListPanel
+from voxdesk.ui.browse.call_list_model import CallListModel, Column
+from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.theme import STATUS_BADGES
 
 

@@ -14,9 +14,9 @@ from tests.support.local_server import LocalServer
 from tests.ui.api import create_call
 from tests.ui.conftest import Driver, WindowFactory, make_services
 from voxdesk.services.connections import TOKEN_ENV, CredentialStore
-from voxdesk.ui.call_list_model import CALL_ID_ROLE
-from voxdesk.ui.connections_dialog import ConnectionsDialog
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
+from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
+from voxdesk.ui.main_window.window import MainWindow
 
 
 @pytest.fixture

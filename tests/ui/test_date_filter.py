@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QToolButton
 
 from tests.ui.conftest import Driver
 from voxdesk.services.catalog import CallFilter
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.main_window.window import MainWindow
 
 
 def _local_start(day: date) -> datetime:

@@ -15,8 +15,8 @@ from tests.ui.api import create_call
 from tests.ui.conftest import TEST_CONNECTION, Driver, WindowFactory, make_services
 from voxdesk.services.connections import Connection
 from voxdesk.services.uploads.jobs import MARKER_UDF
-from voxdesk.ui.call_list_model import Column
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.browse.call_list_model import Column
+from voxdesk.ui.main_window.window import MainWindow
 
 UPLOAD_ID = "9f1c2b7e4d3a4c8f9e0b1a2c3d4e5f60" * 2
 LONG_VALUE = "https://crm.example.com/tickets/" + "A1B2C3D4" * 12

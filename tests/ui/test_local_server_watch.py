@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from tests.ui.conftest import Driver, WindowFactory, make_services
 from voxdesk.services.local_server import LocalServerProcess, local_server_token
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.main_window.window import MainWindow
 
 #: The issue's promise: the banner names the real cause within this many seconds.
 NOTICE_SECONDS = 2.0

@@ -17,9 +17,9 @@ from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter
 from voxdesk.services.connections import Connection
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, Column
-from voxdesk.ui.main_window import MainWindow
-from voxdesk.ui.widgets import PLAIN_TEXT_PROPERTY
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, Column
+from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.widgets.widgets import PLAIN_TEXT_PROPERTY
 
 
 @pytest.fixture(scope="module")
@@ -244,9 +244,9 @@ def test_keyboard_moves_through_the_list_and_copies_the_id(
         lambda: window.detail.call is not None and window.detail.call.id == ids[1],
         what="detail follows the arrow key",
     )
-    driver.call(window.copy_id_action.trigger)
+    driver.call(window.window_actions.copy_id_action.trigger)
     assert QGuiApplication.clipboard().text() == ids[1]
-    driver.call(window.find_action.trigger)
+    driver.call(window.window_actions.find_action.trigger)
     driver.pump(0.05)
     assert window.call_list.search.hasFocus() or window.focusWidget() is window.call_list.search
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from tests.ui.conftest import Driver
 from voxdesk.domain import Analysis, Call, CallStatus
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, CallRow, SortKey
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel, Column
-from voxdesk.ui.call_list_state import CallListState
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel, Column
+from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.settings import (
     filter_from_json,
     filter_to_json,

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QStyle, QWidget
 
-from voxdesk.ui.player_bar import PlayerBar
+from voxdesk.ui.playback.player_bar import PlayerBar
 from voxdesk.ui.theme import dark_palette
 
 #: WCAG's minimum for the parts of a control one must see to use it.

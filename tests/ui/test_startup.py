@@ -33,7 +33,7 @@ from voxdesk.services.local_server import (
     LocalServerProcess,
     local_server_token,
 )
-from voxdesk.ui.call_list_model import Column
+from voxdesk.ui.browse.call_list_model import Column
 
 
 def _no_demo(data_dir: Path, token: str) -> LocalServerProcess:
@@ -204,7 +204,7 @@ def test_the_server_dies_with_a_crashed_app(tmp_path: Path) -> None:
 def test_renaming_in_the_connections_dialog_keeps_the_connection_and_its_token(
     qtbot, tmp_path: Path
 ) -> None:
-    from voxdesk.ui.connections_dialog import ConnectionsDialog
+    from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
 
     services = make_services(tmp_path, [(Connection("Old", "voxxi", "https://a.example"), "tok")])
     original = services.connections.find("Old")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from tests.support.local_server import LocalServer
 from tests.ui.conftest import TEST_CONNECTION, WindowFactory, make_services
 from voxdesk.services.connections import Connection
-from voxdesk.ui.main_window import MainWindow
+from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.theme import Theme, apply_theme
 
 

@@ -13,12 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from voxdesk.domain import Speaker, TranscriptTurn, TranscriptWord
 from voxdesk.services.formatting import format_duration
-from voxdesk.ui.transcript_panel import (
-    NO_SPEECH_TEXT,
-    NO_TRANSCRIPT_TEXT,
-    SpeakerNamesDialog,
-    TranscriptPanel,
-)
+from voxdesk.ui.transcript.document import NO_SPEECH_TEXT, NO_TRANSCRIPT_TEXT
+from voxdesk.ui.transcript.panel import TranscriptPanel
+from voxdesk.ui.transcript.speaker_names import SpeakerNamesDialog
 
 TURN_SECONDS = 3.0
 SPEAKING_SECONDS = 2.5  # then half a second of silence before the next turn

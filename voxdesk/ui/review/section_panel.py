@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from voxdesk.domain import Call, CallStatus, Criterion, Section
 from voxdesk.services.formatting import format_score
 from voxdesk.ui.theme import AUTO_FAIL, RESULT_BADGES, STATUS_BADGES
-from voxdesk.ui.widgets import (
+from voxdesk.ui.widgets.widgets import (
     ReadingPane,
     badge_label,
     clear_layout,

@@ -22,8 +22,8 @@ from PySide6.QtCore import (
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
 from voxdesk.services.formatting import format_duration, format_score
-from voxdesk.ui.call_list_state import CallListState
-from voxdesk.ui.status_icons import status_icon
+from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.widgets.status_icons import status_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

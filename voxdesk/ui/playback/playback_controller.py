@@ -23,7 +23,7 @@ from voxdesk.providers.errors import ProviderError
 from voxdesk.services.calls import CallService
 from voxdesk.services.playback import PlaybackService, PositionMemory
 from voxdesk.services.tasks import NamedTasks
-from voxdesk.ui.player import Player
+from voxdesk.ui.playback.player import Player
 
 log = logging.getLogger("voxdesk.ui.playback")
 

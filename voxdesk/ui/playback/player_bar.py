@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.services.formatting import format_duration
-from voxdesk.ui.player import RATES
+from voxdesk.ui.playback.player import RATES
 from voxdesk.ui.theme import error_color, is_dark
 
 #: The slider counts tenths of a second (an int range, long calls included).

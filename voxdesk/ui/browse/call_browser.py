@@ -27,7 +27,7 @@ from voxdesk.providers.errors import NotFound, ProviderError, ValidationError
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
 from voxdesk.services.tasks import NamedTasks
-from voxdesk.ui.call_list_model import CallListModel
+from voxdesk.ui.browse.call_list_model import CallListModel
 
 log = logging.getLogger("voxdesk.ui.browser")
 

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallFilter, CallOrder
-from voxdesk.ui.call_list_header import CallListHeader
-from voxdesk.ui.call_list_model import CALL_ID_ROLE, CallListModel, Column
-from voxdesk.ui.date_filter import DateFilterEdit
-from voxdesk.ui.delegates import ScoreBadgeDelegate
+from voxdesk.ui.browse.call_list_header import CallListHeader
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel, Column
+from voxdesk.ui.widgets.date_filter import DateFilterEdit
+from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
 
 SEARCH_DEBOUNCE_MS = 250
 VISIBLE_DEBOUNCE_MS = 150
@@ -227,7 +227,9 @@ class CallListPanel(QWidget):
         self.preferred_width = sum(self._preferred_columns.values()) + padding
         # No stretching last column: the Status column took all the list's spare width.
         header.setStretchLastSection(False)
-        self.table.setItemDelegateForColumn(Column.SCORE, ScoreBadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(
+            Column.SCORE, ScoreBadgeDelegate(SCORE_ROLE, self.table)
+        )
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.
         self.set_order_indicator(self.model.state.order)

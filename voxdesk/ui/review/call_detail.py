@@ -23,7 +23,7 @@ from voxdesk.domain.timeline import stamp
 from voxdesk.services.formatting import format_duration, format_score
 from voxdesk.services.uploads.jobs import MARKER_UDF
 from voxdesk.ui.theme import STATUS_BADGES, score_badge
-from voxdesk.ui.widgets import (
+from voxdesk.ui.widgets.widgets import (
     ElidedLabel,
     ReadingPane,
     badge_label,

@@ -1,0 +1,1 @@
+"""Browsing calls: the list (state, model, header, view) and the presenter that fills it."""

@@ -1,0 +1,2 @@
+"""Connections: the dialog that edits them and the session that connects (and runs the
+local server)."""

@@ -1,0 +1,1 @@
+"""The main window: layout and signal wiring, every action and menu, its dialogs."""

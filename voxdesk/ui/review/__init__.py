@@ -1,0 +1,1 @@
+"""Reviewing one call: its detail (summary, evidence) and its section scores."""

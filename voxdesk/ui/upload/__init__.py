@@ -1,0 +1,1 @@
+"""Uploading recordings: the queue presenter, the metadata dialog, the uploads dock."""
