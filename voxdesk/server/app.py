@@ -1,7 +1,8 @@
 """The app factory: wires storage, database, signing and pipeline into a Starlette app.
 
-Routes: ``/api/external/v1/...`` (bearer token; see ``api``) and ``/storage/{key}``
-(signed URLs; see ``storage_routes``). The pipeline starts with the app's lifespan,
+Routes: Voxxi's ``/api/external/v1/...`` (bearer token; ``platforms.voxxi.routes``), the
+voice-bot platform's ``/api/v1/voice-calls…`` (``platforms.voicecalls``) and
+``/storage/{key}`` (signed URLs; ``core.storage_routes``). The pipeline starts with the app's lifespan,
 resumes unfinished calls and, on a first start, seeds the demo library.
 """
 
