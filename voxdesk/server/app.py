@@ -2,8 +2,8 @@
 
 Routes: Voxxi's ``/api/external/v1/...`` (bearer token; ``platforms.voxxi.routes``), the
 voice-bot platform's ``/api/v1/voice-calls…`` (``platforms.voicecalls``) and
-``/storage/{key}`` (signed URLs; ``core.storage_routes``). The pipeline starts with the app's lifespan,
-resumes unfinished calls and, on a first start, seeds the demo library.
+``/storage/{key}`` (signed URLs; ``core.storage_routes``). The pipeline starts with the
+app's lifespan, resumes unfinished calls and, on a first start, seeds the demo library.
 """
 
 from __future__ import annotations
