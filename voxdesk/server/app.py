@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Router
 
+from voxdesk.contracts.voxxi import API_PREFIX
 from voxdesk.server.config import ServerConfig
 from voxdesk.server.context import ServerContext
 from voxdesk.server.core import storage_routes
@@ -38,8 +39,6 @@ from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 
 log = logging.getLogger(__name__)
-
-API_PREFIX = "/api/external/v1"
 
 
 def build_context(
