@@ -51,11 +51,6 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def validation_error(field_name: str, problem: str) -> ApiError:
-    """A 400 that names the offending request field first, so clients can point at it."""
-    return ApiError(400, "validation_error", f"{field_name}: {problem}")
-
-
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from voxdesk.server.core.errors import validation_error
 from voxdesk.server.core.pipeline import Pipeline
 from voxdesk.server.dates import DateFormatError, parse_call_date, to_storage, utc_now
+from voxdesk.server.platforms.voxxi.errors import validation_error
 from voxdesk.server.platforms.voxxi.store import PENDING, STAGE_INGEST, CallRecord, Member, Store
 from voxdesk.server.scorecard import Scorecard
 

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from voxdesk.contracts import voxxi as wire
 from voxdesk.server.context import ServerContext
-from voxdesk.server.core.errors import ApiError, validation_error
+from voxdesk.server.core.errors import ApiError
 from voxdesk.server.core.storage import AUDIO_TYPES, new_upload_key
 from voxdesk.server.core.wire_json import (
     MAX_JSON_BYTES,
@@ -34,6 +34,7 @@ from voxdesk.server.core.wire_json import (
 )
 from voxdesk.server.dates import DateFormatError, parse_range_bound
 from voxdesk.server.platforms.voxxi.calls import create_call, parse_new_call
+from voxdesk.server.platforms.voxxi.errors import validation_error
 from voxdesk.server.platforms.voxxi.store import STATUSES, CallFilter
 from voxdesk.server.platforms.voxxi.views import call_data
 
