@@ -3,12 +3,16 @@ rules, validation, auth and the JSON error shape, plus the local listing endpoin
 
 from __future__ import annotations
 
+import json
+import shutil
 import uuid
 
 import httpx
 import pytest
 
 from tests.support.local_server import LocalServer, wait_for_call
+from voxdesk.contracts import voxxi as wire
+from voxdesk.server.platforms.voxxi.demo import manifest_path
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -316,3 +320,41 @@ def test_call_list_pages_and_filters(client, server, missing_url):
 def test_call_list_rejects_bad_parameters(client, server, params):
     response = client.get(server.api("/calls"), params=params)
     assert next(iter(params)) in assert_error(response, 400, "validation_error")
+
+
+def _json_text(value: object) -> str:
+    """The exact JSON, key order included (``==`` on dicts ignores order)."""
+    return json.dumps(value)
+
+
+def test_every_answer_is_exactly_what_the_shared_wire_models_write(client, server, file_server):
+    """One description of Voxxi's JSON (``voxdesk.contracts.voxxi``) for the server and
+    the provider: each answer, read with the models the provider parses with and
+    written back, is the same JSON, key for key and in the same order — so no field
+    the server sends is unknown to the models, and none is missing."""
+    base, root = file_server
+    shutil.copy(manifest_path().parent / "calls" / "sales-02-pressure.ogg", root / "speech.ogg")
+    created = post_call(
+        client, server, categoryId="sales-qa", audio_url=f"{base}/speech.ogg", udfs={"t": "T-9"}
+    ).json()
+    assert _json_text(wire.Envelope[wire.CreatedCall].model_validate(created).dump()) == (
+        _json_text(created)
+    )
+    done = wait_for_call(server, created["data"]["callId"])
+    assert done["status"] == "completed", done["error"]
+    assert done["transcript"][0]["words"] and done["analysis"]["sections"][0]["criterias"]
+    answers = {
+        wire.Envelope[wire.CallAnalysis]: client.get(
+            server.api(f"/calls/{done['callId']}/analysis")
+        ).json(),
+        wire.CallPage: client.get(server.api("/calls"), params={"pageSize": 5}).json(),
+        wire.Envelope[list[wire.Category]]: client.get(server.api("/categories")).json(),
+        wire.Envelope[list[wire.Member]]: client.get(server.api("/members")).json(),
+        wire.Envelope[wire.PresignedUrl]: client.post(
+            server.api("/calls/presigned-url"),
+            json=wire.PresignedUrlRequest(filename="a.wav", content_type="audio/wav").dump(),
+        ).json(),
+        wire.ErrorBody: client.get(server.api("/calls/call_nope/analysis")).json(),
+    }
+    for model, answer in answers.items():
+        assert _json_text(model.model_validate(answer).dump()) == _json_text(answer), model

@@ -11,8 +11,8 @@ import pytest
 
 from tests.support.audio import make_wav
 from tests.support.inprocess_server import serve_in_thread
-from voxdesk.server import demo
 from voxdesk.server.config import ServerConfig
+from voxdesk.server.platforms.voxxi import demo
 
 pytestmark = pytest.mark.timeout(120)
 TOKEN = "demo-test-token"

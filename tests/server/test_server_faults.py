@@ -20,14 +20,15 @@ import psutil
 import pytest
 
 from tests.support.local_server import LocalServer, wait_for_call
-from voxdesk.server import ingest
-from voxdesk.server.calls import NewCall, create_call
-from voxdesk.server.ingest import FetchLimits
-from voxdesk.server.pipeline import DISK_FULL, Pipeline
+from voxdesk.server.core import ingest
+from voxdesk.server.core.ingest import FetchLimits
+from voxdesk.server.core.pipeline import DISK_FULL
+from voxdesk.server.core.signing import UrlSigner
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.platforms.voxxi.calls import NewCall, create_call
+from voxdesk.server.platforms.voxxi.pipeline import Pipeline
+from voxdesk.server.platforms.voxxi.store import CallRecord, Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
-from voxdesk.server.signing import UrlSigner
-from voxdesk.server.store import CallRecord, Store
-from voxdesk.server.urls import StorageUrls
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from tests.support.local_server import LocalServer, wait_for_call
-from voxdesk.server.fetch_guard import guarded_client, is_public
-from voxdesk.server.ingest import PRIVATE_HINT, FetchLimits, IngestError, fetch_recording
+from voxdesk.server.core.fetch_guard import guarded_client, is_public
+from voxdesk.server.core.ingest import PRIVATE_HINT, FetchLimits, IngestError, fetch_recording
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from voxdesk.server.calls import NewCall, create_call
-from voxdesk.server.ingest import FetchLimits
-from voxdesk.server.pipeline import WORKER_CRASHED, Pipeline
+from voxdesk.server.core.ingest import FetchLimits
+from voxdesk.server.core.pipeline import WORKER_CRASHED
+from voxdesk.server.core.signing import UrlSigner
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.platforms.voxxi.calls import NewCall, create_call
+from voxdesk.server.platforms.voxxi.pipeline import Pipeline
+from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
-from voxdesk.server.signing import UrlSigner
-from voxdesk.server.store import Store
-from voxdesk.server.urls import StorageUrls
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.local_server import LocalServer
-from voxdesk.server.store import CallRecord, Member, Store
+from voxdesk.server.platforms.voxxi.store import CallRecord, Member, Store
 
 pytestmark = pytest.mark.timeout(120)
 EXIT_DATABASE = 3

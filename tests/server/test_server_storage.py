@@ -12,8 +12,8 @@ import pytest
 
 from tests.support.audio import wav_bytes
 from tests.support.local_server import LocalServer, wait_for_call
+from voxdesk.server.core.signing import UrlSigner
 from voxdesk.server.credentials import load_or_create_signing_key
-from voxdesk.server.signing import UrlSigner
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -9,12 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.support.audio import wav_bytes
-from voxdesk.server.calls import display_name
-from voxdesk.server.dates import DateFormatError, parse_call_date, parse_range_bound
-from voxdesk.server.logs import RedactingFormatter
-from voxdesk.server.ranges import Unsatisfiable, parse_range
-from voxdesk.server.signing import UrlSigner, Verdict
-from voxdesk.server.storage import (
+from voxdesk.server.core.ranges import Unsatisfiable, parse_range
+from voxdesk.server.core.signing import UrlSigner, Verdict
+from voxdesk.server.core.storage import (
     NotAudio,
     Storage,
     TooLarge,
@@ -23,6 +20,9 @@ from voxdesk.server.storage import (
     sanitise_filename,
     sniff_audio,
 )
+from voxdesk.server.dates import DateFormatError, parse_call_date, parse_range_bound
+from voxdesk.server.logs import RedactingFormatter
+from voxdesk.server.platforms.voxxi.calls import display_name
 
 
 def test_date_only_means_nine_in_the_morning_in_india():

@@ -12,9 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from pydantic import ValidationError as WireError
 
+from voxdesk.contracts import voxxi as wire
+from voxdesk.contracts.voxxi import API_PREFIX
 from voxdesk.contracts.voxxi_dates import DateFormatError, parse_call_date
 from voxdesk.domain import (
     Analysis,
@@ -38,89 +40,7 @@ from voxdesk.providers.errors import MalformedResponse, UnsupportedOperation
 from voxdesk.providers.http import ProgressCallback
 from voxdesk.providers.signed_urls import url_expiry
 
-API_PREFIX = "/api/external/v1"
 WireT = TypeVar("WireT", bound=BaseModel)
-
-
-# --- wire models (field names exactly as the contract spells them) ---------------------
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-
-class WireCriterion(_Wire):
-    criteriaId: str
-    question: str = ""
-    result: str | None = None
-    rationale: str | None = None
-    autoFail: bool = False  # local extension
-
-
-class WireSection(_Wire):
-    sectionId: str
-    sectionName: str = ""
-    score: float | None = None
-    totalScore: float | None = None
-    criterias: list[WireCriterion] = Field(default_factory=list)
-
-
-class WireAnalysis(_Wire):
-    score: float | None = None
-    outcomeLabel: str | None = None
-    outcomeRationale: str | None = None
-    callObservations: Any = None
-    areasForImprovement: Any = None
-    extractions: Any = None
-    sections: list[WireSection] | None = None
-
-
-class WireMetadata(_Wire):
-    date: str | None = None
-    duration: float | None = None
-    summary: str | None = None
-    audioUrl: str | None = None
-    udfs: dict[str, Any] | None = None
-    createdAt: datetime | None = None
-    updatedAt: datetime | None = None
-
-
-class WireWord(_Wire):
-    word: str
-    start: float
-    end: float
-
-
-class WireTurn(_Wire):
-    speaker: str | None = None
-    start: float = 0.0
-    end: float = 0.0
-    text: str = ""
-    # Local server extension: word timings.
-    words: list[WireWord] | None = None
-
-
-class WireCallAnalysis(_Wire):
-    callId: str
-    status: str
-    error: str | None = None
-    analysis: WireAnalysis | None = None
-    metadata: WireMetadata | None = None
-    # Local server extensions:
-    memberId: str | None = None
-    categoryId: str | None = None
-    transcript: list[WireTurn] | None = None
-
-
-class WireCreated(_Wire):
-    callId: str
-    status: str = "processing"
-
-
-class WirePresigned(_Wire):
-    key: str
-    presignedUrl: str
-    publicUrl: str
 
 
 # --- mapping to the domain -------------------------------------------------------------
@@ -167,32 +87,32 @@ def _extractions(value: Any) -> tuple[Extraction, ...]:
     return tuple(found)
 
 
-def map_analysis(wire: WireAnalysis) -> Analysis:
+def map_analysis(body: wire.AnalysisBody) -> Analysis:
     return Analysis(
-        score=wire.score,
-        outcome_label=wire.outcomeLabel,
-        outcome_rationale=wire.outcomeRationale,
-        observations=_texts(wire.callObservations),
-        areas_for_improvement=_texts(wire.areasForImprovement),
-        extractions=_extractions(wire.extractions),
+        score=body.score,
+        outcome_label=body.outcome_label,
+        outcome_rationale=body.outcome_rationale,
+        observations=_texts(body.call_observations),
+        areas_for_improvement=_texts(body.areas_for_improvement),
+        extractions=_extractions(body.extractions),
         sections=tuple(
             Section(
-                id=s.sectionId,
-                name=s.sectionName or s.sectionId,
+                id=s.section_id,
+                name=s.section_name or s.section_id,
                 score=s.score,
-                total_score=s.totalScore,
+                total_score=s.total_score,
                 criteria=tuple(
                     Criterion(
-                        id=c.criteriaId,
-                        question=c.question,
+                        id=c.criteria_id,
+                        question=c.question or "",
                         result=CriterionResult.parse(c.result),
                         rationale=c.rationale or "",
-                        auto_fail=c.autoFail,
+                        auto_fail=c.auto_fail,
                     )
                     for c in s.criterias
                 ),
             )
-            for s in wire.sections or ()
+            for s in body.sections or ()
         ),
     )
 
@@ -206,42 +126,42 @@ def _call_date(raw: str | None) -> datetime | None:
         return None
 
 
-def map_call(wire: WireCallAnalysis) -> Call:
-    status = map_status(wire.status)
-    meta = wire.metadata or WireMetadata()
-    has_analysis = status is CallStatus.COMPLETED and wire.analysis is not None
+def map_call(body: wire.CallAnalysis) -> Call:
+    status = map_status(body.status)
+    meta = body.metadata or wire.Metadata()
+    has_analysis = status is CallStatus.COMPLETED and body.analysis is not None
     return Call(
-        id=wire.callId,
+        id=body.call_id,
         status=status,
-        error=wire.error,
-        member_id=wire.memberId,
-        category_id=wire.categoryId,
-        date=_call_date(meta.date) or meta.createdAt,
+        error=body.error,
+        member_id=body.member_id,
+        category_id=body.category_id,
+        date=_call_date(meta.date) or meta.created_at,
         duration=meta.duration,
         summary=meta.summary or None,
         recording=(
-            Recording(url=meta.audioUrl, expires_at=url_expiry(meta.audioUrl))
-            if meta.audioUrl
+            Recording(url=meta.audio_url, expires_at=url_expiry(meta.audio_url))
+            if meta.audio_url
             else None
         ),
         udfs=meta.udfs or {},
-        created_at=meta.createdAt,
-        updated_at=meta.updatedAt,
-        analysis=map_analysis(wire.analysis) if has_analysis else None,
+        created_at=meta.created_at,
+        updated_at=meta.updated_at,
+        analysis=map_analysis(body.analysis) if has_analysis else None,
         transcript=(
             tuple(
                 TranscriptTurn(
                     speaker=Speaker.parse(t.speaker),
                     start=t.start,
                     end=t.end,
-                    text=t.text,
+                    text=t.text or "",
                     words=tuple(
                         TranscriptWord(text=w.word, start=w.start, end=w.end) for w in t.words or ()
                     ),
                 )
-                for t in wire.transcript
+                for t in body.transcript
             )
-            if wire.transcript is not None
+            if body.transcript is not None
             else None
         ),
     )
@@ -270,36 +190,35 @@ class VoxxiProvider(Provider):
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", f"{API_PREFIX}/calls/{call_id}/analysis")
-        return map_call(_parse(WireCallAnalysis, _data(body)))
+        return map_call(_parse(wire.CallAnalysis, _data(body)))
 
     async def create_call(self, new_call: NewCall) -> CreatedCall:
-        payload: dict[str, Any] = {
-            "memberId": new_call.member_id,
-            "categoryId": new_call.category_id,
-            "audio_url": new_call.audio_url,
-            "udfs": new_call.udfs,
-        }
-        if new_call.date:
-            payload["date"] = new_call.date
-        body = await self.http.request_json(
-            "POST", f"{API_PREFIX}/calls", json=payload, idempotent=False
+        payload = wire.CreateCallBody(
+            member_id=new_call.member_id,
+            category_id=new_call.category_id,
+            audio_url=new_call.audio_url,
+            udfs=new_call.udfs,
+            date=new_call.date or None,
         )
-        created = _parse(WireCreated, _data(body))
-        return CreatedCall(call_id=created.callId, status=map_status(created.status))
+        body = await self.http.request_json(
+            "POST", f"{API_PREFIX}/calls", json=payload.dump(), idempotent=False
+        )
+        created = _parse(wire.CreatedCall, _data(body))
+        return CreatedCall(call_id=created.call_id, status=map_status(created.status))
 
     async def request_upload(self, filename: str, content_type: str, size: int) -> UploadTarget:
         # Asking for a URL creates nothing lasting, so a replay is harmless.
         body = await self.http.request_json(
             "POST",
             f"{API_PREFIX}/calls/presigned-url",
-            json={"filename": filename, "contentType": content_type},
+            json=wire.PresignedUrlRequest(filename=filename, content_type=content_type).dump(),
             idempotent=True,
         )
-        wire = _parse(WirePresigned, _data(body))
+        target = _parse(wire.PresignedUrl, _data(body))
         return UploadTarget(
-            key=wire.key,
-            upload_url=wire.presignedUrl,
-            public_url=wire.publicUrl,
+            key=target.key,
+            upload_url=target.presigned_url,
+            public_url=target.public_url,
             content_type=content_type,
         )
 
@@ -339,7 +258,7 @@ class LocalProvider(VoxxiProvider):
         if not isinstance(items, list):
             raise MalformedResponse("The server's call list is not a list.")
         return CallPage(
-            calls=[map_call(_parse(WireCallAnalysis, item)) for item in items],
+            calls=[map_call(_parse(wire.CallAnalysis, item)) for item in items],
             page=int(body.get("page", query.page)),
             page_size=int(body.get("pageSize", query.page_size)),
             total=body.get("total"),
@@ -347,8 +266,10 @@ class LocalProvider(VoxxiProvider):
 
     async def list_categories(self) -> list[Category]:
         body = await self.http.request_json("GET", f"{API_PREFIX}/categories")
-        return [Category(id=c["id"], name=c.get("name")) for c in _data(body)]
+        listed = _parse(wire.Envelope[list[wire.Category]], body).data
+        return [Category(id=c.id, name=c.name) for c in listed]
 
     async def list_members(self) -> list[Member]:
         body = await self.http.request_json("GET", f"{API_PREFIX}/members")
-        return [Member(id=m["id"], email=m.get("email"), name=m.get("name")) for m in _data(body)]
+        listed = _parse(wire.Envelope[list[wire.Member]], body).data
+        return [Member(id=m.id, email=m.email, name=m.name) for m in listed]

@@ -1,8 +1,9 @@
 """The app factory: wires storage, database, signing and pipeline into a Starlette app.
 
-Routes: ``/api/external/v1/...`` (bearer token; see ``api``) and ``/storage/{key}``
-(signed URLs; see ``storage_routes``). The pipeline starts with the app's lifespan,
-resumes unfinished calls and, on a first start, seeds the demo library.
+Routes: Voxxi's ``/api/external/v1/...`` (bearer token; ``platforms.voxxi.routes``), the
+voice-bot platform's ``/api/v1/voice-calls…`` (``platforms.voicecalls``) and
+``/storage/{key}`` (signed URLs; ``core.storage_routes``). The pipeline starts with the
+app's lifespan, resumes unfinished calls and, on a first start, seeds the demo library.
 """
 
 from __future__ import annotations
@@ -16,32 +17,32 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Router
 
-from voxdesk.server import api, storage_routes
-from voxdesk.server.auth import BearerAuth
+from voxdesk.contracts.voxxi import API_PREFIX
 from voxdesk.server.config import ServerConfig
 from voxdesk.server.context import ServerContext
+from voxdesk.server.core import storage_routes
+from voxdesk.server.core.errors import install_error_handlers
+from voxdesk.server.core.ingest import FetchLimits
+from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.signing import UrlSigner
+from voxdesk.server.core.startup_checks import DATABASE_FILE, check_library_not_lost
+from voxdesk.server.core.storage import Storage
+from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.credentials import load_or_create_signing_key, load_or_create_token
-from voxdesk.server.demo import seed_demo
-from voxdesk.server.errors import install_error_handlers
-from voxdesk.server.ingest import FetchLimits
-from voxdesk.server.pipeline import Pipeline
 from voxdesk.server.platforms.voicecalls import routes as voicecalls_routes
 from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
 from voxdesk.server.platforms.voix import routes as voix_routes
 from voxdesk.server.platforms.voix.platform import VoixPlatform
 from voxdesk.server.platforms.voxpria import routes as voxpria_routes
 from voxdesk.server.platforms.voxpria.platform import VoxpriaPlatform
-from voxdesk.server.private_files import private_dir
+from voxdesk.server.platforms.voxxi import routes as voxxi_routes
+from voxdesk.server.platforms.voxxi.auth import BearerAuth
+from voxdesk.server.platforms.voxxi.demo import seed_demo
+from voxdesk.server.platforms.voxxi.pipeline import Pipeline
+from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.scorecard import Scorecard, load_scorecards
-from voxdesk.server.signing import UrlSigner
-from voxdesk.server.startup_checks import DATABASE_FILE, check_library_not_lost
-from voxdesk.server.storage import Storage
-from voxdesk.server.store import Store
-from voxdesk.server.urls import StorageUrls
 
 log = logging.getLogger(__name__)
-
-API_PREFIX = "/api/external/v1"
 
 
 def build_context(
@@ -112,7 +113,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
 
     # No trailing-slash redirects: Starlette builds them from the request's Host header,
     # so an unauthenticated client could have the server redirect to a host it chose.
-    api_router = Router(api.routes, redirect_slashes=False)
+    api_router = Router(voxxi_routes.routes, redirect_slashes=False)
     app = Starlette(
         routes=[
             Mount(API_PREFIX, app=api_router, middleware=[Middleware(BearerAuth, token=ctx.token)]),

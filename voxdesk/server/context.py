@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voxdesk.server.config import ServerConfig
-from voxdesk.server.pipeline import Pipeline
+from voxdesk.server.core.pipeline import Pipeline
+from voxdesk.server.core.signing import UrlSigner
+from voxdesk.server.core.storage import Storage
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.signing import UrlSigner
-from voxdesk.server.storage import Storage
-from voxdesk.server.store import Store
-from voxdesk.server.urls import StorageUrls
 
 
 @dataclass(frozen=True)

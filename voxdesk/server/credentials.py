@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from voxdesk.server.private_files import private_dir
+from voxdesk.server.core.private_files import private_dir
 
 TOKEN_FILE = "api-token"
 #: The environment variable the app passes its child server's token in.

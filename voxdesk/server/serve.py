@@ -16,7 +16,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from voxdesk.server.config import ServerConfig
-from voxdesk.server.http_protocol import header_deadline_protocol
+from voxdesk.server.core.http_protocol import header_deadline_protocol
 
 LISTENING = "voxdesk local server listening on {url}"
 

@@ -3,7 +3,10 @@ methods a route does not take."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -41,6 +44,37 @@ def test_a_huge_json_body_is_refused_before_it_is_read(api: httpx.Client) -> Non
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_chunked_5_mb_body_is_413_before_the_rest_is_sent(
+    vc_server: LocalServer,
+) -> None:
+    """A chunked body declares no length, so only counting while reading stops it: the
+    413 must come back while the client has sent 1 MiB of its 5 MB and waits, not once
+    the server has read it all."""
+    url = urlsplit(vc_server.base_url)
+    chunk = b" " * (64 * 1024)
+    sent = 0
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        sock.sendall(
+            (
+                f"POST {CALLS} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                f"Authorization: {vc_server.auth['Authorization']}\r\n"
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            ).encode()
+        )
+        sock.sendall(b"1\r\n{\r\n")
+        while sent < 1024 * 1024:  # of 5 MB; the terminating chunk is never sent
+            sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+        answer = b""
+        with contextlib.suppress(TimeoutError):
+            while not answer.endswith(b"}") and (received := sock.recv(65536)):
+                answer += received
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert status_line == b"HTTP/1.1 413 Request Entity Too Large", answer[:200]
+    assert b'"payload_too_large"' in answer
+    assert sent < 5 * 1024 * 1024
 
 
 def _local_port(response: httpx.Response) -> int:

@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CoreStore
 from voxdesk.server.platforms.voicecalls.demo import seed_demo
 from voxdesk.server.platforms.voicecalls.platform import CORE_DB_FILE
-from voxdesk.server.storage import Storage
 
 READER = "reader-token-0123456789"
 DOWNLOADER = "downloader-token-0123456789"

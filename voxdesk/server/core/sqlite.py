@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from voxdesk.server.private_files import make_private_file
+from voxdesk.server.core.private_files import make_private_file
 
 
 class DamagedDatabase(Exception):

@@ -37,11 +37,12 @@ from typing import Any
 
 from voxdesk.contracts.voxpria import TEST_NUMBERS, AnalysisStatus, CallStatus
 from voxdesk.server.analysis.synth import RATE, SynthError, render, write_opus
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CallQuery, CoreCall, CoreStore
+from voxdesk.server.core.worker import analyze_call
+from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
 from voxdesk.server.platforms.voxpria.agents import LoadedAgent
 from voxdesk.server.platforms.voxpria.views import PLATFORM, extra_time, with_extra
-from voxdesk.server.storage import Storage
-from voxdesk.server.worker_pool import AnalysisPool, WorkerCrashed
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class TelephonySimulator:
         store: CoreStore,
         storage: Storage,
         agents: dict[str, LoadedAgent],
-        analysis: AnalysisPool,
+        analysis: WorkerPool,
         *,
         lines: int,
         time_scale: float,
@@ -301,7 +302,7 @@ class TelephonySimulator:
         else:
             path = self._storage.path_for(call.recording_key)
             try:
-                result = await self._analysis.run(path, agent.scorecard)
+                result = await self._analysis.run(analyze_call, path, agent.scorecard)
             except WorkerCrashed:
                 result = {"error": "The analysis worker stopped unexpectedly twice."}
         call = await self._get(call_id)  # nothing else writes a completed call, but be fresh

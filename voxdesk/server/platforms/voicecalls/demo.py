@@ -15,9 +15,9 @@ from pathlib import Path
 
 from voxdesk.contracts.voicecalls import VoiceCall
 from voxdesk.resources import resource_path
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CoreStore
 from voxdesk.server.platforms.voicecalls.views import PLATFORM, core_call
-from voxdesk.server.storage import Storage
 
 log = logging.getLogger(__name__)
 

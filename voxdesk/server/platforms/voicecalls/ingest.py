@@ -16,11 +16,7 @@ engine (pocketsphinx turns per channel; agent = channel 0), never from the calle
 from __future__ import annotations
 
 import asyncio
-import json
-import multiprocessing
-import os
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,15 +31,26 @@ from voxdesk.contracts.voicecalls import (
     TurnRole,
     VoiceCall,
 )
+from voxdesk.server.core.storage import Storage, UnsafeKey
 from voxdesk.server.core.store import CoreCall, CoreStore
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.wire_json import (
+    BodyTooLarge,
+    IncompleteBody,
+    WireValueError,
+    read_json_body,
+)
+from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
 from voxdesk.server.platforms.voicecalls.errors import VoiceCallsError, bad_parameter
 from voxdesk.server.platforms.voicecalls.transcribe import transcribe_recording
 from voxdesk.server.platforms.voicecalls.views import core_call
-from voxdesk.server.storage import Storage, UnsafeKey
-from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import init_worker
 
+#: Metadata and a survey: far below the 1 MiB other JSON routes allow.
 MAX_BODY_BYTES = 64 * 1024
+WORKER_CRASHED = (
+    "The transcription worker stopped unexpectedly twice on this recording; "
+    "it may be damaged or too large to transcribe."
+)
 
 
 def _field(body: dict[str, Any], name: str, required: bool = True) -> Any:
@@ -69,35 +76,34 @@ class Ingest:
         self._storage = storage
         self._urls = urls
         self._max_bytes = max_bytes
-        self._pool: ProcessPoolExecutor | None = None
+        # One process, started on the first POST (most servers never get one), and
+        # stopped with the server like the pipeline's.
+        self._pool = WorkerPool(1)
+
+    def start(self) -> None:
+        self._pool.start()
 
     async def close(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
-
-    def _worker_pool(self) -> ProcessPoolExecutor:
-        # One process, created on the first POST: most servers never get one.
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(os.getpid(),),  # the worker exits with this server
-            )
-        return self._pool
+        await asyncio.to_thread(self._pool.stop)
 
     async def _body(self, request: Request) -> dict[str, Any]:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise VoiceCallsError(413, "payload_too_large", "The JSON body is too large.")
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            raise VoiceCallsError(413, "payload_too_large", "The JSON body is too large.")
+        """The body through core's counted reader: 413 once past ``MAX_BODY_BYTES``
+        while reading, I-JSON rules (no NaN, lone surrogates or unsafe integers)."""
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise VoiceCallsError(400, "invalid_json", "The body is not JSON.") from None
+            body = await read_json_body(request, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            raise VoiceCallsError(
+                413, "payload_too_large", "The JSON body is larger than 64 KiB."
+            ) from None
+        except IncompleteBody:
+            raise VoiceCallsError(
+                400, "incomplete_body", "The body ended before all of it arrived."
+            ) from None
+        except WireValueError as exc:
+            parameter = None if exc.field == "body" else exc.field
+            raise VoiceCallsError(
+                400, "invalid_json", f"{exc.field}: {exc.problem}", parameter=parameter
+            ) from None
         if not isinstance(body, dict):
             raise VoiceCallsError(400, "invalid_json", "The body must be a JSON object.")
         return body
@@ -182,8 +188,10 @@ class Ingest:
 
     async def _transcribe(self, key: str) -> dict[str, Any]:
         path = self._storage.path_for(key)
-        loop = asyncio.get_running_loop()
-        heard = await loop.run_in_executor(self._worker_pool(), transcribe_recording, str(path))
+        try:
+            heard = await self._pool.run(transcribe_recording, str(path))
+        except WorkerCrashed:
+            heard = {"error": WORKER_CRASHED}
         if "error" in heard:
             raise VoiceCallsError(422, "unprocessable_recording", heard["error"])
         if heard["channels"] != 2:

@@ -12,15 +12,15 @@ from pathlib import PurePosixPath
 
 from voxdesk.contracts.voicecalls import RECORDING_URL_TTL_SECONDS
 from voxdesk.server.config import ServerConfig
+from voxdesk.server.core.startup_checks import check_library_not_lost
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CoreCall, CoreStore
+from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.platforms.voicecalls.auth import TokenScopes
 from voxdesk.server.platforms.voicecalls.bulk import insert_synthetic_calls
 from voxdesk.server.platforms.voicecalls.demo import seed_demo
 from voxdesk.server.platforms.voicecalls.ingest import Ingest
 from voxdesk.server.platforms.voicecalls.sas import RecordingSigner
-from voxdesk.server.startup_checks import check_library_not_lost
-from voxdesk.server.storage import Storage
-from voxdesk.server.urls import StorageUrls
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class VoiceCallsPlatform:
         return f"{call.platform_id}{suffix}"
 
     async def start(self) -> None:
+        self.ingest.start()
         if self.config.demo:
             await asyncio.to_thread(seed_demo, self.store, self.storage)
         if self.config.bulk_voice_calls:

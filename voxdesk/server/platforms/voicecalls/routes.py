@@ -17,6 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from voxdesk.contracts.voicecalls import API_PREFIX, RecordingUrl, Scope, VoiceCallPage
+from voxdesk.server.core.ranges import Unsatisfiable, parse_range
+from voxdesk.server.core.storage import UnsafeKey
+from voxdesk.server.core.storage_routes import FileSpanResponse
 from voxdesk.server.core.store import CoreCall
 from voxdesk.server.platforms.voicecalls.auth import WRITE_SCOPE
 from voxdesk.server.platforms.voicecalls.errors import VoiceCallsError, json_errors, not_found
@@ -24,9 +27,6 @@ from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
 from voxdesk.server.platforms.voicecalls.query import parse_list_request
 from voxdesk.server.platforms.voicecalls.sas import RECORDINGS_PREFIX, Verdict
 from voxdesk.server.platforms.voicecalls.views import PLATFORM, epa_results, voice_call
-from voxdesk.server.ranges import Unsatisfiable, parse_range
-from voxdesk.server.storage import UnsafeKey
-from voxdesk.server.storage_routes import FileSpanResponse
 
 
 class VoiceCallRoutes:

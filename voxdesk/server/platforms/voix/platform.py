@@ -16,8 +16,9 @@ from typing import Any
 
 from voxdesk.contracts.voix import CallStatus, SubmitAnswer, SubmitBody, SubmitStatus
 from voxdesk.server.config import ServerConfig
+from voxdesk.server.core.ingest import FetchLimits
 from voxdesk.server.core.store import CallQuery, CoreStore
-from voxdesk.server.ingest import FetchLimits
+from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.platforms.voix.errors import VoixError
 from voxdesk.server.platforms.voix.inference import attribute_agent, infer_outgoing
 from voxdesk.server.platforms.voix.keys import Grant, VoixKeys
@@ -29,7 +30,6 @@ from voxdesk.server.platforms.voix.transcription import (
     transcript_turns,
 )
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.urls import StorageUrls
 
 log = logging.getLogger(__name__)
 

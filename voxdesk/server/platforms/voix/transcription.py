@@ -22,13 +22,13 @@ from typing import Any
 import httpx
 
 from voxdesk.server.analysis.result import TranscriptTurn
-from voxdesk.server.fetch_guard import guarded_client, own_storage_client
-from voxdesk.server.ingest import FetchLimits, IngestError, fetch_recording
-from voxdesk.server.private_files import private_dir
+from voxdesk.server.core.fetch_guard import guarded_client, own_storage_client
+from voxdesk.server.core.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.worker import analyze_call
+from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import analyze_call
-from voxdesk.server.worker_pool import AnalysisPool, WorkerCrashed
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Transcriber:
         self._recordings = recordings_dir
         self._on_done = on_done
         self._queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
-        self._pool = AnalysisPool(1, analyze_call)
+        self._pool = WorkerPool(1)
         self._runner: asyncio.Task[None] | None = None
         self._public: httpx.AsyncClient | None = None
         self._own: httpx.AsyncClient | None = None
@@ -119,7 +119,7 @@ class Transcriber:
         except IngestError as exc:
             return {"error": str(exc)}
         try:
-            result = await self._pool.run(recording, self._scorecard)
+            result = await self._pool.run(analyze_call, recording, self._scorecard)
         except WorkerCrashed:
             return {"error": "The analysis worker stopped unexpectedly on this recording."}
         if "error" in result:

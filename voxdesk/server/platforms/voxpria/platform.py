@@ -10,16 +10,15 @@ agent file stops the server before it listens.
 from __future__ import annotations
 
 from voxdesk.server.config import ServerConfig
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CoreStore
+from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.worker_pool import WorkerPool
 from voxdesk.server.platforms.voicecalls.platform import CORE_DB_FILE
 from voxdesk.server.platforms.voxpria.agents import load_agents
 from voxdesk.server.platforms.voxpria.auth import ApiKey
 from voxdesk.server.platforms.voxpria.views import RECORDING_URL_TTL_SECONDS
 from voxdesk.server.simulate.telephony import TelephonySimulator
-from voxdesk.server.storage import Storage
-from voxdesk.server.urls import StorageUrls
-from voxdesk.server.worker import analyze_call
-from voxdesk.server.worker_pool import AnalysisPool
 
 #: One scoring process: simulated calls arrive a few at a time.
 SCORING_WORKERS = 1
@@ -38,7 +37,7 @@ class VoxpriaPlatform:
             RECORDING_URL_TTL_SECONDS, config.recording_url_ttl_seconds or 10**9
         )
         self.store = CoreStore(config.data_dir / CORE_DB_FILE)
-        self._analysis = AnalysisPool(SCORING_WORKERS, analyze_call)
+        self._analysis = WorkerPool(SCORING_WORKERS)
         self.telephony = TelephonySimulator(
             self.store,
             storage,

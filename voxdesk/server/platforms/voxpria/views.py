@@ -24,7 +24,7 @@ from voxdesk.contracts.voxpria import (
     VoxpriaCall,
 )
 from voxdesk.server.core.store import CoreCall, parse_stored_time, stored_time
-from voxdesk.server.urls import StorageUrls
+from voxdesk.server.core.urls import StorageUrls
 
 PLATFORM = "voxpria"
 DIRECTION = "Outbound"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from voxdesk.server.core.sqlite import open_checked
+from voxdesk.server.core.wire_json import loads_stored
 from voxdesk.server.dates import to_storage, utc_now
-from voxdesk.server.wire_json import loads_stored
 
 log = logging.getLogger(__name__)
 

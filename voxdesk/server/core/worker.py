@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from voxdesk.server.probe import ProbeError, probe_duration
+from voxdesk.server.core.probe import ProbeError, probe_duration
 from voxdesk.server.scorecard import Scorecard
 
 ENGINE_MODULE = "voxdesk.server.analysis.engine"

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from voxdesk.resources import resource_path
-from voxdesk.server.calls import create_call, parse_new_call, resolve_member
 from voxdesk.server.context import ServerContext
-from voxdesk.server.errors import ApiError
-from voxdesk.server.storage import UnsafeKey, sanitise_filename
+from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.storage import UnsafeKey, sanitise_filename
+from voxdesk.server.platforms.voxxi.calls import create_call, parse_new_call, resolve_member
 
 log = logging.getLogger(__name__)
 

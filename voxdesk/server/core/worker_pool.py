@@ -1,5 +1,6 @@
-"""The analysis process pool: spawn-context workers, rebuilt once when one dies, and
-stopped — only its own processes — with the server.
+"""The server's process pool for CPU work (speech analysis, transcription): spawn-context
+workers, rebuilt once when one dies, and stopped — only its own processes — with the
+server. Every platform runs its CPU work here, so every platform's workers obey this.
 
 Each worker exits with the server even when the server is SIGKILLed (see
 ``worker.init_worker``), so a killed server does not leave ~230 MB processes behind.
@@ -16,11 +17,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
-from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.worker import init_worker
+from voxdesk.server.core.worker import init_worker
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +27,15 @@ STOP_GRACE_SECONDS = 5.0
 
 
 class WorkerCrashed(Exception):
-    """A worker process died twice on the same recording."""
+    """A worker process died twice on the same job."""
 
 
-class AnalysisPool:
-    def __init__(self, workers: int, job: Callable[[str, Scorecard], dict[str, Any]]) -> None:
+class WorkerPool:
+    """Runs picklable top-level functions in ``workers`` processes, which are started on
+    the first job, not before."""
+
+    def __init__(self, workers: int) -> None:
         self._workers = workers
-        self._job = job
         self._pool: ProcessPoolExecutor | None = None
         #: Every process any of our pools started, so ``stop`` reaches a rebuilt pool's
         #: predecessors too, and nothing else.
@@ -55,18 +56,18 @@ class AnalysisPool:
         # ProcessPoolExecutor has no public list of its workers before Python 3.14.
         self._processes.update(pool._processes or {})
 
-    async def run(self, recording: Path, scorecard: Scorecard) -> dict[str, Any]:
-        """The job's result; retried once in a fresh pool if a worker dies."""
+    async def run(self, job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """``job(*args)``'s result; retried once in a fresh pool if a worker dies."""
         for attempt in (1, 2):
             pool = self._pool
             if pool is None:
-                raise RuntimeError("the analysis pool is not running")
+                raise RuntimeError("the worker pool is not running")
             try:
-                future = pool.submit(self._job, str(recording), scorecard)
+                future = pool.submit(job, *args)
                 self._remember_processes(pool)
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
-                log.warning("An analysis worker died (attempt %d); restarting the pool", attempt)
+                log.warning("A worker process died (attempt %d); restarting the pool", attempt)
                 if self._pool is pool:
                     with contextlib.suppress(Exception):
                         pool.shutdown(wait=False, cancel_futures=True)

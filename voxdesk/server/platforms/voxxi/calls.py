@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from voxdesk.server.core.pipeline import Pipeline
 from voxdesk.server.dates import DateFormatError, parse_call_date, to_storage, utc_now
-from voxdesk.server.errors import validation_error
-from voxdesk.server.pipeline import Pipeline
+from voxdesk.server.platforms.voxxi.errors import validation_error
+from voxdesk.server.platforms.voxxi.store import PENDING, STAGE_INGEST, CallRecord, Member, Store
 from voxdesk.server.scorecard import Scorecard
-from voxdesk.server.store import PENDING, STAGE_INGEST, CallRecord, Member, Store
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from voxdesk.domain.audio_formats import sniff_audio
-from voxdesk.server.private_files import make_private_dirs, open_private, private_dir
+from voxdesk.server.core.private_files import make_private_dirs, open_private, private_dir
 
 _SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT}){{0,15}}$")

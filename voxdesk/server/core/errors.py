@@ -1,5 +1,10 @@
 """The one error shape every client sees: ``{"error": {"code", "message"}}``.
 
+It is Voxxi's error body (``voxdesk.contracts.voxxi.ErrorBody``), answered for every
+route outside a platform with an envelope of its own — storage URLs, unknown paths,
+unexpected errors — and the voice-bot platform's body extends it with optional fields,
+so one client-side reading serves all of them.
+
 Route code raises ``ApiError``; the handlers and middleware installed by
 ``install_error_handlers`` turn it, Starlette's own HTTP errors (404 for unknown routes,
 405) and any unexpected exception into that JSON shape, so no HTML page or stack trace
@@ -15,6 +20,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from voxdesk.contracts import voxxi as wire
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +51,11 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def validation_error(field_name: str, problem: str) -> ApiError:
-    """A 400 that names the offending request field first, so clients can point at it."""
-    return ApiError(400, "validation_error", f"{field_name}: {problem}")
-
-
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-    )
+    body = wire.ErrorBody(error=wire.ErrorDetail(code=code, message=message))
+    return JSONResponse(body.dump(), status_code=status, headers=headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -6,6 +6,7 @@ Python's ``json`` reads more than JSON: ``NaN``/``Infinity``, lone UTF-16 surrog
 back (Starlette renders strictly: no NaN, UTF-8 only), so one call would break every
 listing holding it. ``decode_body`` therefore refuses them with the field they are in;
 ``loads_stored`` makes a stored value sendable without losing the rest of its record.
+``read_json_body`` reads a request's body counted as it arrives, for every platform.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ import json
 import math
 import re
 from typing import Any
+
+from starlette.requests import ClientDisconnect, Request
+
+#: The largest JSON body a route reads unless it asks for less.
+MAX_JSON_BYTES = 1024 * 1024
+_DIGITS = re.compile(r"[0-9]+")
 
 # Integers beyond ±(2**53 - 1) lose precision in JavaScript and most JSON readers.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -31,6 +38,51 @@ class WireValueError(ValueError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+class BodyTooLarge(Exception):
+    """The body is larger than the route's limit (a 413 in each platform's envelope)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The body is larger than {limit} bytes.")
+        self.limit = limit
+
+
+class IncompleteBody(Exception):
+    """The client went away before the whole body arrived."""
+
+
+def whole_number(text: str, limit: int) -> int | None:
+    """``text`` as a whole number, or ``None`` unless it is ASCII digits (``str.isdigit``
+    also takes ``²``, which ``int`` refuses). Anything above ``limit`` reads as
+    ``limit + 1``, unconverted: ``int`` refuses 4,300+ digits."""
+    if not _DIGITS.fullmatch(text):
+        return None
+    significant = text.lstrip("0") or "0"
+    return int(significant) if len(significant) <= len(str(limit)) else limit + 1
+
+
+async def read_json_body(request: Request, limit: int = MAX_JSON_BYTES) -> Any:
+    """The body as I-JSON (``decode_body``), read no further than ``limit`` bytes.
+
+    Bytes are counted as they arrive: a chunked body declares no length, and reading it
+    whole first would let one request fill the server's memory. Raises ``BodyTooLarge``,
+    ``IncompleteBody`` or ``WireValueError``; each platform answers them in its envelope.
+    """
+    declared = whole_number(request.headers.get("content-length") or "", limit)
+    if declared is not None and declared > limit:
+        raise BodyTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        raise IncompleteBody from exc
+    return decode_body(b"".join(chunks))
 
 
 class _UnsafeInteger:

@@ -6,7 +6,7 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from voxdesk.server.errors import error_response
+from voxdesk.server.core.errors import error_response
 
 
 class BearerAuth:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from voxdesk.server.signing import UrlSigner, Verdict
+from voxdesk.server.core.signing import UrlSigner, Verdict
 
 STORAGE_PREFIX = "/storage/"
 

@@ -16,25 +16,32 @@ import asyncio
 import re
 from typing import Any
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from voxdesk.server.calls import create_call, parse_new_call
+from voxdesk.contracts import voxxi as wire
 from voxdesk.server.context import ServerContext
+from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.storage import AUDIO_TYPES, new_upload_key
+from voxdesk.server.core.wire_json import (
+    MAX_JSON_BYTES,
+    BodyTooLarge,
+    IncompleteBody,
+    WireValueError,
+    read_json_body,
+    whole_number,
+)
 from voxdesk.server.dates import DateFormatError, parse_range_bound
-from voxdesk.server.errors import ApiError, validation_error
-from voxdesk.server.storage import AUDIO_TYPES, new_upload_key
-from voxdesk.server.store import STATUSES, CallFilter
-from voxdesk.server.views import call_data
-from voxdesk.server.wire_json import WireValueError, decode_body
+from voxdesk.server.platforms.voxxi.calls import create_call, parse_new_call
+from voxdesk.server.platforms.voxxi.errors import validation_error
+from voxdesk.server.platforms.voxxi.store import STATUSES, CallFilter
+from voxdesk.server.platforms.voxxi.views import call_data
 
-MAX_JSON_BYTES = 1024 * 1024
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 # Far past any real library, and small enough that the row offset fits SQLite's integer.
 MAX_PAGE = 10_000_000
-_DIGITS = re.compile(r"[0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -42,41 +49,14 @@ def _ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
-def _whole_number(text: str, limit: int) -> int | None:
-    """``text`` as a whole number, or ``None`` unless it is ASCII digits (``str.isdigit``
-    also takes ``²``, which ``int`` refuses). Anything above ``limit`` reads as
-    ``limit + 1``, unconverted: ``int`` refuses 4,300+ digits."""
-    if not _DIGITS.fullmatch(text):
-        return None
-    significant = text.lstrip("0") or "0"
-    return int(significant) if len(significant) <= len(str(limit)) else limit + 1
-
-
-def _too_large() -> ApiError:
-    return ApiError(413, "payload_too_large", "The JSON body is larger than 1 MiB.")
-
-
 async def _json_body(request: Request) -> Any:
-    """The body as I-JSON (see ``wire_json``), read no further than 1 MiB.
-
-    Bytes are counted as they arrive: a chunked body declares no length, and reading it
-    whole first would let one request fill the server's memory.
-    """
-    declared = _whole_number(request.headers.get("content-length") or "", MAX_JSON_BYTES)
-    if declared is not None and declared > MAX_JSON_BYTES:
-        raise _too_large()
-    chunks: list[bytes] = []
-    size = 0
+    """The body as I-JSON, read no further than 1 MiB (see ``wire_json``)."""
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_JSON_BYTES:
-                raise _too_large()
-            chunks.append(chunk)
-    except ClientDisconnect as exc:
+        return await read_json_body(request, MAX_JSON_BYTES)
+    except BodyTooLarge as exc:
+        raise ApiError(413, "payload_too_large", "The JSON body is larger than 1 MiB.") from exc
+    except IncompleteBody as exc:
         raise ApiError(400, "incomplete_body", "The body ended before all of it arrived.") from exc
-    try:
-        return decode_body(b"".join(chunks))
     except WireValueError as exc:
         raise validation_error(exc.field, exc.problem) from exc
 
@@ -85,7 +65,8 @@ async def post_call(request: Request) -> JSONResponse:
     ctx = _ctx(request)
     new = parse_new_call(await _json_body(request), ctx.scorecards)
     call_id = await create_call(ctx.store, ctx.pipeline, new)
-    return JSONResponse({"data": {"callId": call_id, "status": "processing"}}, status_code=202)
+    created = wire.Envelope(data=wire.CreatedCall(call_id=call_id, status="processing"))
+    return JSONResponse(created.dump(), status_code=202)
 
 
 async def get_analysis(request: Request) -> JSONResponse:
@@ -94,7 +75,7 @@ async def get_analysis(request: Request) -> JSONResponse:
     call = await asyncio.to_thread(ctx.store.get_call, call_id)
     if call is None:
         raise ApiError(404, "not_found", f"There is no call with id {call_id!r}.")
-    return JSONResponse({"data": call_data(call, ctx.urls)})
+    return JSONResponse(wire.Envelope[wire.CallAnalysis](data=call_data(call, ctx.urls)).dump())
 
 
 async def post_presigned_url(request: Request) -> JSONResponse:
@@ -116,15 +97,12 @@ async def post_presigned_url(request: Request) -> JSONResponse:
             f"(accepted: {', '.join(sorted(AUDIO_TYPES))}).",
         )
     key = new_upload_key(filename)
-    return JSONResponse(
-        {
-            "data": {
-                "key": key,
-                "presignedUrl": ctx.urls.upload_url(key, content_type),
-                "publicUrl": ctx.urls.public_url(key),
-            }
-        }
+    target = wire.PresignedUrl(
+        key=key,
+        presigned_url=ctx.urls.upload_url(key, content_type),
+        public_url=ctx.urls.public_url(key),
     )
+    return JSONResponse(wire.Envelope(data=target).dump())
 
 
 def _int_param(
@@ -134,7 +112,7 @@ def _int_param(
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    value = _whole_number(raw, maximum)
+    value = whole_number(raw, maximum)
     if value is None or value < 1 or (value > maximum and not cap):
         raise validation_error(name, f"must be a whole number from 1 to {maximum}.")
     return min(value, maximum)
@@ -179,35 +157,32 @@ async def list_calls(request: Request) -> JSONResponse:
     calls, total = await asyncio.to_thread(
         lambda: ctx.store.list_calls(where, offset=(page - 1) * page_size, limit=page_size)
     )
-    return JSONResponse(
-        {
-            "data": [call_data(call, ctx.urls) for call in calls],
-            "page": page,
-            "pageSize": page_size,
-            "total": total,
-        }
+    listed = wire.CallPage(
+        data=[call_data(call, ctx.urls) for call in calls],
+        page=page,
+        page_size=page_size,
+        total=total,
     )
+    return JSONResponse(listed.dump())
 
 
 async def list_categories(request: Request) -> JSONResponse:
     cards = sorted(_ctx(request).scorecards.values(), key=lambda card: card.name)
-    return JSONResponse(
-        {
-            "data": [
-                {
-                    "id": card.id,
-                    "name": card.name,
-                    "sections": [{"id": s.id, "name": s.name} for s in card.sections],
-                }
-                for card in cards
-            ]
-        }
-    )
+    categories = [
+        wire.Category(
+            id=card.id,
+            name=card.name,
+            sections=[wire.CategorySection(id=s.id, name=s.name) for s in card.sections],
+        )
+        for card in cards
+    ]
+    return JSONResponse(wire.Envelope(data=categories).dump())
 
 
 async def list_members(request: Request) -> JSONResponse:
     members = await asyncio.to_thread(_ctx(request).store.list_members)
-    return JSONResponse({"data": [{"id": m.id, "email": m.email, "name": m.name} for m in members]})
+    listed = [wire.Member(id=m.id, email=m.email, name=m.name) for m in members]
+    return JSONResponse(wire.Envelope(data=listed).dump())
 
 
 routes = [

@@ -11,21 +11,23 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
+from typing import Protocol
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from voxdesk.server.context import ServerContext
-from voxdesk.server.errors import ApiError
-from voxdesk.server.ranges import Unsatisfiable, parse_range
-from voxdesk.server.signing import Verdict
-from voxdesk.server.storage import (
+from voxdesk.server.config import ServerConfig
+from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.ranges import Unsatisfiable, parse_range
+from voxdesk.server.core.signing import UrlSigner, Verdict
+from voxdesk.server.core.storage import (
     AUDIO_TYPES,
     AlreadyStored,
     Incomplete,
     NotAudio,
+    Storage,
     TooLarge,
     UnsafeKey,
     check_raw_path,
@@ -35,7 +37,21 @@ CHUNK = 256 * 1024
 DRAIN_SLACK = 1024 * 1024
 
 
-def _ctx(request: Request) -> ServerContext:
+class StorageContext(Protocol):
+    """What these routes use of the app's context (``app.state.ctx``); no platform's
+    store or pipeline, so the core stays free of them."""
+
+    @property
+    def config(self) -> ServerConfig: ...
+
+    @property
+    def storage(self) -> Storage: ...
+
+    @property
+    def signer(self) -> UrlSigner: ...
+
+
+def _ctx(request: Request) -> StorageContext:
     return request.app.state.ctx
 
 

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from voxdesk.server.fetch_guard import RefusedUrl
-from voxdesk.server.private_files import make_private_dirs, open_private
+from voxdesk.server.core.fetch_guard import RefusedUrl
+from voxdesk.server.core.private_files import make_private_dirs, open_private
 
 PREFIX = "The recording could not be fetched"
 PRIVATE_HINT = (
