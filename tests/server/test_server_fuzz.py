@@ -325,3 +325,50 @@ def test_any_authorization_and_host_is_answered_without_redirect(http, authoriza
     )
     assert not response.is_redirect, response.headers.get("location")
     assert_answered(response)
+
+
+# The other platforms on the same server: their writes take arbitrary bodies and their
+# reads arbitrary query strings, under the same rules (no 5xx, errors as JSON).
+PLATFORM_WRITES = ("/api/v1/calls", "/submit", "/api/v1/voice-calls")
+PLATFORM_READS = ("/api/v1/calls", "/calls", "/api/v1/voice-calls", "/api/v1/agents")
+PLATFORM_PARAMETERS = st.sampled_from(
+    ("page", "limit", "pageSize", "campaignId", "state", "direction", "dateFrom", "dateTo")
+)
+
+
+@FUZZ
+@given(path=st.sampled_from(PLATFORM_WRITES), body=RAW_BODIES)
+def test_every_platform_write_with_arbitrary_bodies(http, path, body):
+    response = post_json(http, path, body)
+    event(f"{path}: {response.status_code}")
+    assert response.status_code != 401, "the fuzz token must pass auth to reach the body"
+    assert_platform_answered(response)
+
+
+@FUZZ
+@given(
+    path=st.one_of(
+        st.sampled_from(PLATFORM_READS),
+        st.tuples(st.sampled_from(PLATFORM_READS[:3]), PATH_SEGMENTS).map("/".join),
+    ),
+    query=query_strings(st.one_of(PLATFORM_PARAMETERS, st.text(max_size=8)), max_pairs=3),
+)
+def test_every_platform_read_with_arbitrary_paths_and_query_strings(http, path, query):
+    response = http.get(f"{path}?{query}")
+    event(f"{path.split('/')[-1]}: {response.status_code}")
+    assert_platform_answered(response)
+
+
+def assert_platform_answered(response: httpx.Response) -> None:
+    """No 5xx, and every refusal is JSON with an error message in plain words, in the
+    platform's own envelope (Voxpria's adds ``"success": false``)."""
+    request = response.request
+    assert response.status_code < 500, (request.method, str(request.url)[:300], response.text)
+    if response.status_code < 400:
+        response.json()
+        return
+    body = response.json()
+    error = body["error"]
+    assert isinstance(error["message"], str) and error["message"], body
+    assert set(body) <= {"error", "success"}, body
+    assert body.get("success", False) is False, body

@@ -11,7 +11,6 @@ the voice-bot platform under ``/api/v1``).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -27,23 +26,35 @@ from voxdesk.contracts.voix import (
     Problem,
     SubmitBody,
 )
+from voxdesk.server.core.wire_json import (
+    BodyTooLarge,
+    IncompleteBody,
+    WireValueError,
+    read_json_body,
+)
 from voxdesk.server.platforms.voix.errors import VoixError, invalid_body, json_errors
 from voxdesk.server.platforms.voix.platform import VoixPlatform
 
 
 async def _json_body(request: Request) -> Any:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise VoixError(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise VoixError(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
+    """The body through core's counted reader (413 once past the limit while reading;
+    I-JSON: no NaN, lone surrogates, unsafe integers or deep nesting)."""
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid_body(
-            [Problem(field=None, message=f"the body is not valid JSON ({exc}).")]
+        return await read_json_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise VoixError(
+            413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes."
         ) from None
+    except IncompleteBody:
+        raise invalid_body(
+            [Problem(field=None, message="the body ended before all of it arrived.")]
+        ) from None
+    except WireValueError as exc:
+        if exc.field == "body":
+            problem = Problem(field=None, message=f"the body {exc.problem}")
+        else:
+            problem = Problem(field=exc.field, message=exc.problem)
+        raise invalid_body([problem]) from None
 
 
 class VoixRoutes:

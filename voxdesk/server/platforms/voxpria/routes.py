@@ -15,7 +15,6 @@ would never be reached.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from collections.abc import Mapping
@@ -36,6 +35,12 @@ from voxdesk.contracts.voxpria import (
     CallStatus,
 )
 from voxdesk.server.core.store import CallQuery, CoreCall
+from voxdesk.server.core.wire_json import (
+    BodyTooLarge,
+    IncompleteBody,
+    WireValueError,
+    read_json_body,
+)
 from voxdesk.server.platforms.voxpria.errors import (
     VoxpriaError,
     invalid,
@@ -69,17 +74,23 @@ def _envelope(data: Any, status_code: int = 200) -> JSONResponse:
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY_BYTES:
-            raise VoxpriaError(
-                413, "body_too_large", f"The body is larger than {MAX_BODY_BYTES} bytes."
-            )
+    """The body through core's counted reader (413 once past the limit while reading;
+    I-JSON: no NaN, lone surrogates, unsafe integers or deep nesting), in this
+    platform's envelope."""
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise VoxpriaError(400, "invalid_json", "The body is not valid JSON.") from None
+        body = await read_json_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise VoxpriaError(
+            413, "body_too_large", f"The body is larger than {MAX_BODY_BYTES} bytes."
+        ) from None
+    except IncompleteBody:
+        raise VoxpriaError(
+            400, "invalid_json", "The body ended before all of it arrived."
+        ) from None
+    except WireValueError as exc:
+        if exc.field == "body":
+            raise VoxpriaError(400, "invalid_json", f"The body {exc.problem}") from None
+        raise VoxpriaError(400, "invalid_json", f"{exc.field}: {exc.problem}") from None
     if not isinstance(body, dict):
         raise VoxpriaError(400, "invalid_json", "The body must be a JSON object.")
     return body
