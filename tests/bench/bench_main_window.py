@@ -345,9 +345,8 @@ def sqlite_floor(db: Path, repeats: int) -> dict[str, float]:
         CallFilter,
         CallOrder,
         SortKey,
-        _newest_of_one,
-        _order_by,
     )
+    from voxdesk.services.catalog.query import newest_of_one, order_by
 
     conn = sqlite3.connect(db)
     cases: dict[str, tuple[CallFilter, CallOrder]] = {
@@ -378,14 +377,14 @@ def sqlite_floor(db: Path, repeats: int) -> dict[str, float]:
             if name.startswith("sort"):
                 start = time.perf_counter()
             narrow = matching <= NARROW_FILTER_ROWS
-            walk = not narrow or _newest_of_one(where, order)
+            walk = not narrow or newest_of_one(where, order)
             clause = CallCatalog._where(
                 CONNECTION, where, index_filters=narrow, indexed_search=True
             )
             sql = (
                 "SELECT call_id, status, agent, category, date, duration, score, outcome "
                 f"FROM calls WHERE {clause.sql} "
-                f"ORDER BY {_order_by(order, use_index=walk)} LIMIT 200"
+                f"ORDER BY {order_by(order, use_index=walk)} LIMIT 200"
             )
             conn.execute(sql, clause.params).fetchall()
             times.append((time.perf_counter() - start) * 1000)

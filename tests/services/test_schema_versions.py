@@ -1,10 +1,11 @@
-"""Schema versions of the catalog (a cache) and the upload queue (migrated), and
+"""Schema versions of the catalog and the upload queue (both migrated), and
 0.1.0's files opened by today's code: real SQLite files, real JSON, a keyring stand-in."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring
@@ -20,9 +21,19 @@ from tests.fixtures.release import (
     install_release_home,
 )
 from tests.services.test_connections import MemoryKeyring
-from voxdesk.domain import Call, CallStatus
+from voxdesk.domain import (
+    AgentKind,
+    Analysis,
+    Call,
+    CallStatus,
+    Direction,
+    Disposition,
+    Grouping,
+    GroupingKind,
+    SurveyResult,
+)
 from voxdesk.services import paths
-from voxdesk.services.catalog import SCHEMA_VERSION, CallCatalog, CallFilter, SortKey
+from voxdesk.services.catalog import SCHEMA, SCHEMA_VERSION, CallCatalog, CallFilter, SortKey
 from voxdesk.services.connections import (
     KEYRING_SERVICE,
     LOCAL_CONNECTION,
@@ -161,38 +172,65 @@ def test_a_rename_keeps_the_id_and_a_taken_name_is_refused(tmp_path) -> None:
 # --- the catalog: a cache ----------------------------------------------------------------
 
 
-class NextCatalog(CallCatalog):
-    """The catalog as a later voxdesk with a changed layout would open it."""
-
-    schema_version = SCHEMA_VERSION + 1
-
-
 def _calls(count: int) -> list[Call]:
     return [Call(id=f"c{n}", status=CallStatus.COMPLETED) for n in range(count)]
 
 
-async def test_a_catalog_of_an_older_version_is_rebuilt_and_says_so(tmp_path, caplog) -> None:
-    path = tmp_path / "catalog.sqlite3"
-    old = CallCatalog(path)
-    await old.open()
-    await old.upsert_calls("conn", _calls(3))
-    await old.close()
-    assert _user_version(path) == SCHEMA_VERSION
+def _schema_1_catalog(path: Path, calls: list[Call]) -> None:
+    """A catalog as voxdesk wrote it before schema 2: 0.1.0's layout, version 1."""
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA)
+    db.executemany(
+        "INSERT INTO calls VALUES ('conn', ?, 'completed', NULL, NULL, NULL, NULL, ?, NULL, "
+        "NULL, NULL, NULL, ?, 0)",
+        [(c.id, c.date.isoformat() if c.date else None, c.model_dump_json()) for c in calls],
+    )
+    db.commit()
+    db.execute("PRAGMA user_version = 1")
+    db.close()
 
-    newer = NextCatalog(path)
-    with caplog.at_level(logging.WARNING, logger="voxdesk.sqlite"):
-        await newer.open()
+
+async def test_a_schema_1_catalog_is_migrated_and_keeps_every_call(tmp_path, caplog) -> None:
+    """Voxxi calls cannot be listed again, so a version change must keep them: the new
+    columns are filled from each call's JSON, and its filters and sorts work at once."""
+    path = tmp_path / "catalog.sqlite3"
+    voice = Call(
+        id="vc-1",
+        status=CallStatus.COMPLETED,
+        direction=Direction.OUTBOUND,
+        disposition=Disposition.NO_ANSWER,
+        grouping=Grouping(kind=GroupingKind.CAMPAIGN, id="camp_a"),
+        started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        talk_time=12.0,
+        analysis=Analysis(survey=SurveyResult(score=80.0)),
+        agent_kind=AgentKind.BOT,
+    )
+    _schema_1_catalog(path, [*_calls(3), voice])
+
+    catalog = CallCatalog(path)
+    with caplog.at_level(logging.INFO, logger="voxdesk.sqlite"):
+        await catalog.open()
     try:
-        assert await newer.count("conn", CallFilter()) == 0
-        await newer.upsert_calls("conn", _calls(2))
-        assert await newer.count("conn", CallFilter(text="c1")) == 1
+        assert await catalog.count("conn", CallFilter()) == 4
+        assert await catalog.count("conn", CallFilter(text="c1")) == 1
+        assert await catalog.count("conn", CallFilter(grouping="camp_a")) == 1
+        assert await catalog.count("conn", CallFilter(disposition=Disposition.NO_ANSWER)) == 1
+        assert await catalog.count("conn", CallFilter(direction=Direction.INBOUND)) == 0
+        row = await catalog.get_row("conn", "vc-1")
+        assert row is not None
+        assert (row.direction, row.grouping, row.talk_time, row.survey_score, row.agent_kind) == (
+            Direction.OUTBOUND,
+            "camp_a",
+            12.0,
+            80.0,
+            AgentKind.BOT,
+        )
+        assert await catalog.sync_state("conn") is None
     finally:
-        await newer.close()
-    assert _user_version(path) == SCHEMA_VERSION + 1
-    assert any(
-        "call catalog" in r.message and "dropped and built again" in r.message
-        for r in caplog.records
-    ), caplog.text
+        await catalog.close()
+    assert _user_version(path) == SCHEMA_VERSION == 2
+    assert "schema 1 -> 2" in caplog.text
+    assert "dropped" not in caplog.text
 
 
 async def test_a_catalog_from_a_newer_voxdesk_is_refused_and_left_alone(tmp_path) -> None:

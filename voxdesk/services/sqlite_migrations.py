@@ -2,12 +2,12 @@
 
 Two policies, one per kind of file:
 
-- a **migrated** store (the upload queue: it holds work not yet done, so it never loses
-  a row) lists its steps as ``(version, SQL or function)`` in order; opening runs every
+- a **migrated** store (the upload queue: it holds work not yet done; the call catalog:
+  Voxxi's calls cannot be listed again) never loses a row; it lists its steps as ``(version, SQL or function)`` in order; opening runs every
   step above the file's version, each in its own transaction together with the version
   it reaches, so a crash mid-upgrade leaves the file at the last step that completed;
-- a **cache** (the call catalog: everything in it can be fetched again) is dropped and
-  created afresh when its version differs, and says so in the log.
+- a **cache** (everything in it can be fetched again) is dropped and created afresh
+  when its version differs, and says so in the log.
 
 Either way a file written by a newer voxdesk is refused with a plain message rather
 than read wrongly or downgraded: its owner may still want it.

@@ -1,0 +1,190 @@
+"""The catalog's SQLite layout and its versions.
+
+Schema 1 is 0.1.0's layout. Schema 2 adds the neutral facts of the platforms that list
+calls (direction, disposition, grouping, start, talk time, survey score, agent kind) as
+columns, and ``sync_state`` (each connection's sync high-water mark).
+
+The catalog is a cache, but not all of it can be fetched again: Voxxi has no list
+endpoint, so its calls are known only because voxdesk created or opened them. Dropping
+the file on a version change would empty a Voxxi reviewer's list for good, so the
+catalog is *migrated* (``sqlite_migrations.migrate``), and each step keeps every row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from voxdesk.domain import Call
+from voxdesk.services.catalog.query import NEWEST_INDEXED_COLUMNS, SortKey, iso
+
+PRAGMAS = """
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+"""
+#: 0.1.0 wrote schema 1 without a version number.
+UNVERSIONED_IS = 1
+#: 0.1.0's layout (schema 1); ``MIGRATIONS`` brings it to ``SCHEMA_VERSION``.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    connection TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    member_id TEXT,
+    agent TEXT,
+    category_id TEXT,
+    category TEXT,
+    date TEXT,
+    duration REAL,
+    score REAL,
+    outcome TEXT,
+    summary TEXT,
+    call_json TEXT NOT NULL,
+    fetched_at REAL NOT NULL,
+    PRIMARY KEY (connection, call_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS calls_date ON calls (connection, date);
+CREATE INDEX IF NOT EXISTS calls_score ON calls (connection, score);
+CREATE INDEX IF NOT EXISTS calls_agent ON calls (connection, agent);
+CREATE INDEX IF NOT EXISTS calls_category ON calls (connection, category);
+CREATE INDEX IF NOT EXISTS calls_duration ON calls (connection, duration);
+CREATE INDEX IF NOT EXISTS calls_outcome ON calls (connection, outcome);
+CREATE INDEX IF NOT EXISTS calls_status ON calls (connection, status);
+CREATE TABLE IF NOT EXISTS members (
+    connection TEXT NOT NULL, member_id TEXT NOT NULL, email TEXT, name TEXT,
+    PRIMARY KEY (connection, member_id)
+);
+CREATE TABLE IF NOT EXISTS categories (
+    connection TEXT NOT NULL, category_id TEXT NOT NULL, name TEXT,
+    PRIMARY KEY (connection, category_id)
+);
+"""
+
+#: Schema 2's columns, in the order they follow schema 1's.
+NEUTRAL_COLUMNS = (
+    ("direction", "TEXT"),
+    ("disposition", "TEXT"),
+    ("grouping_id", "TEXT"),
+    ("grouping_name", "TEXT"),
+    ("started_at", "TEXT"),
+    ("talk_time", "REAL"),
+    ("survey_score", "REAL"),
+    ("agent_kind", "TEXT"),
+)
+SYNC_STATE = """
+CREATE TABLE sync_state (
+    connection TEXT PRIMARY KEY,
+    newest_started_at TEXT,
+    oldest_started_at TEXT,
+    complete INTEGER NOT NULL DEFAULT 0,
+    synced_at REAL
+)
+"""
+
+
+def neutral_values(call: Call) -> tuple:
+    """Schema 2's columns for one call, in ``NEUTRAL_COLUMNS`` order."""
+    survey = call.analysis.survey if call.analysis else None
+    grouping = call.grouping
+    return (
+        call.direction.value if call.direction else None,
+        call.disposition.value if call.disposition else None,
+        grouping.id if grouping else None,
+        grouping.display_name if grouping else None,
+        iso(call.started_at),
+        call.talk_time,
+        survey.score if survey else None,
+        call.agent_kind.value if call.agent_kind else None,
+    )
+
+
+def _add_neutral_columns(db: sqlite3.Connection) -> None:
+    """Schema 1 → 2: the new columns, filled from each cached call's JSON (which has
+    held these facts since the neutral domain), and the sync state table."""
+    for name, kind in NEUTRAL_COLUMNS:
+        db.execute(f"ALTER TABLE calls ADD COLUMN {name} {kind}")
+    db.execute(SYNC_STATE)
+    rows = db.execute("SELECT connection, call_id, call_json FROM calls").fetchall()
+    assignments = ", ".join(f"{name} = ?" for name, _ in NEUTRAL_COLUMNS)
+    db.executemany(
+        f"UPDATE calls SET {assignments} WHERE connection = ? AND call_id = ?",
+        [
+            (*neutral_values(Call.model_validate_json(call_json)), connection, call_id)
+            for connection, call_id, call_json in rows
+        ],
+    )
+
+
+MIGRATIONS = ((1, SCHEMA), (2, _add_neutral_columns))
+#: The layout ``MIGRATIONS`` ends at; a file of a later one is refused.
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+CALL_COLUMNS = (
+    "connection, call_id, status, member_id, agent, category_id, category, date, duration, "
+    "score, outcome, summary, call_json, fetched_at, "
+    + ", ".join(name for name, _ in NEUTRAL_COLUMNS)
+)
+
+
+# Text search: a trigram FTS5 index over agent, outcome, call id and summary, so a
+# substring search is an index lookup (ms) instead of four LIKE scans of every row
+# (95 ms at 100k calls, 650 ms at 1M). ``calls`` has no rowid, so ``call_keys`` gives
+# each call one; triggers keep both in step with every write, whichever code path
+# writes (INSERT OR REPLACE fires the insert trigger, which re-indexes the call).
+_SEARCH_TEXT = (
+    "coalesce(new.agent, '') || char(10) || coalesce(new.outcome, '') || char(10) || "
+    "new.call_id || char(10) || coalesce(new.summary, '')"
+)
+_KEY_OF_NEW = (
+    "(SELECT id FROM call_keys WHERE connection = new.connection AND call_id = new.call_id)"
+)
+SEARCH_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS call_keys (
+    id INTEGER PRIMARY KEY,
+    connection TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    UNIQUE (connection, call_id)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS calls_search USING fts5(body, tokenize = 'trigram');
+CREATE TRIGGER IF NOT EXISTS calls_search_insert AFTER INSERT ON calls BEGIN
+    INSERT OR IGNORE INTO call_keys (connection, call_id) VALUES (new.connection, new.call_id);
+    DELETE FROM calls_search WHERE rowid = {_KEY_OF_NEW};
+    INSERT INTO calls_search (rowid, body) VALUES ({_KEY_OF_NEW}, {_SEARCH_TEXT});
+END;
+CREATE TRIGGER IF NOT EXISTS calls_search_update AFTER UPDATE OF agent, outcome, summary ON calls
+BEGIN
+    DELETE FROM calls_search WHERE rowid = {_KEY_OF_NEW};
+    INSERT INTO calls_search (rowid, body) VALUES ({_KEY_OF_NEW}, {_SEARCH_TEXT});
+END;
+CREATE TRIGGER IF NOT EXISTS calls_search_delete AFTER DELETE ON calls BEGIN
+    DELETE FROM calls_search WHERE rowid = (
+        SELECT id FROM call_keys WHERE connection = old.connection AND call_id = old.call_id
+    );
+    DELETE FROM call_keys WHERE connection = old.connection AND call_id = old.call_id;
+END;
+"""
+SEARCH_BACKFILL = f"""
+INSERT OR IGNORE INTO call_keys (connection, call_id) SELECT connection, call_id FROM calls;
+INSERT INTO calls_search (rowid, body)
+    SELECT k.id, {_SEARCH_TEXT.replace("new.", "c.")}
+    FROM calls AS c JOIN call_keys AS k ON k.connection = c.connection AND k.call_id = c.call_id;
+"""
+
+
+def _order_index(key: SortKey, null_test: str) -> str:
+    return (
+        f"CREATE INDEX IF NOT EXISTS calls_{key.value}_{null_test.replace(' ', '_').lower()} "
+        f"ON calls (connection, {key.value} {null_test}, {key.value}, call_id);"
+    )
+
+
+# One index per sort key and direction, matching ``order_by`` exactly, so a sorted
+# page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
+ORDER_INDEXES = "\n".join(
+    _order_index(key, test) for key in SortKey for test in ("IS NULL", "IS NOT NULL")
+) + "".join(
+    # The default view (newest first) of one agent, category, campaign, outcome…: a
+    # walk within that value (1 ms) instead of sorting its thousands of calls
+    # (150 ms at 1M).
+    f"CREATE INDEX IF NOT EXISTS calls_{column}_newest "
+    f"ON calls (connection, {column}, date IS NOT NULL, date, call_id);"
+    for column in NEWEST_INDEXED_COLUMNS
+)
