@@ -12,11 +12,15 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
+from datetime import timedelta
 
 from voxdesk.domain import Call
 from voxdesk.providers.base import CallQuery, Capability, Provider
 from voxdesk.providers.errors import NotFound, ProviderError
+from voxdesk.providers.protocols import SupportsCallList
+from voxdesk.providers.voxxi import VoxxiProvider
 from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.sync import DEFAULT_OVERLAP, CallSync, ProgressCallback
 
 log = logging.getLogger("voxdesk.calls")
 
@@ -24,17 +28,39 @@ LIST_PAGE_SIZE = 200
 
 
 class CallService:
-    def __init__(self, connection: str, provider: Provider, catalog: CallCatalog) -> None:
+    def __init__(
+        self,
+        connection: str,
+        provider: Provider,
+        catalog: CallCatalog,
+        *,
+        sync_overlap: timedelta = DEFAULT_OVERLAP,
+    ) -> None:
         self.connection = connection
         self.provider = provider
         self.catalog = catalog
+        self.sync_overlap = sync_overlap
 
-    async def refresh(self) -> int:
-        """Bring the catalog up to date; returns how many calls the platform reported.
+    async def refresh(self, on_progress: ProgressCallback | None = None) -> int:
+        """Bring the catalog up to date; returns how many calls were fetched.
 
-        Platforms with a list endpoint are paged through; for the others (Voxxi) the
-        catalog already knows its calls, and only unfinished ones are re-read."""
+        Listing platforms (the voice-bot one) sync incrementally (``CallSync``: all
+        pages the first time, then only what is new), reporting to ``on_progress``.
+        The Voxxi family keeps its own path: Voxxi cannot list, so the catalog already
+        knows its calls and only unfinished ones are re-read; the local server's list
+        is small and paged through whole."""
         await self.refresh_names()
+        if isinstance(self.provider, SupportsCallList) and not isinstance(
+            self.provider, VoxxiProvider
+        ):
+            sync = CallSync(
+                self.connection,
+                self.provider,
+                self.catalog,
+                overlap=self.sync_overlap,
+                on_progress=on_progress,
+            )
+            return (await sync.run()).calls
         if not self.provider.supports(Capability.LIST_CALLS):
             pending = await self.catalog.pending_ids(self.connection)
             await asyncio.gather(*(self.fetch_call(call_id) for call_id in pending))

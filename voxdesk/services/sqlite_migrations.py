@@ -3,9 +3,10 @@
 Two policies, one per kind of file:
 
 - a **migrated** store (the upload queue: it holds work not yet done; the call catalog:
-  Voxxi's calls cannot be listed again) never loses a row; it lists its steps as ``(version, SQL or function)`` in order; opening runs every
-  step above the file's version, each in its own transaction together with the version
-  it reaches, so a crash mid-upgrade leaves the file at the last step that completed;
+  Voxxi's calls cannot be listed again) never loses a row. It lists its steps as
+  ``(version, SQL or function)`` in order; opening runs every step above the file's
+  version, each in its own transaction together with the version it reaches, so a
+  crash mid-upgrade leaves the file at the last step that completed;
 - a **cache** (everything in it can be fetched again) is dropped and created afresh
   when its version differs, and says so in the log.
 

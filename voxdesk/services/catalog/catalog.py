@@ -153,6 +153,8 @@ class CallCatalog(SqliteThread):
         runs ahead of the calls it vouches for."""
         batch = list(calls)
         await self._run(lambda: self._upsert(connection, batch, sync))
+        if not batch:
+            return
         ids = [call.id for call in batch]
         for listener in list(self._listeners):
             try:
