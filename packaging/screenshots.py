@@ -37,8 +37,7 @@ import qasync
 from voxdesk.domain import CallStatus
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
-from voxdesk.ui.app import default_services
-from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.composition import build_window, default_services
 from voxdesk.ui.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +64,7 @@ async def _settle(seconds: float = 0.5) -> None:
 async def capture(out: Path) -> None:
     services = default_services()
     await services.open()
-    window = MainWindow(services)
+    window = build_window(services)
     window.show()
     window.start()
     try:

@@ -186,7 +186,7 @@ def child_window(db: Path, home: Path) -> None:
     from voxdesk.services.catalog import CallCatalog
     from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window.window import AppServices, MainWindow
+    from voxdesk.ui.composition import AppServices, build_window
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -214,7 +214,7 @@ def child_window(db: Path, home: Path) -> None:
 
     async def main() -> None:
         await services.open()
-        window = MainWindow(services)
+        window = build_window(services)
 
         class Painted(QObject):
             def eventFilter(self, obj, event):
@@ -250,7 +250,8 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
     from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
     from voxdesk.services.connections import ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.main_window.window import AppServices, MainWindow
+    from voxdesk.ui.composition import AppServices, build_window
+    from voxdesk.ui.main_window.window import MainWindow
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -276,7 +277,7 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
 
     async def main() -> None:
         await services.open()
-        window = MainWindow(services)
+        window = build_window(services)
         window.resize(1400, 800)
         window.show()
         provider = VoxxiProvider(HttpClient("http://127.0.0.1:9", None))

@@ -82,13 +82,13 @@ async def bare_player(urls: list[str], rounds: int) -> list[float]:
 async def window_select(server: LocalServer, call_ids: list[str], home: Path, rounds: int):
     from tests.ui.conftest import TEST_CONNECTION, make_services
     from voxdesk.services.connections import Connection
-    from voxdesk.ui.main_window.window import MainWindow
+    from voxdesk.ui.composition import build_window
 
     services = make_services(
         home, [(Connection(TEST_CONNECTION, "local", server.base_url), server.token)]
     )
     await services.open()
-    window = MainWindow(services)
+    window = build_window(services)
     window.show()
     window.start()
     try:
@@ -104,7 +104,7 @@ async def window_select(server: LocalServer, call_ids: list[str], home: Path, ro
                 await asyncio.sleep(0)
             while not window.player.source:
                 await asyncio.sleep(0)
-            window.play_action.trigger()
+            window.window_actions.play_action.trigger()
             times.append(await first_position(window.player.media, start))
             urls.append(window.player.source)
         window.player.pause()

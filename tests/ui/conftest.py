@@ -24,7 +24,8 @@ from tests.support.local_server import LocalServer
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
 from voxdesk.services.uploads.store import UploadStore
-from voxdesk.ui.main_window.window import AppServices, MainWindow
+from voxdesk.ui.composition import AppServices, build_window
+from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.settings import open_settings
 
 SPEECH = (
@@ -181,7 +182,7 @@ class WindowFactory:
 
     def open(self, services: AppServices, *, start: bool = True) -> MainWindow:
         self.driver.run(services.open())
-        window = MainWindow(services)
+        window = build_window(services)
         window.show()
         self.opened.append((window, services))
         if start:

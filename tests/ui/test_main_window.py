@@ -244,9 +244,9 @@ def test_keyboard_moves_through_the_list_and_copies_the_id(
         lambda: window.detail.call is not None and window.detail.call.id == ids[1],
         what="detail follows the arrow key",
     )
-    driver.call(window.copy_id_action.trigger)
+    driver.call(window.window_actions.copy_id_action.trigger)
     assert QGuiApplication.clipboard().text() == ids[1]
-    driver.call(window.find_action.trigger)
+    driver.call(window.window_actions.find_action.trigger)
     driver.pump(0.05)
     assert window.call_list.search.hasFocus() or window.focusWidget() is window.call_list.search
 

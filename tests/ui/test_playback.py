@@ -19,9 +19,9 @@ from tests.support.local_server import LocalServer, wait_for_call
 from tests.ui.api import create_call
 from tests.ui.conftest import SPEECH, TEST_CONNECTION, Driver, WindowFactory, make_services
 from voxdesk.services.connections import Connection
+from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.playback.player import REWIND_ON_RESUME
-from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.widgets.widgets import SEEK_SCHEME
 
 #: Slack for positions: the player reports every ~50 ms and seeks land on packets.
@@ -93,7 +93,7 @@ def test_selecting_loads_and_playing_advances_with_the_transcript(
     turns = window.transcript.index.turns
     assert turns and window.transcript.current_turn is None
 
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     _position_reaches(driver, window, 1.0)
     assert window.player.playing
     assert window.player_bar.play_button.toolTip().startswith("Pause")
@@ -106,7 +106,7 @@ def test_selecting_loads_and_playing_advances_with_the_transcript(
         lambda: window.transcript.current_turn == turns.index(target), what="highlight"
     )
     assert window.call_map.x_for(window.player.position) > 0
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     assert not window.player.playing
 
 
@@ -117,38 +117,38 @@ def test_seek_skip_speed_and_rewind_on_resume(
     player = window.player
     window.playback.seek(10.0)
     assert player.position == pytest.approx(10.0, abs=TOLERANCE)
-    window.skip_actions[5.0].trigger()
+    window.window_actions.skip_actions[5.0].trigger()
     assert player.position == pytest.approx(15.0, abs=TOLERANCE)
-    window.skip_actions[-15.0].trigger()
+    window.window_actions.skip_actions[-15.0].trigger()
     assert player.position == pytest.approx(0.0, abs=TOLERANCE)
-    window.skip_actions[15.0].trigger()
-    window.skip_actions[-5.0].trigger()
+    window.window_actions.skip_actions[15.0].trigger()
+    window.window_actions.skip_actions[-5.0].trigger()
     assert player.position == pytest.approx(10.0, abs=TOLERANCE)
 
-    window.faster_action.trigger()
-    window.faster_action.trigger()
+    window.window_actions.faster_action.trigger()
+    window.window_actions.faster_action.trigger()
     assert player.rate == 1.5 and window.player_bar.rate_box.currentText() == "1.5×"
-    window.slower_action.trigger()
+    window.window_actions.slower_action.trigger()
     assert player.rate == 1.25
     for _ in range(10):
-        window.faster_action.trigger()
+        window.window_actions.faster_action.trigger()
     assert player.rate == 2.0  # the top step, not beyond
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     _position_reaches(driver, window, 10.2)
     start = player.position
     driver.pump(1.0)
     assert player.position - start > 1.5  # twice as fast as the clock
 
-    window.play_action.trigger()  # pause
+    window.window_actions.play_action.trigger()  # pause
     paused_at = player.position
-    window.play_action.trigger()  # resume: a little earlier
+    window.window_actions.play_action.trigger()  # resume: a little earlier
     assert player.position == pytest.approx(paused_at - REWIND_ON_RESUME, abs=TOLERANCE)
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     window.player_bar.rewind_box.setChecked(False)
     paused_at = player.position
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     assert player.position == pytest.approx(paused_at, abs=TOLERANCE)
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     window.player.set_rate(1.0)
 
 
@@ -173,7 +173,7 @@ def test_clicking_a_turn_and_a_rationale_timestamp_play_from_there(
     assert window.transcript.view.hasFocus()
     assert window.player.position == pytest.approx(0.0, abs=TOLERANCE)
     assert not window.player.playing
-    window.find_action.trigger()
+    window.window_actions.find_action.trigger()
     assert window.transcript.search_field.hasFocus()
     window.transcript.close_search()
     assert window.player.position == pytest.approx(0.0, abs=TOLERANCE)
@@ -181,17 +181,17 @@ def test_clicking_a_turn_and_a_rationale_timestamp_play_from_there(
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
     driver.wait_until(lambda: window.player.playing, what="playing from the word")
     assert window.player.position == pytest.approx(word.start, abs=TOLERANCE)
-    window.play_action.trigger()  # pause
+    window.window_actions.play_action.trigger()  # pause
     # …the turn's header (speaker and time) from the turn's start…
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=header)
     driver.wait_until(lambda: window.player.playing, what="playing from the turn")
     assert window.player.position == pytest.approx(turns[last].start, abs=TOLERANCE)
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     # …and after a pause, from the word again, not 2 s before it as a resume would.
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
     driver.wait_until(lambda: window.player.playing, what="playing from the word again")
     assert window.player.position == pytest.approx(word.start, abs=TOLERANCE)
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
 
     links = _stamp_links(window)
     assert links, "the analysis quotes timestamps in its rationales"
@@ -203,7 +203,7 @@ def test_clicking_a_turn_and_a_rationale_timestamp_play_from_there(
         lambda: window.transcript.current_turn == window.transcript.index.turn_near(seconds),
         what="the quoted turn highlighted",
     )
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     # The call map only moves the playhead.
     window.call_map.seekRequested.emit(2.0)
     assert not window.player.playing
@@ -241,7 +241,7 @@ def test_ctrl_j_jumps_to_failed_evidence_and_help_lists_the_keys(
 ) -> None:
     _open_call(driver, window, call["callId"])
     pins = window.call_map.pins
-    window.evidence_action.trigger()
+    window.window_actions.evidence_action.trigger()
     if pins:
         assert window.player.position == pytest.approx(pins[0].seconds, abs=TOLERANCE)
     else:
@@ -290,7 +290,7 @@ def test_an_expired_recording_url_is_refreshed_and_playback_goes_on(
     player = window.player
 
     # Ahead of time: a seek after the URL expired fetches a fresh one first.
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     _position_reaches(driver, window, 3.5)
     first_url = player.source
     window.playback.seek(1.0)
@@ -308,14 +308,14 @@ def test_an_expired_recording_url_is_refreshed_and_playback_goes_on(
     _position_reaches(driver, window, 2.4)
     assert player.position < 6.0
     assert player.playing and window.player_bar.message.text() == ""
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
 
 
 def test_a_recording_that_cannot_be_played_is_explained(
     driver: Driver, window: MainWindow, server: LocalServer, tmp_path: Path
 ) -> None:
     window.player.load(f"{server.base_url}/storage/missing.wav?expires=1&signature=0")
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     driver.wait_until(lambda: window.player_bar.message.text(), timeout=15, what="a message")
     assert "recording" in window.player_bar.message.text().lower()
 

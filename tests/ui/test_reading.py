@@ -47,7 +47,7 @@ def test_a_failed_call_says_why_and_offers_nothing_to_play(
     )
     assert not bar.slider.isEnabled()
     assert bar.message.text(), "the bar says why nothing plays"
-    window.play_action.trigger()
+    window.window_actions.play_action.trigger()
     assert not window.player.playing
 
 
@@ -85,7 +85,7 @@ def test_an_unknown_id_in_ctrl_o_says_so_without_the_error_banner(
     driver.wait_until(lambda: window.browser.service is not None, what="connected")
     said: list[str] = []
     window.browser.statusMessage.connect(said.append)
-    window.open_id_action.trigger()
+    window.window_actions.open_id_action.trigger()
     dialog = next(d for d in window.findChildren(QInputDialog) if d.isVisible())
     dialog.setTextValue("call_no_such_call_0000")
     dialog.accept()

@@ -47,7 +47,8 @@ def _focus_search(driver: Driver, window: MainWindow) -> None:
 def _action(window: MainWindow, name: str):
     skips = {"skip_back_5": -5.0, "skip_forward_5": 5.0}
     skips |= {"skip_back_15": -15.0, "skip_forward_15": 15.0}
-    return window.skip_actions[skips[name]] if name in skips else getattr(window, name)
+    actions = window.window_actions
+    return actions.skip_actions[skips[name]] if name in skips else getattr(actions, name)
 
 
 @pytest.mark.parametrize(("key", "modifiers", "name"), README_KEYS)
@@ -78,7 +79,7 @@ def test_space_types_in_the_search_box_and_arrows_move_the_list(
 
     driver.wait_until(lambda: ids <= listed(), timeout=30, what="the calls listed")
     played: list[bool] = []
-    window.play_action.triggered.connect(lambda *_: played.append(True))
+    window.window_actions.play_action.triggered.connect(lambda *_: played.append(True))
     search = window.call_list.search
     _focus_search(driver, window)
     qtbot.keyClick(search, Qt.Key.Key_Space)

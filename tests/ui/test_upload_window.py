@@ -228,7 +228,7 @@ def test_an_unfinished_upload_resumes_when_the_window_opens_again(
 def test_ctrl_u_opens_a_file_picker_without_blocking(
     driver: Driver, window: MainWindow, tmp_path: Path
 ) -> None:
-    assert window.upload_action.shortcut().toString() == "Ctrl+U"
+    assert window.window_actions.upload_action.shortcut().toString() == "Ctrl+U"
     dialog = window.choose_recordings()
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
     assert dialog.fileMode() is QFileDialog.FileMode.ExistingFiles
@@ -256,7 +256,7 @@ def test_dropping_with_no_connection_says_to_connect(
 
 
 def test_the_uploads_panel_toggles_from_the_keyboard(window: MainWindow) -> None:
-    action = window.uploads_view_action
+    action = window.window_actions.uploads_view_action
     assert action.shortcut().toString() == "Ctrl+Shift+U"
     assert not window.upload_panel.isVisible()
     action.trigger()

@@ -15,9 +15,9 @@ from tests.support.qt_drops import drag_enter, drop, url_mime
 from voxdesk.domain import Category, Member
 from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
 from voxdesk.services.uploads.queue import QueueTotals
-from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.upload.upload_dialog import UploadDialog
 from voxdesk.ui.upload.upload_panel import Column, UploadPanel, UploadTableModel
+from voxdesk.ui.widgets.drop_target import DropTarget
 
 
 def _job(n: int, state: UploadState = UploadState.WAITING, **changes) -> UploadJob:

@@ -17,29 +17,14 @@ from PySide6.QtWidgets import QApplication
 # qasync binds to the first Qt binding already imported: PySide6 must come first.
 import qasync
 
-from voxdesk.services import paths
-from voxdesk.services.catalog import CallCatalog
-from voxdesk.services.connections import ConnectionStore, CredentialStore
-from voxdesk.ui.main_window.window import AppServices, MainWindow
-from voxdesk.ui.settings import open_settings
-
-CONNECTIONS_FILE = "connections.json"
-
-
-def default_services() -> AppServices:
-    return AppServices(
-        catalog=CallCatalog(paths.catalog_path()),
-        connections=ConnectionStore(paths.config_dir() / CONNECTIONS_FILE),
-        credentials=CredentialStore(),
-        settings=open_settings(),
-    )
+from voxdesk.ui.composition import AppServices, build_window, default_services
 
 
 async def run_window(services: AppServices) -> int:
     """Open the catalog, show the window, and run until it is closed."""
     closed = asyncio.Event()
     await services.open()
-    window = MainWindow(services)
+    window = build_window(services)
     window.closed.connect(closed.set)
     window.show()
     window.start()

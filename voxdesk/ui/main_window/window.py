@@ -11,16 +11,14 @@ them and stops the server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QGuiApplication,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -29,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -37,35 +34,34 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.domain.timeline import failed_evidence
-from voxdesk.services.catalog import CallCatalog
-from voxdesk.services.connections import ConnectionStore, CredentialStore
-from voxdesk.services.playback import PositionMemory
 from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
-from voxdesk.services.uploads.flow import FlowTimings
-from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
-from voxdesk.ui.widgets.banner import ErrorBanner
 from voxdesk.ui.browse.call_browser import CallBrowser
-from voxdesk.ui.review.call_detail import CallDetailView
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
-from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
-from voxdesk.ui.widgets.drop_target import DropTarget
+from voxdesk.ui.connections.session import Session
+from voxdesk.ui.main_window.actions import WindowActions
+from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.playback.player_bar import PlayerBar
+from voxdesk.ui.review.call_detail import CallDetailView
 from voxdesk.ui.review.section_panel import SectionScorePanel
-from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
-from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
-from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript.document import analysis_failed_text
 from voxdesk.ui.transcript.panel import TranscriptPanel
 from voxdesk.ui.upload.upload_controller import UploadController
 from voxdesk.ui.upload.upload_dialog import UploadDialog
 from voxdesk.ui.upload.upload_panel import UploadPanel
+from voxdesk.ui.widgets.banner import ErrorBanner
+from voxdesk.ui.widgets.drop_target import DropTarget
+from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
+
+if TYPE_CHECKING:
+    from voxdesk.ui.composition import AppServices
 
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
@@ -93,29 +89,16 @@ def first_run_size(window: QWidget) -> QSize:
 
 
 @dataclass
-class AppServices:
-    """What the window needs from the outside world (tests pass their own)."""
+class Presenters:
+    """The Qt-free-ish logic behind the window's widgets, built by the composition root."""
 
-    catalog: CallCatalog
-    connections: ConnectionStore
-    credentials: CredentialStore
-    settings: QSettings
-    #: The upload queue on disk; opened and closed by the caller, like the catalog.
-    uploads: UploadStore = field(default_factory=UploadStore)
-    server_factory: ServerFactory = field(default=default_server_factory)
-    server_dir: Path | None = None
-    #: Polling and settling waits of uploads (tests shorten them).
-    upload_timings: FlowTimings | None = None
-
-    async def open(self) -> None:
-        """Open the databases (each on its own thread) before the window is built."""
-        await self.catalog.open()
-        await self.uploads.open()
-
-    async def close(self) -> None:
-        """Close the databases after the window has shut down."""
-        await self.uploads.close()
-        await self.catalog.close()
+    state: CallListState
+    model: CallListModel
+    browser: CallBrowser
+    session: Session
+    uploads: UploadController
+    player: Player
+    playback: PlaybackController
 
 
 class MainWindow(QMainWindow):
@@ -123,32 +106,27 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, presenters: Presenters) -> None:
         super().__init__()
         self.services = services
         self.settings = services.settings
-        self.state = CallListState(
-            filter=keys.load_filter(self.settings), order=keys.load_order(self.settings)
-        )
-        self.model = CallListModel(self.state, self)
-        self.browser = CallBrowser(services.catalog, self.model, self)
-        self.session = Session(
-            services.catalog,
-            services.connections,
-            services.credentials,
-            server_dir=services.server_dir,
-            server_factory=services.server_factory,
-            parent=self,
-        )
-        self.uploads = UploadController(
-            services.uploads, timings=services.upload_timings, parent=self
-        )
-        self.player = Player(self)
-        self.playback = PlaybackController(
+        self.state = presenters.state
+        self.model = presenters.model
+        self.browser = presenters.browser
+        self.session = presenters.session
+        self.uploads = presenters.uploads
+        self.player = presenters.player
+        self.playback = presenters.playback
+        # The window owns its presenters: they live and die with it.
+        for presenter in (
+            self.model,
+            self.browser,
+            self.session,
+            self.uploads,
             self.player,
-            PositionMemory.from_json(keys.load_text(self.settings, keys.POSITIONS)),
-            self,
-        )
+            self.playback,
+        ):
+            presenter.setParent(self)
         #: Which failed criterion Ctrl+J goes to next (it cycles through them).
         self._next_evidence = 0
         self._dialogs: list[QWidget] = []
@@ -201,115 +179,18 @@ class MainWindow(QMainWindow):
         self.call_list.set_filter(self.state.filter)
         self.call_list.set_order_indicator(self.state.order)
 
-    def _action(self, text: str, shortcut: str | QKeySequence | None, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _setup_actions(self) -> None:
-        self.connections_action = self._action("&Connections…", None, self.open_connections)
-        self.open_id_action = self._action("&Open call by ID…", "Ctrl+O", self.ask_call_id)
-        self.refresh_action = self._action("&Refresh", "F5", self.refresh)
-        self.upload_action = self._action("&Upload recordings…", "Ctrl+U", self.choose_recordings)
-        self.uploads_view_action = self.upload_panel.toggleViewAction()
-        self.uploads_view_action.setText("&Uploads")
-        self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
-        self.addAction(self.uploads_view_action)
-        # Ctrl+Q (the README's) on every platform, and the platform's own quit keys too:
-        # Windows and some platforms have none, so the standard key alone left Ctrl+Q dead.
-        self.quit_action = self._action("&Quit", None, self.close)
-        ctrl_q = QKeySequence("Ctrl+Q")
-        platform_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
-        self.quit_action.setShortcuts([ctrl_q, *(k for k in platform_keys if k != ctrl_q)])
-        self.find_action = self._action("&Find", "Ctrl+F", self.find)
-        self.copy_id_action = self._action("Copy call &ID", "Ctrl+L", self.detail.copy_call_id)
-        self.filters_action = self._action("Show &filters", None, self.call_list.more_button.toggle)
-        self.filters_action.setCheckable(True)
-        self.call_list.more_button.toggled.connect(self.filters_action.setChecked)
-
-        self._setup_player_actions()
-
-        file_menu = self.menuBar().addMenu("&File")
-        for action in (
-            self.connections_action,
-            self.open_id_action,
-            self.upload_action,
-            self.refresh_action,
-        ):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(self.find_action)
-        edit_menu.addAction(self.copy_id_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.filters_action)
-        view_menu.addAction(self.uploads_view_action)
-        self._setup_theme_menu(view_menu.addMenu("&Theme"))
-        play_menu = self.menuBar().addMenu("&Playback")
-        for action in self.player_actions:
-            play_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.shortcuts_action = self._action(
-            "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts
-        )
-        help_menu.addAction(self.shortcuts_action)
+        self.window_actions = WindowActions(self)
         # The window's keys work whatever has focus (the search box has it at launch).
         self.shortcut_guard = ShortcutGuard(self)
-
-    def _setup_theme_menu(self, menu: QMenu) -> None:
-        """View ▸ Theme: System, Light or Dark, one checked; the choice is remembered."""
-        group = QActionGroup(self)
-        self.theme_actions: dict[Theme, QAction] = {}
-        for theme in Theme:
-            action = menu.addAction(theme.label)
-            action.setCheckable(True)
-            action.setObjectName(f"theme-{theme.value}")
-            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
-            group.addAction(action)
-            self.theme_actions[theme] = action
-        self.theme_actions[keys.load_theme(self.settings) or Theme.SYSTEM].setChecked(True)
 
     def set_theme(self, theme: Theme) -> None:
         apply_theme(theme)
         keys.save_theme(self.settings, theme)
-        self.theme_actions[theme].setChecked(True)
+        self.window_actions.theme_actions[theme].setChecked(True)
         # Rich text (the evidence links) takes its colours when it is set: show it again.
         if self.browser.current_id is not None:
             self.browser.select(self.browser.current_id)
-
-    def _setup_player_actions(self) -> None:
-        """Transcriptionist keys. Space belongs to text fields when they have focus: a
-        line edit claims it (ShortcutOverride) before the window's shortcut sees it."""
-        playback = self.playback
-        self.play_action = self._action("&Play / pause", None, playback.toggle)
-        self.play_action.setShortcuts([QKeySequence("Space"), QKeySequence("Ctrl+Space")])
-        skips = [
-            ("Back &5 s", "Ctrl+Left", -5.0),
-            ("&Forward 5 s", "Ctrl+Right", 5.0),
-            ("&Back 15 s", "Ctrl+Shift+Left", -15.0),
-            ("F&orward 15 s", "Ctrl+Shift+Right", 15.0),
-        ]
-        self.skip_actions = {
-            seconds: self._action(text, key, lambda _=False, s=seconds: playback.skip(s))
-            for text, key, seconds in skips
-        }
-        self.faster_action = self._action("F&aster", "Ctrl+Up", self.player.faster)
-        self.slower_action = self._action("&Slower", "Ctrl+Down", self.player.slower)
-        self.evidence_action = self._action(
-            "&Jump to failed criterion's evidence", "Ctrl+J", self.jump_to_failed_evidence
-        )
-        self.player_actions = [
-            self.play_action,
-            *self.skip_actions.values(),
-            self.faster_action,
-            self.slower_action,
-            self.evidence_action,
-        ]
 
     def _connect(self) -> None:
         panel, browser, session = self.call_list, self.browser, self.session
