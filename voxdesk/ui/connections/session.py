@@ -113,7 +113,15 @@ class Session(QObject):
         service = None
         if connection is not None:
             token = self._token_for(connection)
-            self.provider = make_provider(connection.platform, connection.base_url, token)
+            try:
+                self.provider = make_provider(
+                    connection.platform, connection.base_url, token, connection.settings
+                )
+            except ValueError as exc:
+                # A setting the platform refuses: say which, and connect to nothing.
+                self.errorRaised.emit(f"The connection {connection.name!r} cannot be used: {exc}")
+                self.connection = connection = None
+        if connection is not None and self.provider is not None:
             service = CallService(connection.id, self.provider, self.catalog)
             self.connectionChanged.emit(
                 connection.name, f"{connection.platform} · {connection.base_url}"

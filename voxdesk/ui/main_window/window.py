@@ -28,21 +28,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSplitter,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from voxdesk.domain import Call, CallStatus, Category, Member
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services.calls import CallService
 from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
 from voxdesk.ui import settings as keys
 from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.browse.columns import ListLayout
 from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
 from voxdesk.ui.connections.session import Session
 from voxdesk.ui.main_window.actions import WindowActions
+from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
@@ -50,6 +55,7 @@ from voxdesk.ui.playback.player import Player
 from voxdesk.ui.playback.player_bar import PlayerBar
 from voxdesk.ui.review.call_detail import CallDetailView
 from voxdesk.ui.review.section_panel import SectionScorePanel
+from voxdesk.ui.review.survey_panel import SurveyPanel
 from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript.document import analysis_failed_text
 from voxdesk.ui.transcript.panel import TranscriptPanel
@@ -153,7 +159,14 @@ class MainWindow(QMainWindow):
         self.detail = CallDetailView(self.reading_splitter)
         self.transcript = TranscriptPanel(self.reading_splitter)
         self.reading_splitter.setChildrenCollapsible(False)
-        self.sections = SectionScorePanel(self.splitter)
+        # Section scores (Voxxi) or the post-call survey (voice-bot): one pane, the
+        # page the connected platform has (``platform_offer.shows_surveys``).
+        self.verdict = QStackedWidget(self.splitter)
+        self.verdict.setObjectName("verdict-pane")
+        self.sections = SectionScorePanel(self.verdict)
+        self.survey = SurveyPanel(self.verdict)
+        self.verdict.addWidget(self.sections)
+        self.verdict.addWidget(self.survey)
         # Extra width goes to the reading panes; the list keeps the width of its columns.
         for index, stretch in enumerate((1, 2, 2)):
             self.splitter.setStretchFactor(index, stretch)
@@ -174,6 +187,13 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("status-connection")
         self.counts_label = QLabel("", self)
         self.counts_label.setObjectName("status-counts")
+        self.sync_label = QLabel("", self)
+        self.sync_label.setObjectName("status-sync")
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.stop_sync_button = QToolButton(self)
+        self.stop_sync_button.setObjectName("status-stop-sync")
+        self.statusBar().addPermanentWidget(self.stop_sync_button)
+        self.stop_sync_button.hide()
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.connection_label)
         self.call_list.set_filter(self.state.filter)
@@ -181,6 +201,7 @@ class MainWindow(QMainWindow):
 
     def _setup_actions(self) -> None:
         self.window_actions = WindowActions(self)
+        self.stop_sync_button.setDefaultAction(self.window_actions.stop_sync_action)
         # The window's keys work whatever has focus (the search box has it at launch).
         self.shortcut_guard = ShortcutGuard(self)
 
@@ -204,6 +225,11 @@ class MainWindow(QMainWindow):
         browser.choicesChanged.connect(panel.set_choices)
         browser.selectRequested.connect(panel.select_call)
         browser.statusMessage.connect(self._status)
+        browser.layoutChanged.connect(self._use_list_layout)
+        browser.syncProgress.connect(self._show_sync)
+        browser.refreshingChanged.connect(self.window_actions.stop_sync_action.setEnabled)
+        # What the platform can do first: the browser's reload then fits its pane.
+        session.serviceChanged.connect(self._offer_platform)
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
         session.serviceChanged.connect(self.playback.set_service)
@@ -213,6 +239,7 @@ class MainWindow(QMainWindow):
         self.banner.retryRequested.connect(self.retry)
         uploads = self.uploads
         self.drop_target.files_dropped.connect(uploads.prepare)
+        self.drop_target.drop_refused.connect(self._status)
         uploads.metadataNeeded.connect(self.ask_upload_metadata)
         uploads.queueChanged.connect(self.upload_panel.set_queue)
         uploads.uploadsStarted.connect(self.show_uploads)
@@ -301,6 +328,7 @@ class MainWindow(QMainWindow):
         changed = call is None or shown is None or shown.id != call.id
         self.detail.show_call(call, agent, category)
         self.sections.show_call(call)
+        self.survey.show_call(call)
         if changed or (call is not None and call.transcript != shown.transcript):
             self._show_timeline(call)
         self.playback.show_call(call)
@@ -321,6 +349,27 @@ class MainWindow(QMainWindow):
         self.call_map.set_call(call.duration if call else None, turns, pins)
         self.player_bar.set_duration((call.duration or 0.0) if call else 0.0)
         self.player_bar.set_position(0.0)
+
+    def _offer_platform(self, service: CallService | None) -> None:
+        """Offer what the connected platform can do, and nothing it cannot."""
+        provider = service.provider if service is not None else None
+        refusal = upload_refusal(provider)
+        upload = self.window_actions.upload_action
+        upload.setVisible(refusal is None)
+        upload.setEnabled(refusal is None)
+        self.drop_target.refuse(refusal)
+        self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
+
+    def _use_list_layout(self, layout: ListLayout) -> None:
+        """Another platform's columns and filters, with the filter the browser reset."""
+        self.call_list.set_layout(layout)
+        self.call_list.set_filter(self.state.filter)
+        self.call_list.set_order_indicator(self.state.order)
+        self.call_list.fit_columns(self.call_list.width())
+
+    def _show_sync(self, text: str) -> None:
+        self.sync_label.setText(text)
+        self.stop_sync_button.setVisible(bool(text))
 
     def _show_duration(self, seconds: float) -> None:
         if seconds > 0:
