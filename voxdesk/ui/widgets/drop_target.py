@@ -26,13 +26,14 @@ class DropTarget(QObject):
     ``files_dropped(list[Path])``. Widgets inside it that take drops themselves (a text
     field) keep doing so; everywhere else the drop reaches the window.
 
-    ``refuse(reason)`` stops accepting drags (the cursor shows they cannot land); a
-    file dropped anyway (some desktops deliver it regardless) is answered by
-    ``drop_refused(reason)`` instead of ``files_dropped``. ``refuse(None)`` accepts again.
+    ``refuse(reason)`` stops accepting drags (the cursor shows they cannot land) and
+    answers files dragged in, or dropped anyway (some desktops deliver them regardless),
+    with ``drop_refused(reason)`` instead of ``files_dropped``. ``refuse(None)`` accepts
+    again.
     """
 
     files_dropped = Signal(list)
-    #: Files were dropped while drops are refused: the reason, to show the reviewer.
+    #: Files were dragged in or dropped while drops are refused: the reason, to show.
     drop_refused = Signal(str)
 
     def __init__(self, widget: QWidget) -> None:
@@ -53,10 +54,13 @@ class DropTarget(QObject):
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             assert isinstance(event, QDragEnterEvent | QDragMoveEvent)
             if local_paths(event.mimeData()):
-                if self.refusal is not None:
-                    event.ignore()
-                else:
+                if self.refusal is None:
                     event.acceptProposedAction()
+                else:
+                    event.ignore()
+                    if kind == QEvent.Type.DragEnter:
+                        # Qt delivers no drop after a refused enter: say why right away.
+                        self.drop_refused.emit(self.refusal)
                 return True
         elif kind == QEvent.Type.Drop:
             assert isinstance(event, QDropEvent)
