@@ -31,6 +31,7 @@ from voxdesk.domain import Direction, Disposition
 from voxdesk.providers.settings import TokenSettings
 from voxdesk.server.platforms.voicecalls.demo import manifest_path
 from voxdesk.services.connections import Connection
+from voxdesk.services.local_server import LOCAL_VOICE_CONNECTION, LocalServerProcess
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
 from voxdesk.ui.connections.settings_form import SettingsForm
 from voxdesk.ui.main_window.shortcuts_dialog import shortcut_rows
@@ -471,3 +472,40 @@ def test_a_settings_form_marks_required_fields_masks_secrets_and_keeps_them_apar
     assert form.secrets() == {"token": "s3cret"}
     form.set_values({"base_url": "https://x.example", "team_id": "t", "token": "leak"})
     assert form.edits["token"].text() == ""  # secrets are never filled back in
+
+
+# --- the app's own server serves the voice-bot platform too -----------------------------
+
+
+def _no_demo(data_dir: Path, token: str) -> LocalServerProcess:
+    return LocalServerProcess(data_dir, token, demo=False)
+
+
+def test_the_apps_own_server_is_also_a_voice_bot_connection_that_keeps_it_running(
+    driver: Driver, windows: WindowFactory, tmp_path: Path
+) -> None:
+    services = make_services(tmp_path, [], server_factory=_no_demo, server_dir=tmp_path / "srv")
+    window = windows.open(services)
+    driver.wait_until(lambda: window.session.connection is not None, timeout=60, what="local")
+    server = window.session.server
+    assert server is not None and server.running
+    voice = services.connections.find(LOCAL_VOICE_CONNECTION)
+    assert voice is not None and voice.platform == "voicecalls"
+    assert voice.base_url == server.base_url
+
+    window.session.switch_to(voice.id)
+    driver.wait_until(
+        lambda: window.session.connection is not None and window.session.connection.id == voice.id,
+        timeout=60,
+        what="switched to the voice-bot connection",
+    )
+    # Same child, same port, its token: the sync succeeds (an empty library: no demo).
+    assert window.session.server is server and server.running
+    assert services.connections.active().id == voice.id
+    driver.wait_until(
+        lambda: window.statusBar().currentMessage() == "Calls are up to date.",
+        timeout=60,
+        what="the voice-bot sync",
+    )
+    assert _headers(window) == VOICE_COLUMNS
+    assert not window.banner.isVisible()

@@ -133,6 +133,9 @@ class CallListModel(QAbstractTableModel):
         score = column.score(row) if column.score is not None else None
         if score is not None:
             return f"{column.title} {format_score(score)} of 100"
+        if column.elides:
+            # The cell may be shortened ("camp_…"): the whole value, then the call.
+            return f"{column.text(row)}\nCall {row.call_id}"
         return f"Call {row.call_id}"
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -169,7 +169,8 @@ VOICE_BOT = ListLayout(
         ListColumn(
             SortKey.SURVEY_SCORE,
             "Survey",
-            "Survey 100",
+            # The pill is three digits wide; the title is the wider of the two.
+            "Survey 10",
             lambda r: format_score(r.survey_score),
             numeric=True,
             score=lambda r: r.survey_score,

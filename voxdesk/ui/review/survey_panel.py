@@ -95,6 +95,7 @@ class SurveyPanel(ReadingPane):
                     name="survey-score",
                 )
             )
+            row.itemAt(0).widget().setToolTip("The survey's calculated score, out of 100")
             row.addStretch(1)
             self._layout.addLayout(row)
         form = QFormLayout()
@@ -103,11 +104,8 @@ class SurveyPanel(ReadingPane):
             ("State", "survey-state", survey_state_text(survey.state)),
             ("Ended", "survey-reason", completion_reason_text(survey.completion_reason)),
             ("Answered", "survey-answered", answered_text(survey)),
-            (
-                "Score",
-                "survey-score-text",
-                f"{format_score(survey.score)} of 100" if survey.score is not None else "none",
-            ),
+            # The pill above shows a score; say plainly when there is none.
+            ("Score", "survey-score-text", None if survey.score is not None else "None"),
         ]
         for label, name, value in facts:
             if value:
