@@ -1,6 +1,8 @@
 """The house rules: ui > services > providers > contracts > domain; only ui touches Qt; the local
-server never imports the app. Checked statically (import-linter, configured in
-pyproject.toml) and dynamically (what importing each layer actually loads)."""
+server never imports the app; inside ui, the composition root and the window over features
+that never import one another, over shared widgets, settings and theme. Checked statically
+(import-linter, configured in pyproject.toml) and dynamically (what importing each layer
+actually loads)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,12 @@ def test_import_contracts_hold() -> None:
         ("voxdesk/providers/base.py", "import voxdesk.services.catalog\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.providers.voxxi\n"),
         ("voxdesk/contracts/voicecalls.py", "import voxdesk.server.store\n"),
+        ("voxdesk/ui/widgets/banner.py", "import voxdesk.ui.browse.call_list\n"),
+        ("voxdesk/ui/playback/call_map.py", "import voxdesk.ui.transcript.panel\n"),
+        ("voxdesk/ui/upload/upload_dialog.py", "import voxdesk.ui.connections.session\n"),
+        ("voxdesk/ui/browse/call_list.py", "import voxdesk.ui.main_window.window\n"),
+        ("voxdesk/ui/main_window/window.py", "import voxdesk.ui.composition\n"),
+        ("voxdesk/ui/theme.py", "import voxdesk.ui.widgets.banner\n"),
     ],
 )
 def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: str) -> None:
@@ -56,6 +65,19 @@ def test_contracts_catch_a_violation(tmp_path: Path, module: str, bad_import: st
     result = _lint(copy)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def test_every_ui_package_is_in_the_ui_layers() -> None:
+    """A new ui subpackage (or top-level module) must take its place in the ui contract,
+    or nothing would check what it imports."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (ui,) = [c for c in contracts if c.get("containers") == ["voxdesk.ui"]]
+    layered = {name.strip() for layer in ui["layers"] for name in layer.split("|")}
+    ui_dir = ROOT / "voxdesk" / "ui"
+    present = {p.name for p in ui_dir.iterdir() if (p / "__init__.py").exists()}
+    present |= {p.stem for p in ui_dir.glob("*.py") if p.stem != "__init__"}
+    assert present == layered
 
 
 @pytest.mark.parametrize(

@@ -186,7 +186,8 @@ def child_window(db: Path, home: Path) -> None:
     from voxdesk.services.catalog import CallCatalog
     from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.composition import AppServices, build_window
+    from voxdesk.ui.composition import build_window
+    from voxdesk.ui.main_window.window import AppServices
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])
@@ -250,8 +251,8 @@ def child_interact(db: Path, home: Path, repeats: int) -> None:
     from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
     from voxdesk.services.connections import ConnectionStore, CredentialStore
     from voxdesk.services.uploads.store import UploadStore
-    from voxdesk.ui.composition import AppServices, build_window
-    from voxdesk.ui.main_window.window import MainWindow
+    from voxdesk.ui.composition import build_window
+    from voxdesk.ui.main_window.window import AppServices, MainWindow
     from voxdesk.ui.settings import open_settings
 
     app = QApplication([])

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from voxdesk.domain import Speaker, TranscriptTurn
-from voxdesk.domain.timeline import Timestamp, TranscriptIndex, find_timestamps
+from voxdesk.domain.timeline import (
+    NOTABLE_SILENCE_SECONDS,
+    Timestamp,
+    TranscriptIndex,
+    find_timestamps,
+    notable_silences,
+    silent_gaps,
+)
 
 
 def _turn(start: float, end: float, speaker: Speaker = Speaker.AGENT) -> TranscriptTurn:
@@ -108,3 +115,22 @@ def test_failed_evidence_is_in_scorecard_order_and_skips_what_has_no_moment() ->
         EvidencePin(30.0, "c4", "qc4"),
     ]
     assert failed_evidence(None) == []
+
+
+def test_silent_gaps_lie_between_the_first_and_last_speech_only() -> None:
+    # Out of order and overlapping, as platforms send them; the ring before 2 s and
+    # the line after 30 s are no gap anyone sat through.
+    spoken = [(20.0, 30.0), (2.0, 6.0), (4.0, 8.123), (10.0, 15.0), (14.0, 16.0)]
+    assert silent_gaps(spoken) == [(8.12, 10.0), (16.0, 20.0)]
+    assert silent_gaps([]) == []
+    assert silent_gaps([(1.0, 2.0)]) == []
+
+
+def test_notable_silences_are_those_at_least_the_threshold_long() -> None:
+    just_short = NOTABLE_SILENCE_SECONDS - 0.01
+    spoken = [(0.0, 10.0), (10.0 + just_short, 20.0), (20.0 + NOTABLE_SILENCE_SECONDS, 30.0)]
+    assert notable_silences(spoken) == [(20.0, 20.0 + NOTABLE_SILENCE_SECONDS)]
+    assert notable_silences(spoken, minimum=1.0) == [
+        (10.0, round(10.0 + just_short, 2)),
+        (20.0, 20.0 + NOTABLE_SILENCE_SECONDS),
+    ]

@@ -24,8 +24,8 @@ from tests.support.local_server import LocalServer
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
 from voxdesk.services.uploads.store import UploadStore
-from voxdesk.ui.composition import AppServices, build_window
-from voxdesk.ui.main_window.window import MainWindow
+from voxdesk.ui.composition import build_window
+from voxdesk.ui.main_window.window import AppServices, MainWindow
 from voxdesk.ui.settings import open_settings
 
 SPEECH = (

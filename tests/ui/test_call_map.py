@@ -11,15 +11,13 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPalette
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from voxdesk.domain import Speaker, TranscriptTurn
-from voxdesk.domain.timeline import EvidencePin
+from voxdesk.domain.timeline import NOTABLE_SILENCE_SECONDS, EvidencePin, notable_silences
 from voxdesk.ui.playback.call_map import (
     AGENT_COLOUR,
     CUSTOMER_COLOUR,
     FAIL_COLOUR,
-    SILENCE_MIN_SECONDS,
     UNKNOWN_COLOUR,
     CallMap,
-    find_silences,
 )
 
 A, C, U = Speaker.AGENT, Speaker.CUSTOMER, Speaker.UNKNOWN
@@ -32,8 +30,9 @@ def turns(*spec: tuple[Speaker, float, float]) -> list[TranscriptTurn]:
     return [TranscriptTurn(speaker=s, start=a, end=b, text="…") for s, a, b in spec]
 
 
-#: 0-4 silence, agent 4-20, customer 20.5-40 (a 0.5 s gap is no silence), 40-50 silence,
-#: agent 50-60 with the customer cutting in at 58-70, unknown 70-72, silence 72-90.
+#: 0-4 the ring (no silence: nobody sat through it), agent 4-20, customer 20.5-40 (a 0.5 s
+#: gap is no silence), 40-50 silence, agent 50-60 with the customer cutting in at 58-70,
+#: unknown 70-72, 72-90 the line after the goodbye (no silence either).
 CALL = turns((A, 4, 20), (C, 20.5, 40), (A, 50, 60), (C, 58, 70), (U, 70, 72))
 DURATION = 90.0
 
@@ -120,23 +119,44 @@ def test_size_is_a_few_text_lines_high_and_expands_sideways(call_map: CallMap) -
 # --- silences ------------------------------------------------------------------------
 
 
-def test_silences_leading_between_and_trailing(call_map: CallMap) -> None:
-    assert call_map.silences == [(0.0, 4.0), (40.0, 50.0), (72.0, 90.0)]
+def test_silences_are_between_turns_only(call_map: CallMap) -> None:
+    assert call_map.silences == [(40.0, 50.0)]
+
+
+def test_the_map_shades_exactly_the_silences_the_scorecard_counts(host: QWidget) -> None:
+    """One definition of silence: the server's metrics (which the ``max_silence_seconds``
+    rule judges) list the very gaps the map shades, odd timings included."""
+    from voxdesk.server.analysis.metrics import measure
+    from voxdesk.server.analysis.result import TranscriptTurn as AnalysedTurn
+
+    call = turns(
+        (A, 1.237, 9.5), (C, 12.496, 20.0), (A, 15.0, 30.0), (U, 33.004, 40.0), (C, 52.3, 60.0)
+    )
+    analysed = [
+        AnalysedTurn(speaker=t.speaker.value, start=t.start, end=t.end, text=t.text) for t in call
+    ]
+    metrics = measure(analysed, 70.0, ["agent", "customer"])
+    widget = CallMap(host)
+    widget.set_call(70.0, call, [])
+    assert widget.silences == [(s.start, s.end) for s in metrics.silences]
+    assert widget.silences == [(9.5, 12.5), (30.0, 33.0), (40.0, 52.3)]
+    assert metrics.longest_silence is not None
+    assert (metrics.longest_silence.start, metrics.longest_silence.end) == (40.0, 52.3)
 
 
 def test_short_gaps_are_not_silences_but_the_threshold_is(host: QWidget) -> None:
     widget = CallMap(host)
-    just_short = SILENCE_MIN_SECONDS - 0.1
+    just_short = NOTABLE_SILENCE_SECONDS - 0.1
     widget.set_call(
         None,
         turns(
             (A, 0, 10),
             (C, 10 + just_short, 20),
-            (A, 20 + SILENCE_MIN_SECONDS, 30),
+            (A, 20 + NOTABLE_SILENCE_SECONDS, 30),
         ),
         [],
     )
-    assert widget.silences == [(20.0, 20 + SILENCE_MIN_SECONDS)]
+    assert widget.silences == [(20.0, 20 + NOTABLE_SILENCE_SECONDS)]
 
 
 def test_overlapping_speakers_leave_no_silence(host: QWidget) -> None:
@@ -150,7 +170,7 @@ def test_overlapping_speakers_leave_no_silence(host: QWidget) -> None:
     widget.set_call(30.0, turns((A, 0, 10), (C, 8, 20), (A, 20, 30)), [])
     assert widget.silences == []
     # The helper itself copes with spans that are sorted but not merged.
-    assert find_silences([(0.0, 20.0), (2.0, 5.0), (21.0, 30.0)], 30.0) == []
+    assert notable_silences([(0.0, 20.0), (2.0, 5.0), (21.0, 30.0)]) == []
 
 
 def test_unknown_speakers_fill_silence_too(host: QWidget) -> None:
@@ -325,7 +345,8 @@ def test_two_thousand_turns_in_an_hour_paint_in_a_few_milliseconds(
 def test_the_description_counts_in_words_that_agree_with_the_number(host: QWidget) -> None:
     widget = CallMap(host)
     widget.set_call(20.0, turns((A, 0, 10)), [GREETING])
+    assert "1 turn," in widget.accessibleDescription()
+    widget.set_call(20.0, turns((A, 0, 5), (C, 10, 20)), [GREETING])
     description = widget.accessibleDescription()
-    assert "1 turn," in description
     assert "1 silence of" in description
     assert "1 failed criterion marked" in description

@@ -23,8 +23,8 @@ from voxdesk.cli.common import (
     UsageError,
     with_service,
 )
+from voxdesk.contracts.voxxi_dates import DateFormatError, parse_call_date
 from voxdesk.domain import CallStatus
-from voxdesk.domain.dates import DateFormatError, parse_call_date
 from voxdesk.providers.errors import ProviderError
 from voxdesk.services.calls import CallService
 from voxdesk.services.formatting import PLACEHOLDER, format_duration

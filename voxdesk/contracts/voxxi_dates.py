@@ -21,6 +21,7 @@ _FORMATS = (
     re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})" + _TIME + "$"),
     re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})" + _TIME + "$"),
 )
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -37,6 +38,10 @@ class DateFormatError(ValueError):
 def _parse(value: str) -> tuple[datetime, bool]:
     """The parsed moment and whether the input carried a time of day."""
     text = value.strip()
+    if not _PRINTABLE_ASCII.fullmatch(text):
+        # Every accepted format is plain ASCII; ``fromisoformat`` would let a NUL or
+        # another control character through, and ``\d`` matches non-ASCII digits.
+        raise DateFormatError(f"{value!r} contains characters no date format has")
     try:
         if _ISO_DATE.match(text):
             return datetime.combine(date.fromisoformat(text), WORKDAY_START, IST), False
@@ -59,15 +64,31 @@ def _parse(value: str) -> tuple[datetime, bool]:
 
 def parse_call_date(value: str) -> datetime:
     """A call ``date`` as an aware UTC datetime; a date without a time is 09:00 IST."""
-    return _parse(value)[0].astimezone(UTC)
+    try:
+        return _parse(value)[0].astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+05:00 is in year 0 in UTC
+        raise DateFormatError(
+            f"{value!r} falls outside the years 0001 to 9999 once converted to UTC"
+        ) from exc
+
+
+def _utc_bound(moment: datetime, value: str) -> datetime:
+    """``moment`` in UTC; a bound that falls outside the years 0001–9999 once converted
+    is refused like any unreadable date (a 400, never an OverflowError)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise DateFormatError(
+            f"{value!r} falls outside the years 0001 to 9999 once converted to UTC"
+        ) from exc
 
 
 def parse_range_bound(value: str, *, end: bool) -> datetime:
     """A ``dateFrom``/``dateTo`` filter; a bare day covers the whole IST day."""
     moment, has_time = _parse(value)
     if has_time:
-        return moment.astimezone(UTC)
+        return _utc_bound(moment, value)
     midnight = datetime.combine(moment.date(), time(0, 0), IST)
     if end:
         midnight += timedelta(days=1) - timedelta(microseconds=1)
-    return midnight.astimezone(UTC)
+    return _utc_bound(midnight, value)

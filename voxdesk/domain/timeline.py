@@ -1,5 +1,5 @@
-"""Where in a call things happen: which transcript turn is playing at a moment, and the
-``[MM:SS]`` timestamps that rationales quote as evidence.
+"""Where in a call things happen: which transcript turn is playing at a moment, the
+``[MM:SS]`` timestamps that rationales quote as evidence, and where the silences are.
 
 The player asks "which turn is at t?" on every position tick (ten times a second over
 thousands of turns), so turns are found by binary search over their start times
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from voxdesk.domain.analysis import Analysis, CriterionResult
@@ -113,3 +113,32 @@ def failed_evidence(analysis: Analysis | None) -> list[EvidencePin]:
             if stamps:
                 pins.append(EvidencePin(stamps[0].seconds, criterion.id, criterion.question))
     return pins
+
+
+#: A gap at least this long (seconds, nobody speaking) is a silence worth showing and
+#: listing: dead air or a hold rather than a breath between sentences.
+NOTABLE_SILENCE_SECONDS = 3.0
+
+
+def silent_gaps(spoken: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The ``(start, end)`` stretches between the first and the last speech during which
+    nobody talks, to the centisecond; ``spoken`` is every turn's span, in any order.
+
+    This is the one definition of silence: the scorecard's ``max_silence_seconds`` rule
+    measures these gaps and the call map shades the notable ones, so the map never shows
+    dead air the scorecard does not count. The ring before the agent answers and the
+    line after the goodbye are not silences anyone sat through."""
+    gaps: list[tuple[float, float]] = []
+    covered_until: float | None = None
+    for start, end in sorted(spoken):
+        if covered_until is not None and start > covered_until:
+            gaps.append((round(covered_until, 2), round(start, 2)))
+        covered_until = end if covered_until is None else max(covered_until, end)
+    return gaps
+
+
+def notable_silences(
+    spoken: Iterable[tuple[float, float]], minimum: float = NOTABLE_SILENCE_SECONDS
+) -> list[tuple[float, float]]:
+    """The silent gaps (see :func:`silent_gaps`) at least ``minimum`` seconds long."""
+    return [(start, end) for start, end in silent_gaps(spoken) if end - start >= minimum]

@@ -13,10 +13,10 @@ Local extensions (not in Voxxi's contract):
 from __future__ import annotations
 
 import asyncio
-import json
+import re
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -27,27 +27,58 @@ from voxdesk.server.errors import ApiError, validation_error
 from voxdesk.server.storage import AUDIO_TYPES, new_upload_key
 from voxdesk.server.store import STATUSES, CallFilter
 from voxdesk.server.views import call_data
+from voxdesk.server.wire_json import WireValueError, decode_body
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Far past any real library, and small enough that the row offset fits SQLite's integer.
+MAX_PAGE = 10_000_000
+_DIGITS = re.compile(r"[0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
+def _whole_number(text: str, limit: int) -> int | None:
+    """``text`` as a whole number, or ``None`` unless it is ASCII digits (``str.isdigit``
+    also takes ``²``, which ``int`` refuses). Anything above ``limit`` reads as
+    ``limit + 1``, unconverted: ``int`` refuses 4,300+ digits."""
+    if not _DIGITS.fullmatch(text):
+        return None
+    significant = text.lstrip("0") or "0"
+    return int(significant) if len(significant) <= len(str(limit)) else limit + 1
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "payload_too_large", "The JSON body is larger than 1 MiB.")
+
+
 async def _json_body(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_JSON_BYTES:
-        raise ApiError(413, "payload_too_large", "The JSON body is larger than 1 MiB.")
-    raw = await request.body()
-    if len(raw) > MAX_JSON_BYTES:
-        raise ApiError(413, "payload_too_large", "The JSON body is larger than 1 MiB.")
+    """The body as I-JSON (see ``wire_json``), read no further than 1 MiB.
+
+    Bytes are counted as they arrive: a chunked body declares no length, and reading it
+    whole first would let one request fill the server's memory.
+    """
+    declared = _whole_number(request.headers.get("content-length") or "", MAX_JSON_BYTES)
+    if declared is not None and declared > MAX_JSON_BYTES:
+        raise _too_large()
+    chunks: list[bytes] = []
+    size = 0
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise validation_error("body", "is not valid JSON.") from exc
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_JSON_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        raise ApiError(400, "incomplete_body", "The body ended before all of it arrived.") from exc
+    try:
+        return decode_body(b"".join(chunks))
+    except WireValueError as exc:
+        raise validation_error(exc.field, exc.problem) from exc
 
 
 async def post_call(request: Request) -> JSONResponse:
@@ -96,23 +127,35 @@ async def post_presigned_url(request: Request) -> JSONResponse:
     )
 
 
-def _int_param(request: Request, name: str, default: int, minimum: int) -> int:
+def _int_param(
+    request: Request, name: str, default: int, maximum: int, *, cap: bool = False
+) -> int:
+    """A whole number from 1 to ``maximum`` (``cap``: larger ones count as ``maximum``)."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise validation_error(name, f"must be a whole number of at least {minimum}.")
-    return int(raw)
+    value = _whole_number(raw, maximum)
+    if value is None or value < 1 or (value > maximum and not cap):
+        raise validation_error(name, f"must be a whole number from 1 to {maximum}.")
+    return min(value, maximum)
+
+
+def _text_param(request: Request, name: str) -> str | None:
+    """A filter value; control characters are refused because SQLite ends a LIKE
+    pattern at a NUL, so ``q=%00`` would match every call."""
+    value = request.query_params.get(name) or None
+    if value is not None and _CONTROL.search(value):
+        raise validation_error(name, "must not contain control characters.")
+    return value
 
 
 def _filter(request: Request) -> CallFilter:
-    params = request.query_params
-    status = params.get("status") or None
+    status = _text_param(request, "status")
     if status is not None and status not in STATUSES:
         raise validation_error("status", f"must be one of {', '.join(STATUSES)}.")
     bounds = {}
     for name, end in (("dateFrom", False), ("dateTo", True)):
-        value = params.get(name)
+        value = _text_param(request, name)
         if value:
             try:
                 bounds[name] = parse_range_bound(value, end=end)
@@ -120,18 +163,18 @@ def _filter(request: Request) -> CallFilter:
                 raise validation_error(name, str(exc)) from exc
     return CallFilter(
         status=status,
-        member_id=params.get("memberId") or None,
-        category_id=params.get("categoryId") or None,
+        member_id=_text_param(request, "memberId"),
+        category_id=_text_param(request, "categoryId"),
         date_from=bounds.get("dateFrom"),
         date_to=bounds.get("dateTo"),
-        text=(params.get("q") or "").strip() or None,
+        text=(_text_param(request, "q") or "").strip() or None,
     )
 
 
 async def list_calls(request: Request) -> JSONResponse:
     ctx = _ctx(request)
-    page = _int_param(request, "page", 1, 1)
-    page_size = min(_int_param(request, "pageSize", DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    page = _int_param(request, "page", 1, MAX_PAGE)
+    page_size = _int_param(request, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cap=True)
     where = _filter(request)
     calls, total = await asyncio.to_thread(
         lambda: ctx.store.list_calls(where, offset=(page - 1) * page_size, limit=page_size)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
 
 from voxdesk.server import api, storage_routes
 from voxdesk.server.auth import BearerAuth
@@ -100,16 +100,18 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
             await ctx.pipeline.stop()
             ctx.store.close()
 
+    # No trailing-slash redirects: Starlette builds them from the request's Host header,
+    # so an unauthenticated client could have the server redirect to a host it chose.
+    api_router = Router(api.routes, redirect_slashes=False)
     app = Starlette(
         routes=[
-            Mount(
-                API_PREFIX, routes=api.routes, middleware=[Middleware(BearerAuth, token=ctx.token)]
-            ),
+            Mount(API_PREFIX, app=api_router, middleware=[Middleware(BearerAuth, token=ctx.token)]),
             *storage_routes.routes,
             *voicecalls_routes.routes(voice_calls),
         ],
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False
     app.state.ctx = ctx
     install_error_handlers(app)
     return app

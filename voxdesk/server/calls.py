@@ -22,6 +22,12 @@ from voxdesk.server.scorecard import Scorecard
 from voxdesk.server.store import PENDING, STAGE_INGEST, CallRecord, Member, Store
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Room for any member id and an email address (RFC 5321 caps those at 254).
+MAX_ID_LENGTH = 320
+# Signed storage URLs run to a few hundred characters; 8 KiB is what common servers
+# accept in a request line.
+MAX_URL_LENGTH = 8192
 
 
 @dataclass(frozen=True)
@@ -33,29 +39,41 @@ class NewCall:
     date: str | None
 
 
-def _required_string(body: dict[str, Any], name: str) -> str:
+def _required_string(body: dict[str, Any], name: str, max_length: int) -> str:
+    """A stripped, non-empty string of at most ``max_length`` characters and no control
+    characters: a NUL or a 500 KB URL is accepted by nothing downstream, so it is
+    refused here rather than failing the call later."""
     value = body.get(name)
     if value is None:
         raise validation_error(name, "is required.")
     if not isinstance(value, str) or not value.strip():
         raise validation_error(name, "must be a non-empty string.")
-    return value.strip()
+    value = value.strip()
+    if len(value) > max_length:
+        raise validation_error(name, f"must be at most {max_length} characters long.")
+    if CONTROL.search(value):
+        raise validation_error(name, "must not contain control characters.")
+    return value
 
 
 def parse_new_call(body: Any, scorecards: dict[str, Scorecard]) -> NewCall:
     """Check a create-call body field by field; the first problem is a 400 naming it."""
     if not isinstance(body, dict):
         raise validation_error("body", "must be a JSON object.")
-    member = _required_string(body, "memberId")
-    category_id = _required_string(body, "categoryId")
+    member = _required_string(body, "memberId", MAX_ID_LENGTH)
+    category_id = _required_string(body, "categoryId", MAX_ID_LENGTH)
     if category_id not in scorecards:
         known = ", ".join(sorted(scorecards)) or "none"
         raise validation_error(
             "categoryId", f"{category_id!r} is not a known category (known: {known})."
         )
-    audio_url = _required_string(body, "audio_url")
-    parts = urlsplit(audio_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    audio_url = _required_string(body, "audio_url", MAX_URL_LENGTH)
+    try:
+        parts = urlsplit(audio_url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        valid = False
+    if not valid:
         raise validation_error("audio_url", "must be an http:// or https:// URL.")
     udfs = body.get("udfs")
     if udfs is None:

@@ -156,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     from voxdesk.server.app import create_app
+    from voxdesk.server.core.sqlite import DamagedDatabase
     from voxdesk.server.serve import bind_socket, run
     from voxdesk.server.startup_checks import LibraryLost
-    from voxdesk.server.store import DamagedDatabase
 
     try:
         sock = bind_socket(config.host, config.port)

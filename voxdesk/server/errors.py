@@ -1,8 +1,9 @@
 """The one error shape every client sees: ``{"error": {"code", "message"}}``.
 
-Route code raises ``ApiError``; the handlers installed by ``install_error_handlers``
-turn it, Starlette's own HTTP errors (404 for unknown routes, 405) and any unexpected
-exception into that JSON shape, so no HTML page or stack trace ever reaches a client.
+Route code raises ``ApiError``; the handlers and middleware installed by
+``install_error_handlers`` turn it, Starlette's own HTTP errors (404 for unknown routes,
+405) and any unexpected exception into that JSON shape, so no HTML page or stack trace
+ever reaches a client.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -72,16 +74,45 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, code, message, dict(exc.headers or {}))
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    log.error(
-        "Unexpected error while answering %s %s", request.method, request.url.path, exc_info=exc
-    )
-    return error_response(
-        500, "internal_error", "The server hit an unexpected error; the details are in its log."
-    )
+class UnexpectedErrors:
+    """ASGI middleware: any other exception becomes a logged 500 in the JSON shape.
+
+    Not an exception handler: Starlette re-raises after its 500 handler has answered,
+    and uvicorn then drops the keep-alive connection, so the client's next request on
+    it (perhaps already sent) fails with a reset. Answering here and not re-raising
+    keeps the connection serving. Only an exception after the response has started is
+    passed on, because nothing can be answered then.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._app(scope, receive, send_noting_start)
+        except Exception:
+            log.exception("Unexpected error while answering %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            response = error_response(
+                500,
+                "internal_error",
+                "The server hit an unexpected error; the details are in its log.",
+            )
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: Starlette) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(UnexpectedErrors)

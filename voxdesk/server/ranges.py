@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import re
 
-_SINGLE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_SINGLE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
+# Any position this long is past the end of every file; ``int`` refuses 4,300+ digits.
+_BEYOND_ANY_FILE = 10**18
+
+
+def _position(digits: str) -> int:
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) < 18 else _BEYOND_ANY_FILE
 
 
 class Unsatisfiable(Exception):
@@ -24,12 +31,12 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first_text and not last_text:
         return None
     if not first_text:
-        suffix = int(last_text)
+        suffix = _position(last_text)
         if suffix == 0 or size == 0:
             raise Unsatisfiable
         return max(0, size - suffix), size - 1
-    first = int(first_text)
-    last = int(last_text) if last_text else size - 1
+    first = _position(first_text)
+    last = _position(last_text) if last_text else size - 1
     if last_text and last < first:
         return None
     if first >= size:

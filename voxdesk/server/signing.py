@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from enum import Enum
+
+_EXPIRES = re.compile(r"[0-9]{1,18}")
 
 
 class Verdict(Enum):
@@ -42,10 +45,13 @@ class UrlSigner:
         The match is checked first: an expiry an attacker edited is "invalid", not
         "expired".
         """
-        if not expires or not signature or not expires.isdigit():
+        # ASCII digits, and few enough to convert: ``str.isdigit`` also takes ``²``, and
+        # ``int`` refuses 4,300+ digits. We never sign an expiry of more than 18.
+        if not expires or not signature or not _EXPIRES.fullmatch(expires):
             return Verdict.INVALID
         expected = self.sign(method, key, content_type, int(expires))
-        if not hmac.compare_digest(expected, signature):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError).
+        if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             return Verdict.INVALID
         if int(expires) < (time.time() if now is None else now):
             return Verdict.EXPIRED

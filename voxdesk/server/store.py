@@ -9,6 +9,7 @@ while the pipeline writes.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.core.sqlite import open_checked
 from voxdesk.server.dates import to_storage, utc_now
-from voxdesk.server.private_files import make_private_file
+from voxdesk.server.wire_json import loads_stored
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS members (
@@ -91,65 +95,45 @@ _CALL_COLUMNS = (
 )
 
 
+def _stored_json(row: sqlite3.Row, column: str) -> Any:
+    """A JSON column, made sendable (see ``wire_json``); text that does not decode at
+    all reads as ``None`` so the rest of the record, and of its page, still answers."""
+    text = row[column]
+    if not text:
+        return None
+    try:
+        return loads_stored(text)
+    except (ValueError, RecursionError):
+        log.error("Call %s: the stored %s is not readable JSON; reading it as empty",
+                  row["id"], column)  # fmt: skip
+        return None
+
+
 def _call(row: sqlite3.Row) -> CallRecord:
+    udfs = _stored_json(row, "udfs")
     return CallRecord(
         id=row["id"],
         member_id=row["member_id"],
         category_id=row["category_id"],
         audio_url=row["audio_url"],
         call_date=row["call_date"],
-        udfs=json.loads(row["udfs"]),
+        udfs=udfs if isinstance(udfs, dict) else {},
         status=row["status"],
         stage=row["stage"],
         error=row["error"],
         duration=row["duration"],
-        analysis=json.loads(row["analysis"]) if row["analysis"] else None,
+        analysis=_stored_json(row, "analysis"),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
 
 
-class DamagedDatabase(Exception):
-    """The database file is not a readable SQLite database, or fails its check."""
-
-    def __init__(self, path: Path, detail: str) -> None:
-        # SQLite's report spans lines and names the schema; one line reads better.
-        detail = " ".join(detail.replace("*** in database main ***", "").split())
-        super().__init__(f"{path}: {detail}")
-        self.path = path
-        self.detail = detail
-
-
 class Store:
     def __init__(self, path: Path) -> None:
         """Open (or create) the database; raises ``DamagedDatabase`` rather than serve
-        from a damaged file, whose garbage would otherwise surface as a 500 on some list.
-
-        ``PRAGMA quick_check`` reads every page but skips index cross-checks; measured
-        at 0.6–0.8 s for 100,000 analysed calls (an 830 MB file, in the page cache) on
-        a 2-core machine.
-        """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        make_private_file(path)
+        from a damaged file, whose garbage would otherwise surface as a 500 on some list."""
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            problems = [row[0] for row in self._db.execute("PRAGMA quick_check(1)")]
-            if problems != ["ok"]:
-                raise DamagedDatabase(path, "; ".join(problems))
-            with self._lock:
-                self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise DamagedDatabase(path, str(exc)) from exc
-        except DamagedDatabase:
-            self._db.close()
-            raise
+        self._db = open_checked(path, SCHEMA)
 
     def close(self) -> None:
         with self._lock:
@@ -252,13 +236,16 @@ class Store:
             pattern = (
                 "%" + where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
+            # json_extract fails the whole query on one damaged analysis; json_valid
+            # first lets that call simply not match on its summary.
+            analysis = "CASE WHEN json_valid(c.analysis) THEN json_extract(c.analysis, '{}') END"
             searchable = (
                 "c.id",
                 "c.member_id",
                 "m.email",
                 "m.name",
-                "json_extract(c.analysis, '$.summary')",
-                "json_extract(c.analysis, '$.outcomeLabel')",
+                analysis.format("$.summary"),
+                analysis.format("$.outcomeLabel"),
             )
             clauses.append(
                 "(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in searchable) + ")"

@@ -10,15 +10,24 @@
 
 While a call is not completed every analysis field is ``null`` and ``sections`` is
 empty. ``GET /calls`` (local) lists the same objects.
+
+A stored call that cannot be laid out (an analysis of another shape, written by another
+version or damaged) answers as ``failed`` with an ``error`` saying so, rather than
+taking down the whole page of a listing that holds it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from voxdesk.server.dates import to_wire
-from voxdesk.server.store import COMPLETED, CallRecord
+from voxdesk.server.store import COMPLETED, FAILED, CallRecord
 from voxdesk.server.urls import StorageUrls
+
+log = logging.getLogger(__name__)
+
+UNREADABLE = "The server could not read this call's stored analysis; its log has the details."
 
 ANALYSIS_FIELDS = (
     "score",
@@ -62,8 +71,42 @@ def _turn(turn: dict[str, Any]) -> dict[str, Any]:
 
 
 def call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
+    try:
+        return _call_data(call, urls)
+    except Exception:
+        # Deliberately broad: whatever is wrong with one stored record, the others on
+        # the page must still be answered. The record is left as it is in the store.
+        log.exception("Call %s could not be laid out; answering it as unreadable", call.id)
+    return _unreadable_call_data(call)
+
+
+def _unreadable_call_data(call: CallRecord) -> dict[str, Any]:
+    """The record as stored, touching nothing that could fail a second time."""
+    return {
+        "callId": call.id,
+        "status": FAILED,
+        "analysis": {**dict.fromkeys(ANALYSIS_FIELDS), "sections": []},
+        "metadata": {
+            "date": to_wire(call.call_date),
+            "duration": None,
+            "summary": None,
+            "audioUrl": call.audio_url,
+            "udfs": call.udfs,
+            "createdAt": to_wire(call.created_at),
+            "updatedAt": to_wire(call.updated_at),
+        },
+        "transcript": None,
+        "memberId": call.member_id,
+        "categoryId": call.category_id,
+        "error": UNREADABLE,
+    }
+
+
+def _call_data(call: CallRecord, urls: StorageUrls) -> dict[str, Any]:
     completed = call.status == COMPLETED
-    result = (call.analysis or {}) if completed else {}
+    if completed and not isinstance(call.analysis, dict):
+        raise ValueError("a completed call without a readable analysis")
+    result = call.analysis if completed else {}
     analysis = {name: result.get(name) for name in ANALYSIS_FIELDS}
     analysis["sections"] = _sections(result.get("sections") or [])
     transcript = [_turn(turn) for turn in result.get("transcript", [])] if completed else None

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QApplication
 # qasync binds to the first Qt binding already imported: PySide6 must come first.
 import qasync
 
-from voxdesk.ui.composition import AppServices, build_window, default_services
+from voxdesk.ui.composition import build_window, default_services
+from voxdesk.ui.main_window.window import AppServices
 
 
 async def run_window(services: AppServices) -> int:

@@ -9,55 +9,22 @@ signals to the presenters. Nothing else constructs a presenter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from PySide6.QtCore import QSettings
-
 from voxdesk.services import paths
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
 from voxdesk.services.playback import PositionMemory
-from voxdesk.services.uploads.flow import FlowTimings
-from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
 from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
-from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
-from voxdesk.ui.main_window.window import MainWindow, Presenters
+from voxdesk.ui.connections.session import Session
+from voxdesk.ui.main_window.window import AppServices, MainWindow, Presenters
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.settings import open_settings
 from voxdesk.ui.upload.upload_controller import UploadController
 
 CONNECTIONS_FILE = "connections.json"
-
-
-@dataclass
-class AppServices:
-    """What the window needs from the outside world (tests pass their own)."""
-
-    catalog: CallCatalog
-    connections: ConnectionStore
-    credentials: CredentialStore
-    settings: QSettings
-    #: The upload queue on disk; opened and closed by the caller, like the catalog.
-    uploads: UploadStore = field(default_factory=UploadStore)
-    server_factory: ServerFactory = field(default=default_server_factory)
-    server_dir: Path | None = None
-    #: Polling and settling waits of uploads (tests shorten them).
-    upload_timings: FlowTimings | None = None
-
-    async def open(self) -> None:
-        """Open the databases (each on its own thread) before the window is built."""
-        await self.catalog.open()
-        await self.uploads.open()
-
-    async def close(self) -> None:
-        """Close the databases after the window has shut down."""
-        await self.uploads.close()
-        await self.catalog.close()
 
 
 def default_services() -> AppServices:

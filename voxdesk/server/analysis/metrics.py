@@ -2,18 +2,18 @@
 
 Everything is measured on the turns (speech that produced words), so the numbers
 agree with what the transcript shows. A silence is a gap during which nobody talks,
-counted between the first and the last speech of the call: the ring before the
-agent answers and the line after the goodbye are not silences anyone sat through.
+counted between the first and the last speech of the call; its definition and the
+threshold of a notable one are the domain's (``voxdesk.domain.timeline``), shared with
+the app's call map so the two never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voxdesk.domain.timeline import notable_silences, silent_gaps
 from voxdesk.server.analysis.result import TranscriptTurn
 
-# Gaps shorter than this are ordinary turn-taking, not silences worth listing.
-NOTABLE_SILENCE_SECONDS = 3.0
 # Overlaps shorter than this are back-channel timing jitter, not talking over someone.
 NOTABLE_OVERLAP_SECONDS = 0.3
 
@@ -76,28 +76,18 @@ def measure(turns: list[TranscriptTurn], duration: float, speakers: list[str]) -
     for turn in turns:
         talk[turn.speaker] = talk.get(turn.speaker, 0.0) + (turn.end - turn.start)
         words[turn.speaker] = words.get(turn.speaker, 0) + len(turn.words)
-    gaps = _gaps(turns)
+    spoken = [(turn.start, turn.end) for turn in turns]
+    gaps = [Span(start, end) for start, end in silent_gaps(spoken)]
     longest = max(gaps, key=lambda s: s.duration, default=None)
     return CallMetrics(
         duration=duration,
         speakers=speakers,
         talk_time=talk,
         word_count=words,
-        silences=[g for g in gaps if g.duration >= NOTABLE_SILENCE_SECONDS],
+        silences=[Span(start, end) for start, end in notable_silences(spoken)],
         longest_silence=longest,
         overlaps=[o for o in _overlaps(turns) if o.duration >= NOTABLE_OVERLAP_SECONDS],
     )
-
-
-def _gaps(turns: list[TranscriptTurn]) -> list[Span]:
-    """Stretches between the first and last speech during which nobody talks."""
-    gaps: list[Span] = []
-    covered_until: float | None = None
-    for turn in sorted(turns, key=lambda t: t.start):
-        if covered_until is not None and turn.start > covered_until:
-            gaps.append(Span(round(covered_until, 2), round(turn.start, 2)))
-        covered_until = turn.end if covered_until is None else max(covered_until, turn.end)
-    return gaps
 
 
 def _overlaps(turns: list[TranscriptTurn]) -> list[Span]:

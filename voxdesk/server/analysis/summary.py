@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from voxdesk.server.analysis.metrics import NOTABLE_SILENCE_SECONDS, CallMetrics
+from voxdesk.domain.timeline import NOTABLE_SILENCE_SECONDS
+from voxdesk.server.analysis.metrics import CallMetrics
 from voxdesk.server.analysis.result import TranscriptTurn
 from voxdesk.server.analysis.scoring import Scored
 from voxdesk.server.analysis.timefmt import duration, span, stamp

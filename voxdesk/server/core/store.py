@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.core.sqlite import open_checked
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS core_calls (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -186,15 +188,8 @@ class CoreStore:
     One connection behind a lock, as in the Voxxi store: SQLite serialises writers anyway."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        with self._lock:
-            self._db.executescript(SCHEMA)
+        self._db = open_checked(path, SCHEMA)
 
     def close(self) -> None:
         with self._lock:

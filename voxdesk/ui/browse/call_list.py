@@ -40,7 +40,7 @@ from voxdesk.domain import CallStatus, Disposition
 from voxdesk.services.call_words import DIRECTION_WORDS, DISPOSITION_WORDS
 from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.browse.call_list_header import CallListHeader
-from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, CallListModel
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel
 from voxdesk.ui.browse.columns import FilterKind, ListLayout
 from voxdesk.ui.widgets.date_filter import DateFilterEdit
 from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
@@ -238,7 +238,7 @@ class CallListPanel(QWidget):
         # Rows are selected whole: Tab moves on to the next pane, not cell by cell.
         self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeader(CallListHeader(self.table))
-        self._score_delegate = ScoreBadgeDelegate(self.table)
+        self._score_delegate = ScoreBadgeDelegate(SCORE_ROLE, self.table)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)

@@ -1,1 +1,2 @@
-"""connections"""
+"""Connections: the dialog that edits them and the session that connects (and runs the
+local server)."""

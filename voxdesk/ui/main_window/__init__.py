@@ -1,1 +1,1 @@
-"""main_window"""
+"""The main window: layout and signal wiring, every action and menu, its dialogs."""

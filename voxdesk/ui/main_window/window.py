@@ -11,21 +11,17 @@ them and stops the server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -34,21 +30,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import Call, CallStatus, Category, Member
+from voxdesk.domain import Call, CallStatus
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.calls import CallService
-from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.uploads.flow import FlowTimings
+from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
 from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.browse.columns import ListLayout
-from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
-from voxdesk.ui.connections.session import Session
+from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
+from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
 from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
-from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
@@ -60,14 +58,10 @@ from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript.document import analysis_failed_text
 from voxdesk.ui.transcript.panel import TranscriptPanel
 from voxdesk.ui.upload.upload_controller import UploadController
-from voxdesk.ui.upload.upload_dialog import UploadDialog
 from voxdesk.ui.upload.upload_panel import UploadPanel
 from voxdesk.ui.widgets.banner import ErrorBanner
 from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
-
-if TYPE_CHECKING:
-    from voxdesk.ui.composition import AppServices
 
 STATUS_MESSAGE_MS = 6000
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
@@ -95,6 +89,32 @@ def first_run_size(window: QWidget) -> QSize:
 
 
 @dataclass
+class AppServices:
+    """What the window needs from the outside world (tests pass their own)."""
+
+    catalog: CallCatalog
+    connections: ConnectionStore
+    credentials: CredentialStore
+    settings: QSettings
+    #: The upload queue on disk; opened and closed by the caller, like the catalog.
+    uploads: UploadStore = field(default_factory=UploadStore)
+    server_factory: ServerFactory = field(default=default_server_factory)
+    server_dir: Path | None = None
+    #: Polling and settling waits of uploads (tests shorten them).
+    upload_timings: FlowTimings | None = None
+
+    async def open(self) -> None:
+        """Open the databases (each on its own thread) before the window is built."""
+        await self.catalog.open()
+        await self.uploads.open()
+
+    async def close(self) -> None:
+        """Close the databases after the window has shut down."""
+        await self.uploads.close()
+        await self.catalog.close()
+
+
+@dataclass
 class Presenters:
     """The Qt-free-ish logic behind the window's widgets, built by the composition root."""
 
@@ -107,7 +127,7 @@ class Presenters:
     playback: PlaybackController
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDialogsMixin, QMainWindow):
     """List, detail and sections of the active connection's calls."""
 
     closed = Signal()
@@ -407,12 +427,6 @@ class MainWindow(QMainWindow):
         self.playback.seek(pin.seconds)
         self._status(f"Failed: {pin.question}")
 
-    def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(self.actions(), self)
-        self._keep_until_closed(dialog)
-        dialog.open()
-        return dialog
-
     def _show_counts(self, matching: int, known: int) -> None:
         noun = "call" if known == 1 else "calls"
         self.counts_label.setText(
@@ -430,58 +444,9 @@ class MainWindow(QMainWindow):
     def _status(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_MESSAGE_MS)
 
-    def ask_call_id(self) -> None:
-        """Ask for a call ID without blocking the event loop (``open``, never ``exec``)."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Open call by ID")
-        dialog.setLabelText("Call ID:")
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.textValueSelected.connect(self.browser.open_call_id)
-        self._keep_until_closed(dialog)
-        dialog.open()
-
-    def open_connections(self) -> ConnectionsDialog:
-        dialog = ConnectionsDialog(self.services.connections, self.services.credentials, self)
-        dialog.activateRequested.connect(self.session.switch_to)
-        dialog.connectionsChanged.connect(self.session.reconnect)
-        self._keep_until_closed(dialog)
-        dialog.open()
-        return dialog
-
-    def choose_recordings(self) -> QFileDialog:
-        """File ▸ Upload recordings…: pick files without blocking the event loop."""
-        dialog = QFileDialog(self, "Upload recordings")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        patterns = " ".join(f"*{suffix}" for suffix in sorted(AUDIO_SUFFIXES))
-        dialog.setNameFilters([f"Recordings ({patterns})", "All files (*)"])
-        dialog.filesSelected.connect(lambda files: self.uploads.prepare([Path(f) for f in files]))
-        self._keep_until_closed(dialog)
-        dialog.open()
-        return dialog
-
-    def ask_upload_metadata(
-        self, paths: list[Path], members: list[Member], categories: list[Category] | None
-    ) -> UploadDialog:
-        dialog = UploadDialog(
-            paths, self.settings, members=members, categories=categories, parent=self
-        )
-        dialog.accepted_metadata.connect(self.uploads.add)
-        self._keep_until_closed(dialog)
-        dialog.open()
-        return dialog
-
     def show_uploads(self) -> None:
         self.upload_panel.show()
         self.upload_panel.raise_()
-
-    def _keep_until_closed(self, dialog: QWidget) -> None:
-        self._dialogs.append(dialog)
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-
-    def _forget(self, dialog: QWidget) -> None:
-        if dialog in self._dialogs:
-            self._dialogs.remove(dialog)
-        dialog.deleteLater()
 
     def default_layout(self) -> None:
         """The list as wide as its columns but at most ``LIST_SHARE`` of the width (it

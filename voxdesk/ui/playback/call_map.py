@@ -3,7 +3,8 @@
 A reviewer scanning a call wants to see, before listening, who talked when, where the
 call goes quiet and where the AI says criteria failed, and to jump straight there. The
 map shows the agent's turns on a top lane and the customer's on a lower one (turns whose
-speaker is unknown span both, in a neutral grey), shades silences across both lanes,
+speaker is unknown span both, in a neutral grey), shades silences across both lanes
+(the scorecard's own silences: ``voxdesk.domain.timeline.notable_silences``),
 marks each failed criterion's evidence with a red triangle, and seeks wherever it is
 clicked or dragged.
 
@@ -39,13 +40,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from voxdesk.domain import CriterionResult, Speaker, TranscriptTurn, with_estimated_ends
-from voxdesk.domain.timeline import EvidencePin
+from voxdesk.domain.timeline import NOTABLE_SILENCE_SECONDS, EvidencePin, notable_silences
 from voxdesk.services.formatting import format_duration
 from voxdesk.ui.theme import RESULT_BADGES
-
-#: A pause at least this long (seconds, nobody speaking) is shaded as a silence: long
-#: enough to be dead air or a hold rather than a breath between sentences.
-SILENCE_MIN_SECONDS = 3.0
 
 #: The two lanes, top to bottom, and their labels at the left edge.
 LANES = (Speaker.AGENT, Speaker.CUSTOMER)
@@ -93,26 +90,6 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
-
-
-def find_silences(
-    spoken: Sequence[Span], end: float, minimum: float = SILENCE_MIN_SECONDS
-) -> list[Span]:
-    """Stretches of ``[0, end]`` at least ``minimum`` long outside every span of
-    ``spoken`` (sorted and merged, as :func:`merge_spans` returns): the dead air before
-    the first turn, between turns and after the last."""
-    silences: list[Span] = []
-    cursor = 0.0
-    for start, stop in spoken:
-        start = min(start, end)
-        if start - cursor >= minimum:
-            silences.append((cursor, start))
-        cursor = max(cursor, stop)
-        if cursor >= end:
-            break
-    if end - cursor >= minimum:
-        silences.append((cursor, end))
-    return silences
 
 
 @dataclass(frozen=True)
@@ -194,7 +171,7 @@ class CallMap(QWidget):
         self._spans = {speaker: merge_spans(lane) for speaker, lane in spans.items()}
         self._span_starts = {s: [start for start, _ in lane] for s, lane in self._spans.items()}
         spoken = merge_spans(span for lane in self._spans.values() for span in lane)
-        self._silences = find_silences(spoken, self._duration) if self.has_content else []
+        self._silences = notable_silences(spoken) if self.has_content else []
         self._pins = tuple(sorted(pins, key=lambda pin: pin.seconds)) if self.has_content else ()
         self._position = 0.0
         self._dragging = False
@@ -214,7 +191,7 @@ class CallMap(QWidget):
             f"{format_duration(self._duration)} call, "
             f"{turn_count} {'turn' if turn_count == 1 else 'turns'}, "
             f"{silences} {'silence' if silences == 1 else 'silences'} of "
-            f"{SILENCE_MIN_SECONDS:g} s or more, "
+            f"{NOTABLE_SILENCE_SECONDS:g} s or more, "
             f"{pins} failed {'criterion' if pins == 1 else 'criteria'} marked. Click to seek."
             + (f" {ESTIMATED_CAPTION}." if self.lanes_estimated else "")
         )
@@ -235,7 +212,7 @@ class CallMap(QWidget):
 
     @property
     def silences(self) -> list[Span]:
-        """``(start, end)`` of every silence of at least ``SILENCE_MIN_SECONDS``."""
+        """``(start, end)`` of every silence of at least ``NOTABLE_SILENCE_SECONDS``."""
         return list(self._silences)
 
     @property

@@ -1,1 +1,1 @@
-"""review"""
+"""Reviewing one call: its detail (summary, evidence) and its section scores."""

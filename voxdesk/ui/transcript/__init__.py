@@ -1,1 +1,1 @@
-"""transcript"""
+"""The transcript pane: the Qt panel and, without Qt, its text offsets and search."""

@@ -1,6 +1,7 @@
-"""Where the transcript's turns and words are drawn, what is under a point, and the
-painting under the text (the current-turn band, the other matches' wash). A mixin of
-``TranscriptPanel``, which owns the state it reads."""
+"""Where the transcript's turns and words are drawn, what is under a point (so what a
+click plays, and where the pointer is a hand), and the painting under the text (the
+current-turn band, the other matches' wash). A mixin of ``TranscriptPanel``, which owns
+the state it reads."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from voxdesk.ui.transcript.theme_constants import (
 
 
 class TurnGeometryMixin:
-    """Geometry and underlay painting of ``TranscriptPanel``."""
+    """Geometry, hit-testing and underlay painting of ``TranscriptPanel``."""
 
     def _offset(self) -> QPointF:
         return QPointF(
@@ -149,3 +150,25 @@ class TurnGeometryMixin:
                 _, start, end = self._matches[number]
                 for rect in self._span_rects(turn, start, end):
                     painter.fillRect(rect, colour)
+
+    # --- mouse ------------------------------------------------------------------------
+
+    def _clicked(self, pos: QPoint) -> None:
+        hit = self._hit(pos)
+        if hit is None:
+            return
+        turn, word = hit
+        entry = self._turns[turn]
+        seconds = entry.turn.words[word].start if word is not None else entry.turn.start
+        self.seekRequested.emit(float(seconds))
+
+    def _hovered(self, pos: QPoint) -> None:
+        # Everything in a turn plays when clicked, once the view has focus; the gaps
+        # between turns do not.
+        shape = (
+            Qt.CursorShape.PointingHandCursor
+            if self.view.hasFocus() and self._hit(pos) is not None
+            else Qt.CursorShape.ArrowCursor
+        )
+        if self.view.viewport().cursor().shape() != shape:
+            self.view.viewport().setCursor(shape)

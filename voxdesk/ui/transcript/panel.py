@@ -28,9 +28,9 @@ The widget does no network or asyncio work: it renders what it is given and emit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QKeyEvent,
@@ -64,7 +64,7 @@ from voxdesk.ui.transcript.document import (
 )
 from voxdesk.ui.transcript.find_bar import TranscriptSearchMixin
 from voxdesk.ui.transcript.geometry import TurnGeometryMixin
-from voxdesk.ui.transcript.speaker_names import SpeakerNamesDialog
+from voxdesk.ui.transcript.speaker_names import SpeakerNamesDialog, SpeakerNamesMixin
 from voxdesk.ui.transcript.theme_constants import (
     DOCUMENT_MARGIN_LINES,
     FOLLOW_LEAD,
@@ -75,7 +75,7 @@ from voxdesk.ui.transcript.theme_constants import (
 from voxdesk.ui.transcript.view import TranscriptView
 
 
-class TranscriptPanel(TurnGeometryMixin, TranscriptSearchMixin, QWidget):
+class TranscriptPanel(TurnGeometryMixin, TranscriptSearchMixin, SpeakerNamesMixin, QWidget):
     """A call's transcript, following playback."""
 
     #: The user clicked a turn or word (in the focused view): play from this second.
@@ -301,54 +301,6 @@ class TranscriptPanel(TurnGeometryMixin, TranscriptSearchMixin, QWidget):
         may have laid out further than the panel's slices, e.g. to paint.)"""
         return turn <= self._laid_out or self._block(turn).layout().lineCount() > 0
 
-    # --- speakers ---------------------------------------------------------------------
-
-    @property
-    def speaker_names(self) -> dict[Speaker, str]:
-        return dict(self._names)
-
-    def set_speaker_names(self, names: Mapping[Speaker, str]) -> None:
-        """Rename speakers (those not given, or given blank, get their default name)."""
-        merged = dict(DEFAULT_SPEAKER_NAMES)
-        for key, name in names.items():
-            try:
-                speaker = Speaker(key)
-            except ValueError:
-                continue  # a stale or hand-edited setting
-            if name and name.strip():
-                merged[speaker] = name.strip()
-        if merged == self._names:
-            return
-        self._names = merged
-        if self._turns:
-            self._render()
-
-    def rename_speakers(self) -> SpeakerNamesDialog:
-        """Open the rename dialog (non-modal: ``open``, never ``exec``)."""
-        if self._rename_dialog is not None:
-            self._rename_dialog.raise_()
-            self._rename_dialog.activateWindow()
-            return self._rename_dialog
-        present = {turn.turn.speaker for turn in self._turns}
-        speakers = [speaker for speaker in Speaker if speaker in present] or list(Speaker)
-        dialog = SpeakerNamesDialog(self._names, speakers, self)
-        dialog.accepted.connect(lambda: self._renamed(dialog.names()))
-        dialog.finished.connect(self._rename_closed)
-        self._rename_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _rename_closed(self) -> None:
-        if self._rename_dialog is not None:
-            self._rename_dialog.deleteLater()
-            self._rename_dialog = None
-
-    def _renamed(self, names: dict[Speaker, str]) -> None:
-        before = self.speaker_names
-        self.set_speaker_names({**self._names, **names})
-        if self._names != before:
-            self.speakerNamesChanged.emit(self.speaker_names)
-
     # --- playback ---------------------------------------------------------------------
 
     @property
@@ -435,30 +387,6 @@ class TranscriptPanel(TurnGeometryMixin, TranscriptSearchMixin, QWidget):
             lead = 0.0
         bar.setValue(round(rect.top() - lead))
         return True
-
-    # --- geometry ---------------------------------------------------------------------
-
-    # --- mouse ------------------------------------------------------------------------
-
-    def _clicked(self, pos: QPoint) -> None:
-        hit = self._hit(pos)
-        if hit is None:
-            return
-        turn, word = hit
-        entry = self._turns[turn]
-        seconds = entry.turn.words[word].start if word is not None else entry.turn.start
-        self.seekRequested.emit(float(seconds))
-
-    def _hovered(self, pos: QPoint) -> None:
-        # Everything in a turn plays when clicked, once the view has focus; the gaps
-        # between turns do not.
-        shape = (
-            Qt.CursorShape.PointingHandCursor
-            if self.view.hasFocus() and self._hit(pos) is not None
-            else Qt.CursorShape.ArrowCursor
-        )
-        if self.view.viewport().cursor().shape() != shape:
-            self.view.viewport().setCursor(shape)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -1,4 +1,5 @@
-"""The dialog that names a call's speakers (Agent, Customer…) for the transcript."""
+"""Naming a call's speakers (Agent, Customer…) in the transcript: the dialog, and the
+panel's side of it (a mixin of ``TranscriptPanel``, which owns the names and turns)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,53 @@ class SpeakerNamesDialog(QDialog):
             speaker: field.text().strip() or DEFAULT_SPEAKER_NAMES[speaker]
             for speaker, field in self.fields.items()
         }
+
+
+class SpeakerNamesMixin:
+    """The speaker names of ``TranscriptPanel``: set, remembered by the window, renamed."""
+
+    @property
+    def speaker_names(self) -> dict[Speaker, str]:
+        return dict(self._names)
+
+    def set_speaker_names(self, names: Mapping[Speaker, str]) -> None:
+        """Rename speakers (those not given, or given blank, get their default name)."""
+        merged = dict(DEFAULT_SPEAKER_NAMES)
+        for key, name in names.items():
+            try:
+                speaker = Speaker(key)
+            except ValueError:
+                continue  # a stale or hand-edited setting
+            if name and name.strip():
+                merged[speaker] = name.strip()
+        if merged == self._names:
+            return
+        self._names = merged
+        if self._turns:
+            self._render()
+
+    def rename_speakers(self) -> SpeakerNamesDialog:
+        """Open the rename dialog (non-modal: ``open``, never ``exec``)."""
+        if self._rename_dialog is not None:
+            self._rename_dialog.raise_()
+            self._rename_dialog.activateWindow()
+            return self._rename_dialog
+        present = {turn.turn.speaker for turn in self._turns}
+        speakers = [speaker for speaker in Speaker if speaker in present] or list(Speaker)
+        dialog = SpeakerNamesDialog(self._names, speakers, self)
+        dialog.accepted.connect(lambda: self._renamed(dialog.names()))
+        dialog.finished.connect(self._rename_closed)
+        self._rename_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _rename_closed(self) -> None:
+        if self._rename_dialog is not None:
+            self._rename_dialog.deleteLater()
+            self._rename_dialog = None
+
+    def _renamed(self, names: dict[Speaker, str]) -> None:
+        before = self.speaker_names
+        self.set_speaker_names({**self._names, **names})
+        if self._names != before:
+            self.speakerNamesChanged.emit(self.speaker_names)

@@ -1,1 +1,1 @@
-"""upload"""
+"""Uploading recordings: the queue presenter, the metadata dialog, the uploads dock."""

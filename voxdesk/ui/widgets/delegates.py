@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.browse.call_list_model import SCORE_ROLE
 from voxdesk.ui.theme import score_badge
 
 
 class ScoreBadgeDelegate(QStyledItemDelegate):
     """The score as a filled pill: its colour says good/fair/poor at a glance, and the
-    number is always printed on it, so the colour is never the only signal."""
+    number is always printed on it, so the colour is never the only signal. The model
+    gives the score (a number or ``None``) under ``score_role``."""
+
+    def __init__(self, score_role: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._score_role = score_role
 
     def paint(
         self,
@@ -23,7 +27,7 @@ class ScoreBadgeDelegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        score = index.data(SCORE_ROLE)
+        score = index.data(self._score_role)
         style = opt.widget.style() if opt.widget else QApplication.style()
         opt.text = ""
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)

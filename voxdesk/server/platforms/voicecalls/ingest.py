@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -82,6 +83,7 @@ class Ingest:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
+                initargs=(os.getpid(),),  # the worker exits with this server
             )
         return self._pool
 

@@ -18,12 +18,15 @@ from voxdesk.server.platforms.voicecalls.bulk import insert_synthetic_calls
 from voxdesk.server.platforms.voicecalls.demo import seed_demo
 from voxdesk.server.platforms.voicecalls.ingest import Ingest
 from voxdesk.server.platforms.voicecalls.sas import RecordingSigner
+from voxdesk.server.startup_checks import check_library_not_lost
 from voxdesk.server.storage import Storage
 from voxdesk.server.urls import StorageUrls
 
 log = logging.getLogger(__name__)
 
 CORE_DB_FILE = "core.sqlite3"
+#: Storage keys of this platform's own recordings (the demo's) start with this.
+STORAGE_PREFIX = "voicecalls"
 
 
 class VoiceCallsPlatform:
@@ -37,7 +40,9 @@ class VoiceCallsPlatform:
     ) -> None:
         self.config = config
         self.storage = storage
-        self.store = CoreStore(config.data_dir / CORE_DB_FILE)
+        database = config.data_dir / CORE_DB_FILE
+        check_library_not_lost(config.data_dir, database, (f"storage/{STORAGE_PREFIX}",))
+        self.store = CoreStore(database)
         self.tokens = TokenScopes(token, config.scoped_tokens)
         # The contract's 15 minutes; --recording-url-ttl only ever shortens it.
         ttl = min(RECORDING_URL_TTL_SECONDS, config.recording_url_ttl_seconds or 10**9)
