@@ -38,7 +38,7 @@ def test_import_contracts_hold() -> None:
 @pytest.mark.parametrize(
     ("module", "bad_import"),
     [
-        ("voxdesk/services/catalog.py", "import PySide6.QtCore\n"),
+        ("voxdesk/services/catalog/catalog.py", "import PySide6.QtCore\n"),
         ("voxdesk/domain/models.py", "import qasync\n"),
         ("voxdesk/server/scorecard.py", "import voxdesk.ui.main_window.window\n"),
         ("voxdesk/providers/base.py", "import voxdesk.services.catalog\n"),

@@ -6,8 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from voxdesk.domain import Analysis, Call, CallStatus, Category, Member
+from voxdesk.domain import (
+    AgentKind,
+    Analysis,
+    Call,
+    CallStatus,
+    Category,
+    Direction,
+    Disposition,
+    Grouping,
+    GroupingKind,
+    Member,
+    SurveyResult,
+)
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.catalog.query import order_by
 
 BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -104,3 +117,91 @@ async def test_a_call_round_trips_whole(catalog) -> None:
     call = _call(4, udfs={"ticket": "T-1"})
     await catalog.upsert_calls("local", [call])
     assert await catalog.get_call("local", call.id) == call
+
+
+# --- the neutral facts (schema 2) -------------------------------------------------------
+
+
+def _voice_call(i: int) -> Call:
+    """Voice-bot calls: every fact set except on every fifth (a Voxxi-like call)."""
+    if i % 5 == 0:
+        return _call(i)
+    return _call(
+        i,
+        direction=Direction.INBOUND if i % 2 else Direction.OUTBOUND,
+        disposition=(Disposition.COMPLETED, Disposition.BUSY, Disposition.NO_ANSWER)[i % 3],
+        grouping=Grouping(kind=GroupingKind.CAMPAIGN, id=f"camp_{i % 4}"),
+        started_at=BASE + timedelta(hours=i),
+        talk_time=float(100 - i),
+        agent_kind=AgentKind.BOT,
+        analysis=Analysis(survey=SurveyResult(score=float(i % 7) * 10)),
+    )
+
+
+@pytest.fixture
+async def voice(tmp_path):
+    catalog = CallCatalog(tmp_path / "voice.sqlite3")
+    await catalog.open()
+    await catalog.upsert_calls("vc", [_voice_call(i) for i in range(1, 41)])
+    yield catalog
+    await catalog.close()
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (CallFilter(grouping="camp_1"), lambda c: c.grouping and c.grouping.id == "camp_1"),
+        (
+            CallFilter(disposition=Disposition.BUSY),
+            lambda c: c.disposition is Disposition.BUSY,
+        ),
+        (
+            CallFilter(direction=Direction.OUTBOUND, disposition=Disposition.COMPLETED),
+            lambda c: c.direction is Direction.OUTBOUND and c.disposition is Disposition.COMPLETED,
+        ),
+    ],
+)
+async def test_filters_on_the_neutral_facts(voice, where, expected) -> None:
+    wanted = {c.id for c in map(_voice_call, range(1, 41)) if expected(c)}
+    rows = await voice.query("vc", where, CallOrder(), limit=100)
+    assert wanted and {r.call_id for r in rows} == wanted
+    assert await voice.count("vc", where) == len(wanted)
+    # Newest first within the value, as the list shows it.
+    assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        SortKey.DIRECTION,
+        SortKey.DISPOSITION,
+        SortKey.GROUPING,
+        SortKey.TALK_TIME,
+        SortKey.SURVEY_SCORE,
+    ],
+)
+@pytest.mark.parametrize("descending", [False, True])
+async def test_sorts_on_the_neutral_facts_with_nulls_last_through_an_index(
+    voice, key, descending
+) -> None:
+    order = CallOrder(key, descending=descending)
+    rows = await voice.query("vc", CallFilter(), order, limit=100)
+    field = {SortKey.GROUPING: "grouping"}.get(key, key.value)
+    values = [getattr(r, field) for r in rows]
+    known = [v for v in values if v is not None]
+    assert values == known + [None] * 8  # the eight calls without the facts come last
+    ties = [(getattr(r, field), r.call_id) for r in rows if getattr(r, field) is not None]
+    assert ties == sorted(ties, reverse=descending)
+    plan = " | ".join(
+        row[3]
+        for row in voice.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT call_id FROM calls WHERE connection = 'vc' "
+            f"ORDER BY {order_by(order)} LIMIT 50"
+        )
+    )
+    assert "TEMP B-TREE" not in plan, plan
+
+
+async def test_the_filter_drop_downs_offer_the_facts(voice) -> None:
+    assert await voice.distinct_values("vc", SortKey.GROUPING) == [f"camp_{n}" for n in range(4)]
+    assert await voice.distinct_values("vc", SortKey.DIRECTION) == ["inbound", "outbound"]

@@ -111,14 +111,14 @@ async def test_first_sync_pages_everything_with_progress(shared_server, catalog,
     result = await client.sync.run()
 
     assert (result.pages, result.calls, result.full) == (3, BULK_CALLS, True)
+    assert [int(q["pageSize"]) for q in client.transport.lists] == [PAGE_SIZE] * 3
     assert await catalog.count(CONNECTION, CFILTER) == BULK_CALLS
     ids = _catalog_ids(catalog.path)
     assert len(ids) == len(set(ids)) == BULK_CALLS
-    assert [p.pages for p in client.progress] == [1, 2, 3]
-    assert [p.calls for p in client.progress] == [200, 400, BULK_CALLS]
+    # The first page is stored alone (shown at once), the rest as one batch.
+    assert [(p.pages, p.calls) for p in client.progress] == [(1, 200), (3, BULK_CALLS)]
     assert {p.total for p in client.progress} == {BULK_CALLS}
     assert all(p.first_sync for p in client.progress)
-    assert [int(q["pageSize"]) for q in client.transport.lists] == [PAGE_SIZE] * 3
     state = await catalog.sync_state(CONNECTION)
     assert state is not None and state.complete
     newest = max(c.started_at for c in synthetic_calls(BULK_CALLS))
@@ -143,17 +143,15 @@ async def test_a_refresh_with_nothing_new_asks_one_small_page(shared_server, cat
 async def test_a_cancelled_first_sync_keeps_its_pages_and_the_next_finishes(
     shared_server, catalog, client_of
 ):
-    client = client_of(shared_server, catalog)
-    first_page = asyncio.Event()
-    client.sync.on_progress = lambda p: (client.progress.append(p), first_page.set())
+    client = client_of(shared_server, catalog, write_batch=PAGE_SIZE)
+    # Stopped as soon as its first page is stored, with the next ones on the wire.
+    client.sync.on_progress = lambda progress: task.cancel()
     task = asyncio.create_task(client.sync.run())
-    await first_page.wait()
-    task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
 
     stored = await catalog.count(CONNECTION, CFILTER)
-    assert stored in (200, 400)  # whole pages only, each its own transaction
+    assert stored == PAGE_SIZE  # whole batches only, each its own transaction
     state = await catalog.sync_state(CONNECTION)
     assert state is not None and not state.complete
     # The catalog is consistent: every stored call readable, the mark covers them.
@@ -185,7 +183,7 @@ async def test_the_catalog_is_readable_while_a_sync_writes(shared_server, catalo
     task = asyncio.create_task(client.sync.run())
     await asyncio.gather(task, read_while_syncing())
     assert counts, "the catalog answered no read during the sync"
-    assert set(counts) <= {0, 200, 400, BULK_CALLS}
+    assert set(counts) <= {0, 200, BULK_CALLS}
 
 
 async def test_new_calls_come_and_a_changed_call_in_the_overlap_is_updated(
@@ -233,7 +231,7 @@ async def test_call_service_refresh_syncs_a_listing_platform(shared_server, cata
     service = CallService(CONNECTION, client.provider, catalog)
     seen: list[SyncProgress] = []
     assert await service.refresh(seen.append) == BULK_CALLS
-    assert len(seen) == 3
+    assert seen[-1].calls == BULK_CALLS
     assert await service.refresh() < PAGE_SIZE  # only the overlap, the second time
     assert len(client.transport.lists) == 4
 

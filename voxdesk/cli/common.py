@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from voxdesk.providers.errors import AuthError, NetworkError, ProviderError
@@ -65,11 +67,23 @@ def connection_store() -> ConnectionStore:
     return ConnectionStore(paths.config_dir() / "connections.json")
 
 
-def resolve(options: argparse.Namespace) -> tuple[str, str, str, str | None]:
-    """(catalog key, platform, base URL, token) from flags, env, or the saved connection."""
+@dataclass(frozen=True)
+class Target:
+    """The platform a command talks to: from flags and env, or a saved connection."""
+
+    #: The catalog's key for its calls: the connection's id, or the base URL.
+    key: str
+    platform: str
+    base_url: str
+    token: str | None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def resolve(options: argparse.Namespace) -> Target:
+    """The target from flags, env, or the saved connection."""
     if options.base_url and not options.connection:
         token = options.token or os.environ.get(TOKEN_ENV)
-        return options.base_url, options.platform, check_base_url(options.base_url), token
+        return Target(options.base_url, options.platform, check_base_url(options.base_url), token)
     store = connection_store()
     connection = store.find(options.connection) if options.connection else store.active()
     if connection is None:
@@ -80,19 +94,23 @@ def resolve(options: argparse.Namespace) -> tuple[str, str, str, str | None]:
             f"{BASE_URL_ENV}/{TOKEN_ENV}), or save one with 'voxdesk connections add'"
         )
     token = options.token or CredentialStore().get(connection.id)
-    return connection.id, connection.platform, connection.base_url, token
+    return Target(
+        connection.id, connection.platform, connection.base_url, token, connection.settings
+    )
 
 
 async def with_service(
-    options: argparse.Namespace, work: Callable[[CallService], Awaitable[int]]
+    options: argparse.Namespace,
+    work: Callable[[CallService], Awaitable[int]],
+    target: Target | None = None,
 ) -> int:
     """Run ``work`` with a ``CallService`` on the chosen connection, closed afterwards."""
-    key, platform, base_url, token = resolve(options)
+    target = target or resolve(options)
+    provider = make_provider(target.platform, target.base_url, target.token, target.settings)
     catalog = CallCatalog(paths.catalog_path())
     await catalog.open()
-    provider = make_provider(platform, base_url, token)
     try:
-        return await work(CallService(key, provider, catalog))
+        return await work(CallService(target.key, provider, catalog))
     finally:
         await provider.aclose()
         await catalog.close()

@@ -27,6 +27,16 @@ log = logging.getLogger("voxdesk.calls")
 LIST_PAGE_SIZE = 200
 
 
+def lists_call_facts(provider_class: type) -> bool:
+    """True for a platform that lists its calls with the neutral facts (direction,
+    disposition, grouping: the voice-bot one), synced incrementally. The Voxxi family
+    (Voxxi, the local server) keeps its own path: Voxxi cannot list at all, and the
+    local server's list is small and paged through whole."""
+    return issubclass(provider_class, SupportsCallList) and not issubclass(
+        provider_class, VoxxiProvider
+    )
+
+
 class CallService:
     def __init__(
         self,
@@ -44,15 +54,12 @@ class CallService:
     async def refresh(self, on_progress: ProgressCallback | None = None) -> int:
         """Bring the catalog up to date; returns how many calls were fetched.
 
-        Listing platforms (the voice-bot one) sync incrementally (``CallSync``: all
+        Listing platforms (``lists_call_facts``) sync incrementally (``CallSync``: all
         pages the first time, then only what is new), reporting to ``on_progress``.
-        The Voxxi family keeps its own path: Voxxi cannot list, so the catalog already
-        knows its calls and only unfinished ones are re-read; the local server's list
-        is small and paged through whole."""
+        For Voxxi the catalog already knows its calls and only unfinished ones are
+        re-read; the local server's list is paged through whole."""
         await self.refresh_names()
-        if isinstance(self.provider, SupportsCallList) and not isinstance(
-            self.provider, VoxxiProvider
-        ):
+        if isinstance(self.provider, SupportsCallList) and lists_call_facts(type(self.provider)):
             sync = CallSync(
                 self.connection,
                 self.provider,

@@ -1,17 +1,18 @@
 """Incremental sync of a listing platform's calls into the catalog.
 
 For providers that implement ``SupportsCallList`` (the voice-bot platform): the first
-sync pages through everything, newest first, ``PAGE_SIZE`` calls a page; each page is
-written in its own transaction together with the connection's sync state, so the list
-stays readable while it runs and a cancelled sync keeps every page it stored. The next
+sync pages through everything, newest first, ``PAGE_SIZE`` calls a page; each batch of
+pages is written in its own transaction together with the connection's sync state, so
+the list stays readable while it runs and a cancelled sync keeps every batch it stored.
+The next
 sync finishes an unfinished first pass from the oldest call it stored (``dateTo``,
 inclusive: the boundary calls come again and are replaced, by id), then asks only for
 what is new: ``dateFrom`` = the newest start seen − ``overlap``, because a call may
 change after it was first listed (a survey answered late, an outcome set). Every write
 is an upsert by call id, so overlaps never duplicate a call.
 
-Pages are fetched one ahead: while page *n* is written on the catalog's thread, page
-*n + 1* is already on the wire, so a sync costs about the network time alone.
+Pages are fetched one ahead, and written in batches on the catalog's thread while the
+next pages download, so a sync costs little more than the network time alone.
 
 Usage::
 
@@ -33,14 +34,17 @@ from voxdesk.providers.queries import CallPage, CallQuery
 from voxdesk.services.catalog import CallCatalog, SyncState
 
 PAGE_SIZE = 200
+#: Calls written per transaction after a pass's first page.
+WRITE_BATCH = 2000
 #: How far before the newest start a refresh looks again, for calls changed since.
 DEFAULT_OVERLAP = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """Where a running sync is. ``total`` is the platform's count for the current pass
-    (the whole library on a first sync, the new calls on a refresh), when it says."""
+    """Where a running sync is: ``pages`` and ``calls`` stored so far (readable in the
+    catalog). ``total`` is the platform's count for the current pass (the whole library
+    on a first sync, the new calls on a refresh), when it says."""
 
     pages: int
     calls: int
@@ -73,6 +77,7 @@ class CallSync:
         catalog: CallCatalog,
         *,
         page_size: int = PAGE_SIZE,
+        write_batch: int = WRITE_BATCH,
         overlap: timedelta = DEFAULT_OVERLAP,
         on_progress: ProgressCallback | None = None,
     ) -> None:
@@ -80,6 +85,7 @@ class CallSync:
         self.provider = provider
         self.catalog = catalog
         self.page_size = page_size
+        self.write_batch = write_batch
         self.overlap = overlap
         self.on_progress = on_progress
         self._pages = 0
@@ -113,8 +119,13 @@ class CallSync:
         date_from: datetime | None = None,
         date_to: datetime | None = None,
     ) -> SyncState:
-        """Page through one query, newest first, storing each page with the state it
-        reaches; returns the last state stored."""
+        """Page through one query, newest first, storing the calls with the state they
+        reach; returns the last state stored.
+
+        The first page is written alone (the list shows something at once), the rest in
+        batches of ``write_batch`` calls: each transaction rewrites every index page it
+        touches, so 2000 calls a transaction cost a third of what 200 do. One write is
+        in flight at a time, on the catalog's thread, while the next pages download."""
 
         def fetch(page: int) -> asyncio.Task[CallPage]:
             query = CallQuery(
@@ -122,35 +133,52 @@ class CallSync:
             )
             return asyncio.ensure_future(self.provider.list_calls(query))
 
-        page, seen = 1, 0
-        pending = fetch(page)
+        page, seen, total = 1, 0, None
+        buffer: list[Call] = []
+        buffered_pages = 0
+        pending: asyncio.Task[CallPage] | None = fetch(page)
+        writing: asyncio.Task[None] | None = None
         try:
-            while True:
+            while pending is not None:
                 result = await pending
                 seen += len(result.calls)
+                total = result.total
                 more = len(result.calls) >= self.page_size and (
                     result.total is None or seen < result.total
                 )
-                # Ask for the next page before writing this one: the two overlap.
                 pending = fetch(page + 1) if more else None
                 state = _advanced(state, result.calls)
-                await self.catalog.upsert_calls(self.connection, result.calls, sync=state)
-                self._pages += 1
-                self._calls += len(result.calls)
-                if self.on_progress is not None:
-                    self.on_progress(
-                        SyncProgress(self._pages, self._calls, result.total, first_sync)
+                buffer += result.calls
+                buffered_pages += 1
+                if page == 1 or len(buffer) >= self.write_batch or pending is None:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(
+                        self._write(buffer, buffered_pages, state, total, first_sync)
                     )
-                if pending is None:
-                    return state
+                    buffer, buffered_pages = [], 0
                 page += 1
+            if writing is not None:
+                await writing
+            return state
         finally:
-            # Cancelled (or failed) while the next page was on the wire: it has no
-            # other owner, so stop it here.
-            if pending is not None and not pending.done():
-                pending.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pending
+            # Cancelled (or failed) with a page on the wire or a batch being written:
+            # they have no other owner. A write the catalog's thread has begun still
+            # commits whole (or not at all), so the catalog stays consistent.
+            for task in (pending, writing):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+    async def _write(
+        self, calls: list[Call], pages: int, state: SyncState, total: int | None, first: bool
+    ) -> None:
+        await self.catalog.upsert_calls(self.connection, calls, sync=state)
+        self._pages += pages
+        self._calls += len(calls)
+        if self.on_progress is not None:
+            self.on_progress(SyncProgress(self._pages, self._calls, total, first))
 
 
 def _advanced(state: SyncState, calls: list[Call]) -> SyncState:
