@@ -55,13 +55,8 @@ def manifest() -> dict[str, Any]:
 def vc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     """The local server with the voice-bot demo seeded (and no Voxxi demo to analyse)."""
     data = tmp_path_factory.mktemp("voice-desk") / "data"
-    running = LocalServer(data, extra_args=["--no-demo", "--workers", "1"])
-    # Started once empty first: a data dir with recordings but no Voxxi database is
-    # refused as a lost library (startup_checks), and seeding writes only the former.
-    running.start()
-    running.stop()
     assert seed_data_dir(data) >= 30
-    with running:
+    with LocalServer(data, extra_args=["--no-demo", "--workers", "1"]) as running:
         yield running
 
 
