@@ -162,11 +162,17 @@ def test_switching_to_a_voice_bot_connection_shows_its_columns_and_filters(
     no_answer = next(c for c in manifest["calls"] if c["state"] == "NoAnswer")
     assert rows[no_answer["id"]] == "No answer"
 
-    # And back: Voxxi's columns again.
+    # And back: Voxxi's columns again; each list keeps its own column widths.
+    header = panel.table.horizontalHeader()
+    header.resizeSection(VOICE_COLUMNS.index("Campaign"), 333)
     local = window.services.connections.find(LOCAL)
     window.session.switch_to(local.id)
     driver.wait_until(lambda: _headers(window) == ANALYSIS_COLUMNS, what="Voxxi columns")
     assert panel.agent_box.isVisible() and not panel.campaign_box.isVisible()
+    assert 333 not in [header.sectionSize(c) for c in range(header.count())]
+    window.session.switch_to(voice.id)
+    driver.wait_until(lambda: _headers(window) == VOICE_COLUMNS, what="voice-bot columns")
+    assert header.sectionSize(VOICE_COLUMNS.index("Campaign")) == 333
 
 
 def test_filtering_by_campaign_state_and_direction(
@@ -282,9 +288,46 @@ def test_a_busy_call_says_it_never_connected_and_has_no_recording(
     assert not window.player.source
     assert _text(window, "detail-status").endswith("Busy")
     assert "never connected" in _text(window, "survey-notice")
+    assert window.transcript.message.text() == (
+        "This call never connected (the line was busy), so nothing was said."
+    )
+    assert not window.call_map.isVisible()
     window.playback.play()  # Space on a call with nothing to play: nothing happens
     driver.pump(0.3)
     assert window.player.position == 0.0 and not window.player.source
+
+
+@pytest.fixture(scope="module")
+def short_url_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """The voice-bot demo on a server whose recording URLs live 3 seconds."""
+    data = tmp_path_factory.mktemp("voice-short-urls") / "data"
+    seed_data_dir(data)
+    args = ["--no-demo", "--workers", "1", "--recording-url-ttl", "3"]
+    with LocalServer(data, extra_args=args) as running:
+        yield running
+
+
+def test_an_expiring_recording_url_is_replaced_and_playback_goes_on(
+    driver: Driver, windows: WindowFactory, short_url_server: LocalServer, tmp_path: Path, manifest
+) -> None:
+    window = _open(windows, tmp_path, short_url_server)
+    _wait_listed(driver, window, len(manifest["calls"]))
+    longest = max(
+        (c for c in manifest["calls"] if c["state"] == "Completed"),
+        key=lambda c: c["durationSeconds"],
+    )
+    _open_call(driver, window, longest["id"])
+    driver.wait_until(lambda: bool(window.player.source), timeout=30, what="recording loaded")
+    player = window.player
+    first_url = player.source
+    window.playback.play()
+    driver.wait_until(lambda: player.position >= 3.5, timeout=30, what="played past the expiry")
+    # The URL's own se= said it expired: a seek asks the platform for a fresh one first.
+    window.playback.seek(1.0)
+    driver.wait_until(lambda: player.source != first_url, timeout=30, what="a fresh URL")
+    driver.wait_until(lambda: player.position >= 1.5, timeout=30, what="playing on")
+    assert player.position < 3.0 and player.playing
+    assert window.player_bar.message.text() == ""
 
 
 # --- no uploads on a platform that records its own calls -------------------------------

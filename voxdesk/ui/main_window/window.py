@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import Call, CallStatus
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services.call_words import never_connected
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
@@ -42,7 +43,7 @@ from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
-from voxdesk.ui.browse.columns import ListLayout
+from voxdesk.ui.browse.columns import ANALYSIS, ListLayout
 from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
@@ -321,7 +322,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         keys.save_bytes(
             self.settings, keys.READING_SPLITTER, bytes(self.reading_splitter.saveState().data())
         )
-        keys.save_bytes(self.settings, keys.HEADER, self.call_list.header_state())
+        keys.save_bytes(self.settings, self._header_key(), self.call_list.header_state())
         keys.save_list(self.settings, self.state.filter, self.state.order)
         self.playback.remember_position()
         self.settings.setValue(keys.POSITIONS, self.playback.positions.to_json())
@@ -362,6 +363,10 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.transcript.set_transcript(None, message=TRANSCRIPT_PENDING)
         elif call.transcript is None and call.status is CallStatus.FAILED:
             self.transcript.set_transcript(None, message=analysis_failed_text(call.error))
+        elif call.transcript is None and (reason := never_connected(call.disposition)):
+            self.transcript.set_transcript(
+                None, message=f"This call never connected ({reason}), so nothing was said."
+            )
         else:
             self.transcript.set_transcript(call.transcript)
         turns = call.transcript if call is not None else None
@@ -380,12 +385,22 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.drop_target.refuse(refusal)
         self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
 
+    def _header_key(self) -> str:
+        """Where the list's column widths and order are kept: one entry per layout (the
+        analysis layout's under the key it always had)."""
+        name = self.model.list_layout.name
+        return keys.HEADER if name == ANALYSIS.name else f"{keys.HEADER}-{name}"
+
     def _use_list_layout(self, layout: ListLayout) -> None:
         """Another platform's columns and filters, with the filter the browser reset."""
+        keys.save_bytes(self.settings, self._header_key(), self.call_list.header_state())
         self.call_list.set_layout(layout)
+        if header := keys.load_bytes(self.settings, self._header_key()):
+            self.call_list.restore_header_state(header)
+        else:
+            self.call_list.fit_columns(self.call_list.width())
         self.call_list.set_filter(self.state.filter)
         self.call_list.set_order_indicator(self.state.order)
-        self.call_list.fit_columns(self.call_list.width())
 
     def _show_sync(self, text: str) -> None:
         self.sync_label.setText(text)
