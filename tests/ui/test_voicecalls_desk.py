@@ -269,6 +269,12 @@ def test_a_completed_call_shows_its_survey_transcript_estimated_map_and_plays(
         timeout=30,
         what=f"playing (at {window.player.position:.2f})",
     )
+    # The map's time axis is the recording's, as the slider's is (not the call's stated
+    # length, which counts the ringing too), and it still says its lanes are estimated.
+    recording = window.player.duration
+    assert recording > 0
+    assert abs(call_map.duration - recording) <= 0.5
+    assert call_map.lanes_estimated
 
 
 def test_a_busy_call_says_it_never_connected_and_has_no_recording(

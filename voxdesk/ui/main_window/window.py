@@ -65,6 +65,8 @@ from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
 
 STATUS_MESSAGE_MS = 6000
+#: A recording this much longer or shorter than the call's stated length re-scales the map.
+MAP_AXIS_SLACK = 0.5
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
 TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
 
@@ -407,8 +409,16 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.stop_sync_button.setVisible(bool(text))
 
     def _show_duration(self, seconds: float) -> None:
-        if seconds > 0:
-            self.player_bar.set_duration(seconds)
+        if seconds <= 0:
+            return
+        self.player_bar.set_duration(seconds)
+        # The map shares the slider's time axis: the recording's own length, where the
+        # platform's call length differs (voice-bot: the call counts its ringing too).
+        call = self.playback.call
+        if call is not None and abs(self.call_map.duration - seconds) > MAP_AXIS_SLACK:
+            position = self.player.position
+            self.call_map.set_call(seconds, call.transcript, failed_evidence(call.analysis))
+            self.call_map.set_position(position)
 
     def find(self) -> None:
         """Ctrl+F searches what has focus: the transcript when it does, else the list."""
