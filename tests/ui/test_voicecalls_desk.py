@@ -553,3 +553,5 @@ def test_the_apps_own_server_is_also_a_voice_bot_connection_that_keeps_it_runnin
     )
     assert _headers(window) == VOICE_COLUMNS
     assert not window.banner.isVisible()
+    label = f"{LOCAL_VOICE_CONNECTION} — Voice-bot platform · {server.base_url}"
+    assert window.connection_label.text() == label

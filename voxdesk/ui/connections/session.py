@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from voxdesk.providers import registry
 from voxdesk.providers.base import Provider
 from voxdesk.services import paths
 from voxdesk.services.calls import CallService
@@ -53,7 +54,7 @@ class Session(QObject):
 
     #: A new ``CallService`` (or None when nothing is connected) for the browser.
     serviceChanged = Signal(object)
-    #: (connection name, "platform · base URL") for the status bar; ("", "") when none.
+    #: (connection name, "platform title · base URL") for the status bar; ("", "") when none.
     connectionChanged = Signal(str, str)
     errorRaised = Signal(str)
     statusMessage = Signal(str)
@@ -125,9 +126,8 @@ class Session(QObject):
                 self.connection = connection = None
         if connection is not None and self.provider is not None:
             service = CallService(connection.id, self.provider, self.catalog)
-            self.connectionChanged.emit(
-                connection.name, f"{connection.platform} · {connection.base_url}"
-            )
+            title = registry.entry(connection.platform).title
+            self.connectionChanged.emit(connection.name, f"{title} · {connection.base_url}")
         else:
             self.connectionChanged.emit("", "")
         self.serviceChanged.emit(service)
