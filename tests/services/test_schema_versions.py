@@ -226,6 +226,16 @@ async def test_a_schema_1_catalog_is_migrated_and_keeps_every_call(tmp_path, cap
             AgentKind.BOT,
         )
         assert await catalog.sync_state("conn") is None
+        # Written after the upgrade: found by text search (indexed per batch now).
+        await catalog.upsert_calls("conn", [Call(id="later-1", status=CallStatus.PENDING)])
+        await catalog.upsert_calls("conn", [Call(id="later-1", status=CallStatus.COMPLETED)])
+        assert await catalog.count("conn", CallFilter(text="later")) == 1
+        with sqlite3.connect(path) as db:
+            triggers = {
+                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
+        db.close()
+        assert "calls_search_insert" not in triggers
     finally:
         await catalog.close()
     assert _user_version(path) == SCHEMA_VERSION == 2

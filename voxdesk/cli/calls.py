@@ -16,6 +16,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 
+from voxdesk.cli import place
 from voxdesk.cli.common import EXIT_OK, UsageError, exit_code_for, resolve, with_service
 from voxdesk.cli.render import list_json, list_table, render_call, render_facts_call
 from voxdesk.domain import Direction, Disposition
@@ -30,7 +31,7 @@ _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def add_parsers(sub: argparse._SubParsersAction, target: argparse.ArgumentParser) -> None:
-    calls = sub.add_parser("calls", help="list and show calls").add_subparsers(
+    calls = sub.add_parser("calls", help="list, show and place calls").add_subparsers(
         dest="calls_command", required=True
     )
     listing = calls.add_parser("list", parents=[target], help="list known calls")
@@ -53,6 +54,7 @@ def add_parsers(sub: argparse._SubParsersAction, target: argparse.ArgumentParser
     show.add_argument("call_id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=calls_show)
+    place.add_parser(calls)
 
 
 def _moment(raw: str | None, option: str, *, end_of_day: bool) -> datetime | None:

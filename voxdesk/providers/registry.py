@@ -17,6 +17,7 @@ from voxdesk.providers.base import Provider
 from voxdesk.providers.protocols import Capability, capabilities_of, check_capabilities
 from voxdesk.providers.settings import ConnectionSettings
 from voxdesk.providers.voicecalls import VoiceCallsProvider
+from voxdesk.providers.voxpria import VoxpriaProvider
 from voxdesk.providers.voxxi import LocalProvider, VoxxiProvider
 
 
@@ -79,3 +80,4 @@ def make_provider(
 register(LocalProvider, "voxdesk local server")
 register(VoxxiProvider, "Voxxi")
 register(VoiceCallsProvider, "Voice-bot platform")
+register(VoxpriaProvider, "Voxpria")

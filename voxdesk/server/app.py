@@ -27,6 +27,8 @@ from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import Pipeline
 from voxdesk.server.platforms.voicecalls import routes as voicecalls_routes
 from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
+from voxdesk.server.platforms.voxpria import routes as voxpria_routes
+from voxdesk.server.platforms.voxpria.platform import VoxpriaPlatform
 from voxdesk.server.private_files import private_dir
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 from voxdesk.server.signing import UrlSigner
@@ -85,6 +87,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
     voice_calls = VoiceCallsPlatform(
         config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
     )
+    voxpria = VoxpriaPlatform(config, ctx.token, ctx.storage, ctx.urls)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -93,9 +96,11 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         if config.demo:
             await seed_demo(ctx)
         await voice_calls.start()
+        await voxpria.start()
         try:
             yield
         finally:
+            await voxpria.stop()
             await voice_calls.stop()
             await ctx.pipeline.stop()
             ctx.store.close()
@@ -107,6 +112,8 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         routes=[
             Mount(API_PREFIX, app=api_router, middleware=[Middleware(BearerAuth, token=ctx.token)]),
             *storage_routes.routes,
+            # Before the voice-bot's /api/v1 mount, which would swallow /api/v1/calls.
+            *voxpria_routes.routes(voxpria),
             *voicecalls_routes.routes(voice_calls),
         ],
         lifespan=lifespan,

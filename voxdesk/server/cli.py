@@ -38,6 +38,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def _scoped_token(text: str) -> tuple[str, frozenset[str]]:
     try:
         return parse_scoped_token(text)
@@ -113,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="insert N synthetic voice calls without audio at start (a test aid)",
     )
     parser.add_argument(
+        "--max-concurrent-calls",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="Voxpria: at most N simulated calls ring or talk at once; more wait queued",
+    )
+    parser.add_argument(
+        "--call-time-scale",
+        type=_positive_float,
+        default=1.0,
+        metavar="FACTOR",
+        help="Voxpria: multiply every simulated wait (ringing, talking) by FACTOR, "
+        "e.g. 0.1 for ten times faster",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     return parser
@@ -136,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         allow_private_fetch=args.allow_private_fetch,
         scoped_tokens=tuple(args.scoped_token),
         bulk_voice_calls=args.bulk_voice_calls,
+        voxpria_lines=args.max_concurrent_calls,
+        call_time_scale=args.call_time_scale,
     )
     try:
         scorecards = load_scorecards(config.scorecard_dirs)
@@ -157,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from voxdesk.server.app import create_app
     from voxdesk.server.core.sqlite import DamagedDatabase
+    from voxdesk.server.platforms.voxpria.agents import AgentConfigError
     from voxdesk.server.serve import bind_socket, run
     from voxdesk.server.startup_checks import LibraryLost
 
@@ -179,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATABASE
+    except AgentConfigError as exc:
+        sock.close()
+        print(f"voxdesk server: a Voxpria agent cannot be used: {exc}", file=sys.stderr)
+        return 2
     except LibraryLost as exc:
         sock.close()
         print(

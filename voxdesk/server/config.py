@@ -58,6 +58,10 @@ class ServerConfig:
     # synthetic calls (no audio) to insert at start — a test aid for sync benchmarks.
     scoped_tokens: tuple[tuple[str, frozenset[str]], ...] = ()
     bulk_voice_calls: int = 0
+    # Voxpria's telephony simulator: how many calls may ring or talk at once (the rest
+    # wait queued), and a factor on every simulated wait (0.1: ten times faster).
+    voxpria_lines: int = 4
+    call_time_scale: float = 1.0
 
     @property
     def base_url(self) -> str:

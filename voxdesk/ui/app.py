@@ -9,9 +9,12 @@ the connection (and, on a first run, the local server) is set up by tasks afterw
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import sqlite3
 import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 # isort: split
 # qasync binds to the first Qt binding already imported: PySide6 must come first.
@@ -20,11 +23,25 @@ import qasync
 from voxdesk.ui.composition import build_window, default_services
 from voxdesk.ui.main_window.window import AppServices
 
+log = logging.getLogger(__name__)
+
+#: The app's exit status when its own files cannot be opened (a newer voxdesk's files,
+#: a damaged database, a folder it may not write).
+EXIT_CANNOT_OPEN_FILES = 3
+
 
 async def run_window(services: AppServices) -> int:
     """Open the catalog, show the window, and run until it is closed."""
     closed = asyncio.Event()
-    await services.open()
+    try:
+        await services.open()
+    except (ValueError, sqlite3.DatabaseError, OSError) as exc:
+        # SchemaTooNew is a ValueError whose message says what to do.
+        log.error("voxdesk cannot open its files: %s", exc)
+        with contextlib.suppress(Exception):
+            await services.close()
+        await show_startup_failure(str(exc))
+        return EXIT_CANNOT_OPEN_FILES
     window = build_window(services)
     window.closed.connect(closed.set)
     window.show()
@@ -35,6 +52,21 @@ async def run_window(services: AppServices) -> int:
         await window.shutdown()
         await services.close()
     return 0
+
+
+async def show_startup_failure(message: str) -> None:
+    """Say why the window cannot open, in a message box opened (never ``exec()``-ed: a
+    nested loop inside a coroutine) and awaited until the reviewer closes it."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "voxdesk cannot start", message)
+    box.setObjectName("startup-failure")
+    box.setInformativeText("Nothing was changed. voxdesk will close when you press OK.")
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    box.finished.connect(lambda _result: closed.done() or closed.set_result(None))
+    box.open()
+    try:
+        await closed
+    finally:
+        box.deleteLater()
 
 
 def run_app(argv: list[str] | None = None) -> int:

@@ -221,6 +221,21 @@ class CoreStore:
                 self._db.execute("ANALYZE core_calls")
             return cursor.rowcount
 
+    def replace_call(self, call: CoreCall) -> None:
+        """Overwrite a stored call's columns with ``call``'s (a platform whose calls
+        change after creation: Voxpria's status advances). Raises ``KeyError`` when the
+        call is not stored."""
+        columns = [name for name in _COLUMNS if name not in ("platform", "platform_id")]
+        values = dict(zip(_COLUMNS, call.row(), strict=True))
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE core_calls SET {assignments} WHERE platform = ? AND platform_id = ?",
+                [*(values[name] for name in columns), call.platform, call.platform_id],
+            )
+        if cursor.rowcount != 1:
+            raise KeyError((call.platform, call.platform_id))
+
     def get_call(self, platform: str, platform_id: str) -> CoreCall | None:
         rows = self._query(
             f"SELECT {', '.join(_COLUMNS)} FROM core_calls WHERE platform = ? AND platform_id = ?",

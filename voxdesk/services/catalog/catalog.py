@@ -9,6 +9,7 @@ transaction, so a long sync never keeps the list from being read between its bat
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ from voxdesk.services.catalog.schema import (
     ORDER_INDEXES,
     PRAGMAS,
     SEARCH_BACKFILL,
+    SEARCH_INDEX_BATCH,
     SEARCH_SCHEMA,
     neutral_values,
 )
@@ -203,6 +205,10 @@ class CallCatalog(SqliteThread):
                     for call in calls
                 ],
             )
+            if self.indexed_search and calls:
+                batch = json.dumps([call.id for call in calls])
+                for statement in SEARCH_INDEX_BATCH:
+                    self.db.execute(statement, (connection, batch))
             if sync is not None:
                 self.db.execute(
                     "INSERT OR REPLACE INTO sync_state VALUES (?,?,?,?,?)",

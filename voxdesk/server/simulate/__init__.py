@@ -1,0 +1,1 @@
+"""Simulators standing in for what a desktop cannot reach: a telephone network."""
