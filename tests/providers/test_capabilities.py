@@ -73,6 +73,7 @@ def test_the_platforms_can_do_what_their_contracts_offer() -> None:
         Capability.PLAYBACK_URL,
         Capability.SURVEY_RESULTS,
     }
+    assert entry("voix").capabilities == {Capability.INGEST}
 
 
 class _HalfUploader(Provider):

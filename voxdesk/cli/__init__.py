@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from voxdesk.cli import calls, connections, upload
+from voxdesk.cli import calls, connections, upload, voix
 from voxdesk.cli.common import (
     BASE_URL_ENV,
     EXIT_FAILED,
@@ -80,4 +80,5 @@ def _parser() -> argparse.ArgumentParser:
     calls.add_parsers(sub, target)
     upload.add_parser(sub, target)
     connections.add_parsers(sub)
+    voix.add_parsers(sub)
     return parser

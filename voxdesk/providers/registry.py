@@ -17,6 +17,7 @@ from voxdesk.providers.base import Provider
 from voxdesk.providers.protocols import Capability, capabilities_of, check_capabilities
 from voxdesk.providers.settings import ConnectionSettings
 from voxdesk.providers.voicecalls import VoiceCallsProvider
+from voxdesk.providers.voix import VoixProvider
 from voxdesk.providers.voxpria import VoxpriaProvider
 from voxdesk.providers.voxxi import LocalProvider, VoxxiProvider
 
@@ -81,3 +82,4 @@ register(LocalProvider, "voxdesk local server")
 register(VoxxiProvider, "Voxxi")
 register(VoiceCallsProvider, "Voice-bot platform")
 register(VoxpriaProvider, "Voxpria")
+register(VoixProvider, "VOIX")

@@ -27,6 +27,8 @@ from voxdesk.server.ingest import FetchLimits
 from voxdesk.server.pipeline import Pipeline
 from voxdesk.server.platforms.voicecalls import routes as voicecalls_routes
 from voxdesk.server.platforms.voicecalls.platform import VoiceCallsPlatform
+from voxdesk.server.platforms.voix import routes as voix_routes
+from voxdesk.server.platforms.voix.platform import VoixPlatform
 from voxdesk.server.platforms.voxpria import routes as voxpria_routes
 from voxdesk.server.platforms.voxpria.platform import VoxpriaPlatform
 from voxdesk.server.private_files import private_dir
@@ -88,6 +90,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
     )
     voxpria = VoxpriaPlatform(config, ctx.token, ctx.storage, ctx.urls)
+    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.urls, ctx.scorecards)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -97,9 +100,11 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
             await seed_demo(ctx)
         await voice_calls.start()
         await voxpria.start()
+        await voix.start()
         try:
             yield
         finally:
+            await voix.stop()
             await voxpria.stop()
             await voice_calls.stop()
             await ctx.pipeline.stop()
@@ -115,6 +120,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
             # Before the voice-bot's /api/v1 mount, which would swallow /api/v1/calls.
             *voxpria_routes.routes(voxpria),
             *voicecalls_routes.routes(voice_calls),
+            *voix_routes.routes(voix),
         ],
         lifespan=lifespan,
     )

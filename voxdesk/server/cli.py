@@ -24,6 +24,7 @@ from voxdesk.server.config import MIB, ServerConfig, default_data_dir, default_w
 from voxdesk.server.credentials import TOKEN_ENV, load_or_create_token
 from voxdesk.server.logs import configure_logging
 from voxdesk.server.platforms.voicecalls.auth import ScopeError, parse_scoped_token
+from voxdesk.server.platforms.voix.keys import TeamKeyError, parse_team_key
 from voxdesk.server.scorecard import ScorecardError, load_scorecards
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,13 @@ def _scoped_token(text: str) -> tuple[str, frozenset[str]]:
     try:
         return parse_scoped_token(text)
     except ScopeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _team_key(text: str) -> tuple[str, str]:
+    try:
+        return parse_team_key(text)
+    except TeamKeyError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
@@ -135,6 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. 0.1 for ten times faster",
     )
     parser.add_argument(
+        "--voix-team-key",
+        type=_team_key,
+        action="append",
+        default=[],
+        metavar="KEY=TEAM_UUID",
+        help="VOIX: an API key scoped to one team (--token is the workspace-wide key); repeatable",
+    )
+    parser.add_argument(
+        "--voix-members",
+        type=Path,
+        metavar="FILE",
+        help="VOIX: the teams' members for agent attribution "
+        "(default: voix-members.json in the data dir)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     return parser
@@ -160,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         bulk_voice_calls=args.bulk_voice_calls,
         voxpria_lines=args.max_concurrent_calls,
         call_time_scale=args.call_time_scale,
+        voix_team_keys=tuple(args.voix_team_key),
+        voix_members_file=args.voix_members,
     )
     try:
         scorecards = load_scorecards(config.scorecard_dirs)
@@ -176,7 +201,12 @@ def main(argv: list[str] | None = None) -> int:
             print(token.value, file=sys.stderr, flush=True)
         config = replace(config, token=token.value)
     configure_logging(
-        args.log_level, secrets=[config.token or "", *(t for t, _ in config.scoped_tokens)]
+        args.log_level,
+        secrets=[
+            config.token or "",
+            *(t for t, _ in config.scoped_tokens),
+            *(k for k, _ in config.voix_team_keys),
+        ],
     )
 
     from voxdesk.server.app import create_app

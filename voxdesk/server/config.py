@@ -62,6 +62,10 @@ class ServerConfig:
     # wait queued), and a factor on every simulated wait (0.1: ten times faster).
     voxpria_lines: int = 4
     call_time_scale: float = 1.0
+    # VOIX: team-scoped API keys (key, team UUID) beside the workspace-wide --token, and
+    # the members list used to attribute agents (None: voix-members.json in data_dir).
+    voix_team_keys: tuple[tuple[str, str], ...] = ()
+    voix_members_file: Path | None = None
 
     @property
     def base_url(self) -> str:

@@ -236,6 +236,22 @@ class CoreStore:
         if cursor.rowcount != 1:
             raise KeyError((call.platform, call.platform_id))
 
+    def put_call(self, call: CoreCall) -> None:
+        """Insert the call, or replace every column of the stored one but ``created_at``
+        (a platform whose submissions for one id are one record: VOIX)."""
+        placeholders = ", ".join("?" for _ in _COLUMNS)
+        updates = ", ".join(
+            f"{name} = excluded.{name}"
+            for name in _COLUMNS
+            if name not in ("platform", "platform_id", "created_at")
+        )
+        sql = (
+            f"INSERT INTO core_calls ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
+            f"ON CONFLICT(platform, platform_id) DO UPDATE SET {updates}"
+        )
+        with self._lock:
+            self._db.execute(sql, call.row())
+
     def get_call(self, platform: str, platform_id: str) -> CoreCall | None:
         rows = self._query(
             f"SELECT {', '.join(_COLUMNS)} FROM core_calls WHERE platform = ? AND platform_id = ?",

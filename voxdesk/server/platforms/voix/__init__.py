@@ -1,0 +1,1 @@
+"""VOIX on the local server: ``POST /submit`` in two beats, and the lifecycle extension."""

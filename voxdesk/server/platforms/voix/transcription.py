@@ -1,0 +1,136 @@
+"""A VOIX job: fetch the recording, transcribe and analyse it, infer what was not sent.
+
+The recording is fetched exactly as Voxxi's pipeline fetches ``audio_url``
+(``server.ingest.fetch_recording``): the server's own signed storage URLs through the
+unguarded own-storage client, anything else through the public-only guarded client
+(unless ``--allow-private-fetch``), with the same size cap, minimum rate and deadline.
+The analysis runs in its own one-process pool (spawned on the first job) with the
+engine the Voxxi pipeline uses. Jobs run one at a time from a queue; the runner task is
+owned here and cancelled by ``stop``. A job left ``transcribing`` by a stopped server is
+queued again at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from voxdesk.server.analysis.result import TranscriptTurn
+from voxdesk.server.fetch_guard import guarded_client, own_storage_client
+from voxdesk.server.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.private_files import private_dir
+from voxdesk.server.scorecard import Scorecard
+from voxdesk.server.urls import StorageUrls
+from voxdesk.server.worker import analyze_call
+from voxdesk.server.worker_pool import AnalysisPool, WorkerCrashed
+
+log = logging.getLogger(__name__)
+
+#: The scorecard VOIX analyses with: senders cannot choose one (the contract's "what you
+#: cannot set"). The first loaded scorecard when it is absent.
+SCORECARD_ID = "support-qa"
+
+#: ``(call id, job id, outcome)``: outcome is ``{"error"}`` or the analysis dict.
+JobDone = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+
+
+def pick_scorecard(scorecards: dict[str, Scorecard]) -> Scorecard | None:
+    if SCORECARD_ID in scorecards:
+        return scorecards[SCORECARD_ID]
+    return next(iter(sorted(scorecards.items())), (None, None))[1]
+
+
+def transcript_turns(analysis: dict[str, Any]) -> list[TranscriptTurn]:
+    return [TranscriptTurn.model_validate(turn) for turn in analysis.get("transcript") or []]
+
+
+class Transcriber:
+    def __init__(
+        self,
+        urls: StorageUrls,
+        scorecard: Scorecard | None,
+        fetch: FetchLimits,
+        recordings_dir: Path,
+        on_done: JobDone,
+    ) -> None:
+        self._urls = urls
+        self._scorecard = scorecard
+        self._fetch = fetch
+        self._recordings = recordings_dir
+        self._on_done = on_done
+        self._queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
+        self._pool = AnalysisPool(1, analyze_call)
+        self._runner: asyncio.Task[None] | None = None
+        self._public: httpx.AsyncClient | None = None
+        self._own: httpx.AsyncClient | None = None
+
+    def start(self) -> None:
+        private_dir(self._recordings.parent)  # mkdir(parents=True) would use the umask
+        private_dir(self._recordings)
+        self._pool.start()
+        self._public = guarded_client(
+            self._fetch.timeout(), allow_private=self._fetch.allow_private
+        )
+        self._own = own_storage_client(self._fetch.timeout())
+        self._runner = asyncio.create_task(self._run(), name="voix-transcriber")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+        for client in (self._public, self._own):
+            if client is not None:
+                await client.aclose()
+        await asyncio.to_thread(self._pool.stop)
+
+    def submit(self, call_id: str, job_id: str, recording_url: str) -> None:
+        self._queue.put_nowait((call_id, job_id, recording_url))
+
+    async def _run(self) -> None:
+        while True:
+            call_id, job_id, url = await self._queue.get()
+            try:
+                outcome = await self._job(job_id, url)
+            except Exception as exc:  # one job's surprise must not end the runner
+                log.exception("VOIX job %s failed unexpectedly", job_id)
+                outcome = {
+                    "error": f"The server hit an unexpected error ({type(exc).__name__}); "
+                    "the details are in its log."
+                }
+            try:
+                await self._on_done(call_id, job_id, outcome)
+            except Exception:
+                log.exception("Could not record the end of VOIX job %s", job_id)
+
+    async def _job(self, job_id: str, url: str) -> dict[str, Any]:
+        if self._scorecard is None:
+            return {"error": "The server has no scorecard loaded to analyse calls with."}
+        recording = self._recordings / job_id
+        try:
+            await self._download(url, recording, self._recordings / f"{job_id}.download")
+        except IngestError as exc:
+            return {"error": str(exc)}
+        try:
+            result = await self._pool.run(recording, self._scorecard)
+        except WorkerCrashed:
+            return {"error": "The analysis worker stopped unexpectedly on this recording."}
+        if "error" in result:
+            return {"error": result["error"]}
+        return result["analysis"] or {"duration": result["duration"]}
+
+    async def _download(self, url: str, recording: Path, tmp: Path) -> None:
+        if self._public is None or self._own is None:
+            raise RuntimeError("the VOIX transcriber is not running")
+        own_url = self._urls.own_fetch_url(url)
+        if own_url is not None:
+            await fetch_recording(self._own, own_url, recording, tmp, self._fetch)
+        else:
+            await fetch_recording(self._public, url, recording, tmp, self._fetch)
