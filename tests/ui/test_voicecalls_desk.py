@@ -555,3 +555,38 @@ def test_the_apps_own_server_is_also_a_voice_bot_connection_that_keeps_it_runnin
     assert not window.banner.isVisible()
     label = f"{LOCAL_VOICE_CONNECTION} — Voice-bot platform · {server.base_url}"
     assert window.connection_label.text() == label
+
+
+def test_a_platforms_own_settings_are_saved_in_the_connection_and_checked(
+    driver: Driver, windows: WindowFactory, vc_server: LocalServer, tmp_path: Path
+) -> None:
+    """VOIX declares a key kind and a team id beyond the base URL and token: the form
+    shows them, a bad one is refused naming it, good ones land in ``settings``."""
+    window = _open(windows, tmp_path, vc_server, active=LOCAL)
+    dialog = window.open_connections()
+    dialog._new()
+    dialog.platform_box.set_platform("voix")
+    form = dialog.settings_form
+    assert set(form.edits) == {"base_url", "token", "key_kind", "team_id"}
+    assert form.labels["team_id"].text() == "Team id:"
+    dialog.name_edit.setText("Contact centre")
+    dialog.url_edit.setText("https://voix.example")
+    dialog.token_edit.setText("voix-key")
+    form.edits["key_kind"].setText("workspace")
+    form.edits["team_id"].setText("not-a-team")
+    assert not dialog.save()
+    assert dialog.error.text().startswith("Team id:")
+    assert window.services.connections.find("Contact centre") is None
+    team = "3f6c1a52-8e0b-4a8e-9d41-2b7f0c5d9e11"
+    form.edits["team_id"].setText(team)
+    assert dialog.save(), dialog.error.text()
+    saved = window.services.connections.find("Contact centre")
+    assert saved is not None and saved.platform == "voix"
+    assert dict(saved.settings) == {"key_kind": "workspace", "team_id": team}
+    assert "voix-key" not in json.dumps(dict(saved.settings))
+    assert window.services.credentials.get(saved.id) == "voix-key"
+    # Opened again, the form shows what was saved (never the token).
+    dialog.list.setCurrentItem(None)
+    dialog._reload(select=saved.id)
+    assert form.edits["team_id"].text() == team and form.edits["token"].text() == ""
+    dialog.close()
