@@ -8,6 +8,12 @@ call is analysed, selects a call with real section scores, plays it from its fir
 failed criterion's evidence (so the transcript highlight, the call map's playhead and
 the player show a call playing) and grabs the window at 1280×720 and 1920×1080 (the
 common screens the layout must fit) in the light theme, and at 1920×1080 in the dark one.
+
+    uv run python packaging/screenshots.py --voice-bot
+
+Reproduces docs/screenshots/voice-bot-{1280x720,1920x1080}.png instead: the same local
+server's voice-bot platform (its second connection, "Voice bots (this computer)"), its
+call list, a completed call's survey and transcript, playing.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import qasync
 from voxdesk.domain import CallStatus
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
+from voxdesk.services.local_server import LOCAL_VOICE_CONNECTION
 from voxdesk.ui.composition import build_window, default_services
 from voxdesk.ui.theme import Theme
 
@@ -131,14 +138,62 @@ async def capture(out: Path) -> None:
         await services.close()
 
 
+async def capture_voice_bot(out: Path) -> None:
+    """The voice-bot desk: its list, a surveyed call's survey and transcript, playing."""
+    services = default_services()
+    await services.open()
+    window = build_window(services)
+    window.show()
+    window.start()
+    try:
+        await _wait_for(lambda: window.session.server is not None, 120, "the local server")
+        await _wait_for(lambda: window.browser.service is not None, 120, "the local server")
+        # The app's own server speaks the voice-bot API too: its second connection.
+        voice = services.connections.find(LOCAL_VOICE_CONNECTION)
+        assert voice is not None
+        window.session.switch_to(voice.id)
+        await _wait_for(lambda: window.model.rowCount() >= 30, 60, "the voice-bot calls")
+        await _wait_for(lambda: not window.browser.refreshing, 60, "the sync")
+        await _settle(1.0)
+        rows = window.state.rows
+        surveyed = [r for r in rows if r.survey_score is not None and r.outcome]
+        chosen = max(surveyed, key=lambda r: (r.survey_score or 0, r.duration or 0))
+        window.call_list.select_call(chosen.call_id)
+        await _wait_for(
+            lambda: window.detail.call is not None and window.detail.call.id == chosen.call_id,
+            30,
+            "the call detail",
+        )
+        await _wait_for(lambda: bool(window.player.source), 30, "the recording")
+        window.set_theme(Theme.LIGHT)
+        window.playback.play_from(6.0)
+        out.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for width, height in SIZES:
+            window.resize(width, height)
+            await _settle(0.5)
+            window.default_layout()
+            await _settle(2.0)
+            saved.append(out / f"voice-bot-{width}x{height}.png")
+            window.grab().save(str(saved[-1]))
+        print("saved", *saved)
+    finally:
+        window.close()
+        await window.shutdown()
+        await services.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--voice-bot", action="store_true", help="take the voice-bot desk's screenshots"
+    )
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     app.setQuitOnLastWindowClosed(False)
-    qasync.run(capture(args.out))
+    qasync.run(capture_voice_bot(args.out) if args.voice_bot else capture(args.out))
     return 0
 
 

@@ -40,7 +40,7 @@ def keyless_window(no_keyring: None, windows: WindowFactory, home: Path) -> Iter
 
 def _fill(dialog: ConnectionsDialog, name: str, platform: str, url: str, token: str) -> None:
     dialog.name_edit.setText(name)
-    dialog.platform_box.setCurrentText(platform)
+    dialog.platform_box.set_platform(platform)
     dialog.url_edit.setText(url)
     dialog.token_edit.setText(token)
 

@@ -108,7 +108,7 @@ def test_connections_dialog_adds_switches_and_reports_bad_urls(
     window = windows.open(services)
     dialog = window.open_connections()
     dialog.name_edit.setText(TEST_CONNECTION)
-    dialog.platform_box.setCurrentText("local")
+    dialog.platform_box.set_platform("local")
     dialog.url_edit.setText(server.base_url)
     dialog.token_edit.setText(server.token)
     assert dialog.save()

@@ -44,6 +44,11 @@ TOKEN_FILE = "api-token"
 #: The variable the server reads its token from (``voxdesk.server.credentials``).
 TOKEN_ENV = "VOXDESK_SERVER_TOKEN"
 LOCAL_PLATFORM = "local"
+#: The same server's voice-bot API (its token has every scope), as a second connection.
+LOCAL_VOICE_CONNECTION = "Voice bots (this computer)"
+VOICE_PLATFORM = "voicecalls"
+#: The connections the app's own child server serves, by name, with their platform.
+APP_SERVED = {LOCAL_CONNECTION: LOCAL_PLATFORM, LOCAL_VOICE_CONNECTION: VOICE_PLATFORM}
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
 #: The child's stderr, in its data dir (the server redacts secrets from its log lines).
@@ -105,14 +110,26 @@ def _write_token(path: Path, token: str) -> None:
 
 
 def save_local_connection(store: ConnectionStore, base_url: str) -> Connection:
-    """Save (or re-point) the Local connection at the server's current address."""
-    existing = next((c for c in store.list() if is_local(c)), None)
-    if existing is None:
-        connection = Connection(LOCAL_CONNECTION, LOCAL_PLATFORM, base_url)
-    else:
-        connection = replace(existing, base_url=base_url)
-    store.save(connection)
-    return connection
+    """Save (or re-point) the connections the app's server serves (the Local one and
+    its voice-bot twin) at the server's current address; returns the Local one. A name
+    the user gave a connection of another platform is left alone."""
+    saved: dict[str, Connection] = {}
+    for name, platform in APP_SERVED.items():
+        existing = store.find(name)
+        if existing is None:
+            connection = Connection(name, platform, base_url)
+        elif existing.platform == platform:
+            connection = replace(existing, base_url=base_url)
+        else:
+            continue
+        store.save(connection)
+        saved[name] = connection
+    return saved[LOCAL_CONNECTION]
+
+
+def is_app_served(connection: Connection | None) -> bool:
+    """True for a connection the app's own child server serves (either platform)."""
+    return connection is not None and APP_SERVED.get(connection.name) == connection.platform
 
 
 def is_local(connection: Connection | None) -> bool:

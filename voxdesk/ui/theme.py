@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from voxdesk.domain import CallStatus, CriterionResult
+from voxdesk.domain import CallStatus, CriterionResult, Disposition
 
 GOOD_SCORE = 80.0
 FAIR_SCORE = 60.0
@@ -67,6 +67,17 @@ STATUS_BADGES = {
     CallStatus.PROCESSING: Badge(_BLUE, _WHITE, "◔", "Processing"),
     CallStatus.COMPLETED: Badge(_GREEN, _WHITE, "✔", "Completed"),
     CallStatus.FAILED: Badge(_RED, _WHITE, "✘", "Failed"),
+}
+
+#: How a call went (the voice-bot platform's state), in the same words as the list.
+DISPOSITION_BADGES = {
+    Disposition.QUEUED: Badge(_BLUE, _WHITE, "◔", "Queued"),
+    Disposition.RINGING: Badge(_BLUE, _WHITE, "◔", "Ringing"),
+    Disposition.IN_PROGRESS: Badge(_BLUE, _WHITE, "◔", "In progress"),
+    Disposition.COMPLETED: Badge(_GREEN, _WHITE, "✔", "Completed"),
+    Disposition.BUSY: Badge(_GREY, _WHITE, "✘", "Busy"),
+    Disposition.NO_ANSWER: Badge(_GREY, _WHITE, "✘", "No answer"),
+    Disposition.FAILED: Badge(_RED, _WHITE, "✘", "Failed"),
 }
 
 BANNER = Badge(QColor("#8a1c1c"), _WHITE, "⚠", "")

@@ -11,6 +11,13 @@ Task names: ``list`` (first page of a new query), ``page`` (next page), ``refres
 ``follow:<id>`` (polling one visible unfinished call), ``row:<id>`` (one row re-read),
 ``choices`` (the filter drop-downs).
 
+Each platform lists its own columns and filters (``columns.layout_for``): switching to a
+connection on another platform says so first (``layoutChanged``), with the filter
+cleared, so no Voxxi filter narrows a voice-bot list. A first sync of a listing platform
+pages through thousands of calls: it reports its progress (``syncProgress``), the list
+reloads about once a second while it runs, and ``stop_refresh`` ends it keeping every
+page already stored (the next refresh goes on from there).
+
 The catalog says whenever calls are written, whoever wrote them (a poll here, an upload
 finishing, a refresh): a listed call's row is re-read, and a call the list does not
 show yet brings a reload, at most one per ``RELOAD_DELAY_MS``.
@@ -18,6 +25,7 @@ show yet brings a reload, at most one per ``RELOAD_DELAY_MS``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,8 +34,10 @@ from voxdesk.domain import Call
 from voxdesk.providers.errors import NotFound, ProviderError, ValidationError
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.sync import SyncProgress
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.ui.browse.call_list_model import CallListModel
+from voxdesk.ui.browse.columns import FilterKind, ListLayout, layout_for
 
 log = logging.getLogger("voxdesk.ui.browser")
 
@@ -36,6 +46,23 @@ FOLLOW_MAX_DELAY = 15.0
 FOLLOW_PREFIX = "follow:"
 #: New calls arriving together (a batch of uploads) cost one reload, not one each.
 RELOAD_DELAY_MS = 300
+#: While a sync stores page after page, the list is reloaded at most this often.
+SYNC_RELOAD_MS = 1000
+#: The catalog column behind each drop-down of catalog values.
+CHOICE_COLUMNS = {
+    FilterKind.AGENT: SortKey.AGENT,
+    FilterKind.CATEGORY: SortKey.CATEGORY,
+    FilterKind.OUTCOME: SortKey.OUTCOME,
+    FilterKind.CAMPAIGN: SortKey.GROUPING,
+}
+
+
+def progress_text(progress: SyncProgress) -> str:
+    """ "Syncing calls… 4,200 of 31,000" for the status bar."""
+    verb = "Syncing calls…" if progress.first_sync else "Fetching new calls…"
+    if progress.total is None:
+        return f"{verb} {progress.calls:,}"
+    return f"{verb} {min(progress.calls, progress.total):,} of {progress.total:,}"
 
 
 class CallBrowser(QObject):
@@ -49,8 +76,13 @@ class CallBrowser(QObject):
     errorCleared = Signal()
     #: (calls matching the filter, calls known for the connection).
     countsChanged = Signal(int, int)
-    #: Values for the agent, category and outcome filter drop-downs.
-    choicesChanged = Signal(list, list, list)
+    #: Values for the drop-downs of catalog values: {FilterKind: [value, …]}.
+    choicesChanged = Signal(dict)
+    #: The connection's platform lists other columns and filters (a ``ListLayout``);
+    #: the state's filter and order were reset to suit it.
+    layoutChanged = Signal(object)
+    #: How far a running sync is ("Syncing calls… 200 of 31,000"); "" when it ends.
+    syncProgress = Signal(str)
     #: The view should make this call current (after a reload or "open by ID").
     selectRequested = Signal(str)
     #: A short message for the status bar.
@@ -73,6 +105,12 @@ class CallBrowser(QObject):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_after_writes)
+        self._sync_reload_timer = QTimer(self)
+        self._sync_reload_timer.setSingleShot(True)
+        self._sync_reload_timer.setInterval(SYNC_RELOAD_MS)
+        self._sync_reload_timer.timeout.connect(lambda: self.reload(keep_loaded=True))
+        #: ``stop_refresh`` asked the running refresh to end (not a connection switch).
+        self._stopping = False
         self._unsubscribe = catalog.subscribe(self._calls_written)
         self.model.orderRequested.connect(self.set_order)
         self.model.moreRequested.connect(self.fetch_more)
@@ -86,11 +124,22 @@ class CallBrowser(QObject):
             self._tasks.cancel(name)
         self.service = service
         self.current_id = None
+        if service is not None:
+            self._use_layout(layout_for(service.provider.platform))
         self._catalog_changed()
         self.callShown.emit(None, None, None)
         self.reload()
         if service is not None:
             self.refresh()
+
+    def _use_layout(self, layout: ListLayout) -> None:
+        if layout == self.model.list_layout:
+            return
+        order = self.state.order
+        if layout.index_of(order.key) is None:
+            order = CallOrder()
+        self.state.new_query(where=CallFilter(), order=order)
+        self.layoutChanged.emit(layout)
 
     @property
     def connection(self) -> str | None:
@@ -171,10 +220,13 @@ class CallBrowser(QObject):
         connection = self.connection
         if connection is None:
             return
-        agents = await self.catalog.distinct_values(connection, SortKey.AGENT)
-        categories = await self.catalog.distinct_values(connection, SortKey.CATEGORY)
-        outcomes = await self.catalog.distinct_values(connection, SortKey.OUTCOME)
-        self.choicesChanged.emit(agents, categories, outcomes)
+        layout = self.model.list_layout
+        choices = {
+            kind: await self.catalog.distinct_values(connection, column)
+            for kind, column in CHOICE_COLUMNS.items()
+            if layout.offers(kind)
+        }
+        self.choicesChanged.emit(choices)
 
     def _calls_written(self, connection: str, call_ids: list[str]) -> None:
         """The catalog's listener: show what was written for this connection."""
@@ -197,13 +249,42 @@ class CallBrowser(QObject):
 
     def refresh(self) -> None:
         if self.service is not None:
+            self._stopping = False
             self._tasks.start("refresh", self._refresh(self.service))
+
+    @property
+    def refreshing(self) -> bool:
+        return self._tasks.running("refresh")
+
+    def stop_refresh(self) -> None:
+        """Stop a running refresh (a long first sync); what it stored stays listed."""
+        if self.refreshing:
+            self._stopping = True
+            self._tasks.cancel("refresh")
+
+    def _sync_progressed(self, progress: SyncProgress) -> None:
+        self.syncProgress.emit(progress_text(progress))
+        self._catalog_changed()
+        if not self._sync_reload_timer.isActive():
+            self._sync_reload_timer.start()
 
     async def _refresh(self, service: CallService) -> None:
         self.refreshingChanged.emit(True)
         self.statusMessage.emit("Refreshing calls…")
         try:
-            await service.refresh()
+            await service.refresh(on_progress=self._sync_progressed)
+        except asyncio.CancelledError:
+            if self._stopping:
+                self._stopping = False
+                self._sync_reload_timer.stop()
+                self._catalog_changed()
+                self.reload(keep_loaded=True)
+                self._tasks.start("choices", self._load_choices())
+                self.statusMessage.emit(
+                    "Sync stopped; the calls fetched so far are listed. Refresh (F5) goes on "
+                    "from where it stopped."
+                )
+            raise
         except ProviderError as exc:
             self.errorRaised.emit(str(exc))
             self.statusMessage.emit("Refresh failed; showing the calls saved on this computer.")
@@ -216,6 +297,8 @@ class CallBrowser(QObject):
             if self.current_id:
                 self.select(self.current_id)
         finally:
+            self._sync_reload_timer.stop()
+            self.syncProgress.emit("")
             self.refreshingChanged.emit(False)
 
     # --- the selected call -----------------------------------------------------------
@@ -330,5 +413,6 @@ class CallBrowser(QObject):
     async def close(self) -> None:
         """Cancel and await every task this browser started."""
         self._reload_timer.stop()
+        self._sync_reload_timer.stop()
         self._unsubscribe()
         await self._tasks.close()

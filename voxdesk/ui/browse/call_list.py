@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import CallStatus
+from voxdesk.domain import CallStatus, Disposition
+from voxdesk.services.call_words import DIRECTION_WORDS, DISPOSITION_WORDS
 from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.browse.call_list_header import CallListHeader
-from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel, Column
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel
+from voxdesk.ui.browse.columns import FilterKind, ListLayout
 from voxdesk.ui.widgets.date_filter import DateFilterEdit
 from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
 
@@ -49,6 +51,9 @@ VISIBLE_DEBOUNCE_MS = 150
 #: characters (their text elides with "…").
 NARROWEST_TEXT_COLUMN = 10
 ANY = "Any"
+
+#: The states a listed call can end in (the list holds calls that have ended).
+FINAL_DISPOSITIONS = tuple(d for d in Disposition if d.is_final)
 
 STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
     ("All statuses", frozenset()),
@@ -87,6 +92,17 @@ class _ChoiceBox(QComboBox):
         if value is not None and self.findData(value) < 0:
             self.addItem(value, value)
         self.setCurrentIndex(max(0, self.findData(value)) if value is not None else 0)
+
+
+def _enum_box(any_text: str, words: dict, parent: QWidget, name: str, hint: str) -> QComboBox:
+    """A drop-down of an enum's values in plain words; its first entry means "any"."""
+    box = QComboBox(parent)
+    box.setObjectName(name)
+    box.setToolTip(hint)
+    box.addItem(any_text, None)
+    for value, text in words.items():
+        box.addItem(text, value)
+    return box
 
 
 class _ArrowKeys(QObject):
@@ -172,13 +188,34 @@ class CallListPanel(QWidget):
         self.date_to = DateFilterEdit(
             self.filter_bar, name="date-to", fallback=lambda: self.date_from.date()
         )
+        self.campaign_box = _ChoiceBox("All campaigns", self.filter_bar)
+        self.campaign_box.setObjectName("campaign-filter")
+        self.disposition_box = _enum_box(
+            "All states",
+            {d: DISPOSITION_WORDS[d] for d in FINAL_DISPOSITIONS},
+            self.filter_bar,
+            "disposition-filter",
+            "How the call went",
+        )
+        self.direction_box = _enum_box(
+            "Both directions",
+            DIRECTION_WORDS,
+            self.filter_bar,
+            "direction-filter",
+            "Calls the bot placed (outbound) or answered (inbound)",
+        )
+        grid.addWidget(self.campaign_box, 0, 0, 1, 2)
+        grid.addWidget(self.disposition_box, 0, 2, 1, 2)
+        grid.addWidget(self.direction_box, 0, 4, 1, 2)
         grid.addWidget(self.agent_box, 0, 0, 1, 2)
         grid.addWidget(self.category_box, 0, 2, 1, 2)
         grid.addWidget(self.outcome_box, 0, 4, 1, 2)
-        grid.addWidget(QLabel("Score", self.filter_bar), 1, 0)
+        self.score_label = QLabel("Score", self.filter_bar)
+        grid.addWidget(self.score_label, 1, 0)
         score = QHBoxLayout()
         score.addWidget(self.score_min)
-        score.addWidget(QLabel("to", self.filter_bar))
+        self.score_to = QLabel("to", self.filter_bar)
+        score.addWidget(self.score_to)
         score.addWidget(self.score_max)
         grid.addLayout(score, 1, 1, 1, 2)
         grid.addWidget(QLabel("Date", self.filter_bar), 1, 3)
@@ -201,35 +238,15 @@ class CallListPanel(QWidget):
         # Rows are selected whole: Tab moves on to the next pane, not cell by cell.
         self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeader(CallListHeader(self.table))
+        self._score_delegate = ScoreBadgeDelegate(SCORE_ROLE, self.table)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        # Widths from sample text in the user's font, so they scale with DPI and fonts.
-        metrics = self.fontMetrics()
-        samples = {
-            Column.DATE: "2026-12-31 23:59",
-            Column.AGENT: "Firstname Lastname",
-            Column.CATEGORY: "Customer support QA",
-            Column.DURATION: "Duration",
-            Column.SCORE: "Score 100",
-            Column.OUTCOME: "Unresolved",
-            Column.STATUS: "Processing…",
-        }
-        padding = metrics.height()
-        icons = {Column.STATUS: self.table.iconSize().width() or metrics.height()}
-        for column, sample in samples.items():
-            width = metrics.horizontalAdvance(sample) + padding + icons.get(column, 0)
-            header.resizeSection(column, width)
-        self._preferred_columns = {column: header.sectionSize(column) for column in Column}
-        self.preferred_width = sum(self._preferred_columns.values()) + padding
-        # No stretching last column: the Status column took all the list's spare width.
         header.setStretchLastSection(False)
-        self.table.setItemDelegateForColumn(
-            Column.SCORE, ScoreBadgeDelegate(SCORE_ROLE, self.table)
-        )
+        self.set_layout(self.model.list_layout, force=True)
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.
         self.set_order_indicator(self.model.state.order)
@@ -246,7 +263,14 @@ class CallListPanel(QWidget):
         self.search.installEventFilter(self._search_arrows)
         self._search_timer.timeout.connect(self._emit_filter)
         self.status_box.currentIndexChanged.connect(self._emit_filter)
-        for box in (self.agent_box, self.category_box, self.outcome_box):
+        for box in (
+            self.agent_box,
+            self.category_box,
+            self.outcome_box,
+            self.campaign_box,
+            self.disposition_box,
+            self.direction_box,
+        ):
             box.currentIndexChanged.connect(self._emit_filter)
         for spin in (self.score_min, self.score_max):
             spin.valueChanged.connect(self._emit_filter)
@@ -264,16 +288,29 @@ class CallListPanel(QWidget):
     # --- filter ----------------------------------------------------------------------
 
     def current_filter(self) -> CallFilter:
+        """What the widgets say, for the filters the list's layout offers."""
+        offers = self.model.list_layout.offers
         return CallFilter(
             text=self.search.text().strip(),
-            statuses=self.status_box.currentData() or frozenset(),
-            agent=self.agent_box.value(),
-            category=self.category_box.value(),
-            outcome=self.outcome_box.value(),
-            score_min=None if self.score_min.value() < 0 else float(self.score_min.value()),
-            score_max=None if self.score_max.value() < 0 else float(self.score_max.value()),
-            date_from=_start_of(self.date_from.date()),
-            date_to=_end_of(self.date_to.date()),
+            statuses=(self.status_box.currentData() or frozenset())
+            if offers(FilterKind.STATUS)
+            else frozenset(),
+            agent=self.agent_box.value() if offers(FilterKind.AGENT) else None,
+            category=self.category_box.value() if offers(FilterKind.CATEGORY) else None,
+            outcome=self.outcome_box.value() if offers(FilterKind.OUTCOME) else None,
+            score_min=None
+            if self.score_min.value() < 0 or not offers(FilterKind.SCORE)
+            else float(self.score_min.value()),
+            score_max=None
+            if self.score_max.value() < 0 or not offers(FilterKind.SCORE)
+            else float(self.score_max.value()),
+            date_from=_start_of(self.date_from.date()) if offers(FilterKind.DATE) else None,
+            date_to=_end_of(self.date_to.date()) if offers(FilterKind.DATE) else None,
+            grouping=self.campaign_box.value() if offers(FilterKind.CAMPAIGN) else None,
+            disposition=self.disposition_box.currentData()
+            if offers(FilterKind.DISPOSITION)
+            else None,
+            direction=self.direction_box.currentData() if offers(FilterKind.DIRECTION) else None,
         )
 
     def set_filter(self, where: CallFilter) -> None:
@@ -287,6 +324,11 @@ class CallListPanel(QWidget):
             self.agent_box.set_value(where.agent)
             self.category_box.set_value(where.category)
             self.outcome_box.set_value(where.outcome)
+            self.campaign_box.set_value(where.grouping)
+            self.disposition_box.setCurrentIndex(
+                max(0, self.disposition_box.findData(where.disposition))
+            )
+            self.direction_box.setCurrentIndex(max(0, self.direction_box.findData(where.direction)))
             self.score_min.setValue(-1 if where.score_min is None else int(where.score_min))
             self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
             self.date_from.set_date(_local_day(where.date_from))
@@ -301,6 +343,9 @@ class CallListPanel(QWidget):
                     where.score_max,
                     where.date_from,
                     where.date_to,
+                    where.grouping,
+                    where.disposition,
+                    where.direction,
                 )
             )
             self.more_button.setChecked(advanced or self.more_button.isChecked())
@@ -311,13 +356,18 @@ class CallListPanel(QWidget):
         self.set_filter(CallFilter())
         self._emit_filter()
 
-    def set_choices(self, agents: list[str], categories: list[str], outcomes: list[str]) -> None:
-        for box, values in (
-            (self.agent_box, agents),
-            (self.category_box, categories),
-            (self.outcome_box, outcomes),
-        ):
-            box.set_values(values)
+    def set_choices(self, choices: dict[FilterKind, list[str]]) -> None:
+        """Values for the drop-downs of catalog values (agents, categories, outcomes,
+        campaigns), each by the filter it serves; filters not named keep theirs."""
+        boxes = {
+            FilterKind.AGENT: self.agent_box,
+            FilterKind.CATEGORY: self.category_box,
+            FilterKind.OUTCOME: self.outcome_box,
+            FilterKind.CAMPAIGN: self.campaign_box,
+        }
+        for kind, values in choices.items():
+            if kind in boxes:
+                boxes[kind].set_values(values)
 
     def _emit_filter(self) -> None:
         if not self._restoring:
@@ -343,9 +393,10 @@ class CallListPanel(QWidget):
     def set_order_indicator(self, order: CallOrder) -> None:
         """Show ``order`` on the header without the view asking the model to sort."""
         header = self.table.horizontalHeader()
+        section = self.model.list_layout.index_of(order.key)
         header.blockSignals(True)
         header.setSortIndicator(
-            Column.for_key(order.key),
+            -1 if section is None else section,
             Qt.SortOrder.DescendingOrder if order.descending else Qt.SortOrder.AscendingOrder,
         )
         header.blockSignals(False)
@@ -396,21 +447,85 @@ class CallListPanel(QWidget):
 
     def fit_columns(self, width: int) -> None:
         """Every column at its preferred width, then the text columns that elide well
-        (category, agent, outcome) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters
-        so that more columns fit ``width``; what still does not fit scrolls sideways."""
+        (category, agent, outcome, campaign) narrowed down to ``NARROWEST_TEXT_COLUMN``
+        characters so that more columns fit ``width``; what still does not fit scrolls
+        sideways."""
         header = self.table.horizontalHeader()
         for column, size in self._preferred_columns.items():
             header.resizeSection(column, size)
         floor = NARROWEST_TEXT_COLUMN * self.fontMetrics().averageCharWidth()
         frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width()
-        excess = sum(header.sectionSize(c) for c in Column) + frame - width
-        for column in (Column.CATEGORY, Column.AGENT, Column.OUTCOME):
+        excess = sum(self._preferred_columns.values()) + frame - width
+        columns = self.model.list_layout.columns
+        # The widest eliding columns give way first (Voxxi: category, agent, outcome).
+        eliding = sorted(
+            (i for i, c in enumerate(columns) if c.elides),
+            key=lambda i: -self._preferred_columns[i],
+        )
+        for column in eliding:
             if excess <= 0:
                 return
             size = header.sectionSize(column)
             narrower = max(floor, size - excess)
             header.resizeSection(column, narrower)
             excess -= size - narrower
+
+    # --- the platform's layout -------------------------------------------------------
+
+    def set_layout(self, layout: ListLayout, *, force: bool = False) -> None:
+        """Show ``layout``'s columns and filters (a connection to another platform)."""
+        if layout == self.model.list_layout and not force:
+            return
+        self.model.set_layout(layout)
+        offers = layout.offers
+        self.search.setPlaceholderText(layout.search_hint)
+        self.status_box.setVisible(offers(FilterKind.STATUS))
+        for kind, widgets in (
+            (FilterKind.AGENT, (self.agent_box,)),
+            (FilterKind.CATEGORY, (self.category_box,)),
+            (FilterKind.OUTCOME, (self.outcome_box,)),
+            (FilterKind.SCORE, (self.score_label, self.score_min, self.score_to, self.score_max)),
+            (FilterKind.CAMPAIGN, (self.campaign_box,)),
+            (FilterKind.DISPOSITION, (self.disposition_box,)),
+            (FilterKind.DIRECTION, (self.direction_box,)),
+        ):
+            for widget in widgets:
+                widget.setVisible(offers(kind))
+        self.more_button.setToolTip(
+            "Show the "
+            + ", ".join(
+                label
+                for kind, label in (
+                    (FilterKind.AGENT, "agent"),
+                    (FilterKind.CATEGORY, "category"),
+                    (FilterKind.OUTCOME, "outcome"),
+                    (FilterKind.SCORE, "score"),
+                    (FilterKind.CAMPAIGN, "campaign"),
+                    (FilterKind.DISPOSITION, "state"),
+                    (FilterKind.DIRECTION, "direction"),
+                )
+                if offers(kind)
+            )
+            + " and date filters"
+        )
+        self._size_columns(layout)
+
+    def _size_columns(self, layout: ListLayout) -> None:
+        """Widths from sample text in the user's font, so they scale with DPI and fonts;
+        the score pill where a column is a score."""
+        header = self.table.horizontalHeader()
+        metrics = self.fontMetrics()
+        padding = metrics.height()
+        icon = self.table.iconSize().width() or metrics.height()
+        for section in range(header.count()):
+            self.table.setItemDelegateForColumn(section, None)
+        for section, column in enumerate(layout.columns):
+            width = metrics.horizontalAdvance(column.sample) + padding
+            header.resizeSection(section, width + (icon if column.status_icon else 0))
+            if column.score is not None:
+                self.table.setItemDelegateForColumn(section, self._score_delegate)
+        self._preferred_columns = {i: header.sectionSize(i) for i in range(len(layout.columns))}
+        self.preferred_width = sum(self._preferred_columns.values()) + padding
 
     # --- persistence -----------------------------------------------------------------
 

@@ -19,10 +19,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
-from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.services.formatting import format_score
 from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.browse.columns import ANALYSIS, ListColumn, ListLayout
 from voxdesk.ui.widgets.status_icons import status_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,6 +34,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 class Column(IntEnum):
+    """The analysis layout's columns (``columns.ANALYSIS``), by position."""
+
     DATE = 0
     AGENT = 1
     CATEGORY = 2
@@ -55,19 +57,6 @@ class Column(IntEnum):
         return cls[key.name]
 
 
-#: The word beside the status icon (``status_icon``): never colour or a symbol alone.
-STATUS_TEXT = {
-    CallStatus.PENDING: "Pending…",
-    CallStatus.PROCESSING: "Processing…",
-    CallStatus.COMPLETED: "Completed",
-    CallStatus.FAILED: "Failed",
-}
-
-
-def format_date(row: CallRow) -> str:
-    return row.date.astimezone().strftime("%Y-%m-%d %H:%M") if row.date else "–"
-
-
 class CallListModel(QAbstractTableModel):
     """Rows of ``CallListState``; reads only, changes only through the methods below."""
 
@@ -79,7 +68,19 @@ class CallListModel(QAbstractTableModel):
     def __init__(self, state: CallListState, parent: Any = None) -> None:
         super().__init__(parent)
         self.state = state
+        self.list_layout: ListLayout = ANALYSIS
         self._fetching = False
+
+    def set_layout(self, layout: ListLayout) -> None:
+        """Show another platform's columns (the rows are reloaded by the controller)."""
+        if layout != self.list_layout:
+            self.beginResetModel()
+            self.list_layout = layout
+            self.endResetModel()
+
+    def column(self, section: int) -> ListColumn | None:
+        columns = self.list_layout.columns
+        return columns[section] if 0 <= section < len(columns) else None
 
     # --- read ------------------------------------------------------------------------
 
@@ -87,37 +88,38 @@ class CallListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.state.rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else len(self.list_layout.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+        column = self.column(section)
+        if orientation == Qt.Orientation.Horizontal and column is not None:
             if role == Qt.ItemDataRole.DisplayRole:
-                return Column(section).title
+                return column.title
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {Column(section).title.lower()}"
+                return f"Sort by {column.title.lower()}"
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.state.rows):
+        column = self.column(index.column()) if index.isValid() else None
+        if column is None or index.row() >= len(self.state.rows):
             return None
         row = self.state.rows[index.row()]
-        column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+        if role == Qt.ItemDataRole.DecorationRole and column.status_icon:
             return status_icon(row.status)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (Column.DURATION, Column.SCORE):
+            if column.numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == CALL_ID_ROLE:
             return row.call_id
         if role == SCORE_ROLE:
-            return row.score
+            return column.score(row) if column.score is not None else row.score
         if role == STATUS_ROLE:
             return row.status.value
         if role == ROW_ROLE:
@@ -125,29 +127,15 @@ class CallListModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(row: CallRow, column: Column) -> str:
-        match column:
-            case Column.DATE:
-                return format_date(row)
-            case Column.AGENT:
-                return row.agent or "–"
-            case Column.CATEGORY:
-                return row.category or "–"
-            case Column.DURATION:
-                return format_duration(row.duration)
-            case Column.SCORE:
-                return format_score(row.score)
-            case Column.OUTCOME:
-                return row.outcome or "–"
-            case Column.STATUS:
-                return STATUS_TEXT[row.status]
-
-    @staticmethod
-    def _tooltip(row: CallRow, column: Column) -> str | None:
-        if column == Column.STATUS and not row.status.is_final:
+    def _tooltip(row: CallRow, column: ListColumn) -> str | None:
+        if column.status_icon and not row.status.is_final:
             return "Being analysed; this row updates by itself."
-        if column == Column.SCORE and row.score is not None:
-            return f"Score {format_score(row.score)} of 100"
+        score = column.score(row) if column.score is not None else None
+        if score is not None:
+            return f"{column.title} {format_score(score)} of 100"
+        if column.elides:
+            # The cell may be shortened ("camp_…"): the whole value, then the call.
+            return f"{column.text(row)}\nCall {row.call_id}"
         return f"Call {row.call_id}"
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -174,10 +162,11 @@ class CallListModel(QAbstractTableModel):
         self._fetching = False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if 0 <= column < len(Column):
+        spec = self.column(column)
+        if spec is not None:
             self.orderRequested.emit(
                 CallOrder(
-                    key=Column(column).sort_key,
+                    key=spec.key,
                     descending=order == Qt.SortOrder.DescendingOrder,
                 )
             )
@@ -202,7 +191,9 @@ class CallListModel(QAbstractTableModel):
     def update_row(self, row: CallRow) -> None:
         position = self.state.replace(row)
         if position is not None:
-            self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1))
+            self.dataChanged.emit(
+                self.index(position, 0), self.index(position, len(self.list_layout.columns) - 1)
+            )
 
     def call_id_at(self, row: int) -> str | None:
         return self.state.rows[row].call_id if 0 <= row < len(self.state.rows) else None

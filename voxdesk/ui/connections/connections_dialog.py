@@ -6,12 +6,17 @@ says where its token comes from instead: a typed token is kept in memory for thi
 session only, and without one the token in ``VOXDESK_TOKEN`` is used, as the command
 line does. voxdesk never falls back to plain-text secrets. The dialog does no network
 work; switching is a request (``activateRequested``) that the session carries out.
+
+The fields under the platform are the platform's settings model as a form
+(``SettingsForm``): its base URL, its token (masked, into the keyring), and whatever
+else it declares (org, profile, team ids…), saved in the connection's ``settings``.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.providers import registry
 from voxdesk.services.connections import (
-    PLATFORMS,
     TOKEN_ENV,
     Connection,
     ConnectionStore,
@@ -38,8 +43,28 @@ from voxdesk.services.connections import (
     NoKeyringAvailable,
     environment_token,
 )
+from voxdesk.ui.connections.settings_form import SettingsForm
 
 CONNECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The settings field that holds the connection's address (``Connection.base_url``)
+#: and the secret that goes to the keyring as the connection's token.
+BASE_URL_FIELD, TOKEN_FIELD = "base_url", "token"
+
+
+class PlatformBox(QComboBox):
+    """The registered platforms by title; the item data is the platform's name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connection-platform")
+        for entry in registry.entries():
+            self.addItem(entry.title, entry.platform)
+
+    def platform(self) -> str:
+        return self.currentData()
+
+    def set_platform(self, platform: str) -> None:
+        self.setCurrentIndex(max(0, self.findData(platform)))
 
 
 class ConnectionsDialog(QDialog):
@@ -78,17 +103,15 @@ class ConnectionsDialog(QDialog):
         right = QVBoxLayout()
         form = QFormLayout()
         self.name_edit = QLineEdit(self)
-        self.platform_box = QComboBox(self)
-        self.platform_box.addItems(list(PLATFORMS))
-        self.url_edit = QLineEdit(self)
-        self.url_edit.setPlaceholderText("https://app.voxxi.ai")
-        self.token_edit = QLineEdit(self)
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Name:", self.name_edit)
+        self.platform_box = PlatformBox(self)
+        form.addRow("Name *:", self.name_edit)
         form.addRow("Platform:", self.platform_box)
-        form.addRow("Base URL:", self.url_edit)
-        form.addRow("Token:", self.token_edit)
         right.addLayout(form)
+        self.settings_form = SettingsForm(self)
+        self.settings_form.setObjectName("connection-settings")
+        self.platform_box.currentIndexChanged.connect(self._platform_changed)
+        self._platform_changed()
+        right.addWidget(self.settings_form)
         self.error = QLabel(self)
         self.error.setObjectName("connections-error")
         self.error.setWordWrap(True)
@@ -117,6 +140,17 @@ class ConnectionsDialog(QDialog):
         right.addWidget(close)
         layout.addLayout(right, 2)
 
+    @property
+    def url_edit(self) -> QLineEdit:
+        return self.settings_form.edits[BASE_URL_FIELD]
+
+    @property
+    def token_edit(self) -> QLineEdit:
+        return self.settings_form.edits[TOKEN_FIELD]
+
+    def _platform_changed(self) -> None:
+        self.settings_form.set_model(registry.entry(self.platform_box.platform()).settings_model)
+
     # --- list ------------------------------------------------------------------------
 
     def _reload(self, select: str | None = None) -> None:
@@ -140,10 +174,9 @@ class ConnectionsDialog(QDialog):
         if connection is None:
             return
         self.name_edit.setText(connection.name)
-        self.platform_box.setCurrentText(connection.platform)
-        self.url_edit.setText(connection.base_url)
-        self.token_edit.clear()
-        self.token_edit.setPlaceholderText(
+        self.platform_box.set_platform(connection.platform)
+        self.settings_form.set_values({**connection.settings, BASE_URL_FIELD: connection.base_url})
+        self.settings_form.set_secret_placeholder(
             "kept for this session only"
             if self.credentials.is_session_only(connection.id)
             else "unchanged"
@@ -152,10 +185,10 @@ class ConnectionsDialog(QDialog):
     def _new(self) -> None:
         self.list.setCurrentItem(None)
         self.name_edit.clear()
-        self.platform_box.setCurrentText("voxxi")
-        self.url_edit.clear()
-        self.token_edit.clear()
-        self.token_edit.setPlaceholderText("the platform's API token")
+        self.platform_box.set_platform("voxxi")
+        self.settings_form.clear()
+        self.url_edit.setPlaceholderText("https://app.voxxi.ai")
+        self.settings_form.set_secret_placeholder("the platform's API token")
         self.name_edit.setFocus()
 
     def selected_id(self) -> str | None:
@@ -173,18 +206,24 @@ class ConnectionsDialog(QDialog):
         if not name:
             self.error.setText("Give the connection a name.")
             return False
+        values = self.settings_form.values()
+        base_url = values.pop(BASE_URL_FIELD, "")
+        secrets = self.settings_form.secrets()
+        token = secrets.get(TOKEN_FIELD, "")
+        platform = self.platform_box.platform()
         try:
-            connection = Connection(
-                name, self.platform_box.currentText(), self.url_edit.text().strip()
-            )
+            connection = Connection(name, platform, base_url, settings=values)
         except ValueError as exc:
             self.error.setText(str(exc).capitalize())
             return False
-        token = self.token_edit.text()
         previous = self.connections.get(self.selected_id() or "")
+        problem = self._settings_problem(platform, base_url, values, token)
+        if problem is not None:
+            self.error.setText(problem)
+            return False
         if previous is not None:
             # An edit, a rename included: same id, so its calls, uploads and token stay.
-            connection = replace(connection, id=previous.id, settings=previous.settings)
+            connection = replace(connection, id=previous.id)
         namesake = self.connections.find(name)
         if namesake is not None and namesake.id != connection.id:
             self.error.setText(f"A connection named {name!r} already exists.")
@@ -217,6 +256,31 @@ class ConnectionsDialog(QDialog):
         self.notice.setText(notice)
         self.connectionsChanged.emit()
         return True
+
+    def _settings_problem(
+        self, platform: str, base_url: str, values: dict[str, str], token: str
+    ) -> str | None:
+        """What is wrong with the form's settings for ``platform``, in plain words, or
+        ``None``. A saved token left empty stays as it is (it is not checked here)."""
+        missing = [
+            title
+            for title in self.settings_form.missing(secrets_required=False)
+            if title != self.settings_form.labels[BASE_URL_FIELD].text()
+        ]
+        if missing:
+            return f"Fill in {', '.join(missing)}."
+        model = registry.entry(platform).settings_model
+        try:
+            model.model_validate(
+                {**values, BASE_URL_FIELD: base_url, TOKEN_FIELD: token or "unchanged"}
+            )
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            name = str(problem["loc"][0]) if problem["loc"] else ""
+            field = model.model_fields.get(name)
+            title = field.title if field is not None and field.title else name
+            return f"{title}: {problem['msg']}"
+        return None
 
     def remove(self) -> None:
         connection_id = self.selected_id()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from voxdesk.providers import registry
 from voxdesk.providers.base import Provider
 from voxdesk.services import paths
 from voxdesk.services.calls import CallService
@@ -30,7 +31,7 @@ from voxdesk.services.factory import make_provider
 from voxdesk.services.local_server import (
     LocalServerError,
     LocalServerProcess,
-    is_local,
+    is_app_served,
     local_server_token,
     save_local_connection,
 )
@@ -53,7 +54,7 @@ class Session(QObject):
 
     #: A new ``CallService`` (or None when nothing is connected) for the browser.
     serviceChanged = Signal(object)
-    #: (connection name, "platform · base URL") for the status bar; ("", "") when none.
+    #: (connection name, "platform title · base URL") for the status bar; ("", "") when none.
     connectionChanged = Signal(str, str)
     errorRaised = Signal(str)
     statusMessage = Signal(str)
@@ -77,6 +78,8 @@ class Session(QObject):
         self.connection: Connection | None = None
         self.provider: Provider | None = None
         self.server: LocalServerProcess | None = None
+        #: The app-served connection in use (restarts of the child keep it active).
+        self._served_id: str | None = None
         self._tasks = NamedTasks()
 
     def start(self) -> None:
@@ -98,8 +101,8 @@ class Session(QObject):
         try:
             if connection is None and not self.connections.list():
                 connection = await self._start_local_server(first_run=True)
-            elif is_local(connection):
-                connection = await self._start_local_server(first_run=False)
+            elif is_app_served(connection):
+                connection = await self._start_local_server(first_run=False, keep=connection.id)
             else:
                 await self._stop_local_server()
         except LocalServerError as exc:
@@ -113,11 +116,18 @@ class Session(QObject):
         service = None
         if connection is not None:
             token = self._token_for(connection)
-            self.provider = make_provider(connection.platform, connection.base_url, token)
+            try:
+                self.provider = make_provider(
+                    connection.platform, connection.base_url, token, connection.settings
+                )
+            except ValueError as exc:
+                # A setting the platform refuses: say which, and connect to nothing.
+                self.errorRaised.emit(f"The connection {connection.name!r} cannot be used: {exc}")
+                self.connection = connection = None
+        if connection is not None and self.provider is not None:
             service = CallService(connection.id, self.provider, self.catalog)
-            self.connectionChanged.emit(
-                connection.name, f"{connection.platform} · {connection.base_url}"
-            )
+            title = registry.entry(connection.platform).title
+            self.connectionChanged.emit(connection.name, f"{title} · {connection.base_url}")
         else:
             self.connectionChanged.emit("", "")
         self.serviceChanged.emit(service)
@@ -125,13 +135,15 @@ class Session(QObject):
             await old.aclose()
 
     def _token_for(self, connection: Connection) -> str | None:
-        if is_local(connection) and self.server is not None:
+        if is_app_served(connection) and self.server is not None:
             return self.server.token
         return self.credentials.get(connection.id)
 
     # --- the local child server ------------------------------------------------------
 
-    async def _start_local_server(self, *, first_run: bool) -> Connection:
+    async def _start_local_server(self, *, first_run: bool, keep: str | None = None) -> Connection:
+        """Start the child (if it is not running) and point the connections it serves at
+        it; the one named by ``keep`` (the Local one by default) becomes the active one."""
         if self.server is None or not self.server.running:
             self.statusMessage.emit(
                 "Starting the local server with its demo calls…"
@@ -147,6 +159,11 @@ class Session(QObject):
             self.statusMessage.emit(f"Local server listening on {base_url}")
         assert self.server.base_url is not None
         connection = save_local_connection(self.connections, self.server.base_url)
+        kept = self.connections.get(keep or self._served_id or connection.id)
+        if is_app_served(kept):
+            assert kept is not None
+            connection = kept
+        self._served_id = connection.id
         self.connections.set_active(connection.id)
         return connection
 

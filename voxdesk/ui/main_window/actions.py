@@ -42,6 +42,10 @@ class WindowActions:
         self.connections_action = self._add("&Connections…", None, w.open_connections)
         self.open_id_action = self._add("&Open call by ID…", "Ctrl+O", w.ask_call_id)
         self.refresh_action = self._add("&Refresh", "F5", w.refresh)
+        # Esc ends a long sync (it keeps what was fetched); enabled only while one runs,
+        # so Esc keeps its other uses (closing the transcript's find bar) otherwise.
+        self.stop_sync_action = self._add("&Stop syncing", "Esc", w.browser.stop_refresh)
+        self.stop_sync_action.setEnabled(False)
         self.upload_action = self._add("&Upload recordings…", "Ctrl+U", w.choose_recordings)
         self.uploads_view_action = w.upload_panel.toggleViewAction()
         self.uploads_view_action.setText("&Uploads")
@@ -102,6 +106,7 @@ class WindowActions:
             self.open_id_action,
             self.upload_action,
             self.refresh_action,
+            self.stop_sync_action,
         ):
             file_menu.addAction(action)
         file_menu.addSeparator()

@@ -24,9 +24,11 @@ MAX_SCREEN_SHARE = 0.8
 
 
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
-    """(what it does, its keys) for each action that has a shortcut, in menu order."""
+    """(what it does, its keys) for each offered action that has a shortcut, in menu order."""
     rows = []
     for action in actions:
+        if not action.isVisible():
+            continue  # not offered on this platform (no uploads on the voice-bot one)
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         keys = [k for k in keys if k]
         if keys:

@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from voxdesk.domain import Call, CallStatus
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services.call_words import never_connected
+from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
 from voxdesk.services.uploads.flow import FlowTimings
@@ -39,15 +43,18 @@ from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.browse.columns import ANALYSIS, ListLayout
 from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
+from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.playback.player_bar import PlayerBar
 from voxdesk.ui.review.call_detail import CallDetailView
 from voxdesk.ui.review.section_panel import SectionScorePanel
+from voxdesk.ui.review.survey_panel import SurveyPanel
 from voxdesk.ui.theme import Theme, apply_theme
 from voxdesk.ui.transcript.document import analysis_failed_text
 from voxdesk.ui.transcript.panel import TranscriptPanel
@@ -58,6 +65,8 @@ from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
 
 STATUS_MESSAGE_MS = 6000
+#: A recording this much longer or shorter than the call's stated length re-scales the map.
+MAP_AXIS_SLACK = 0.5
 TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
 TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
 
@@ -173,7 +182,14 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.detail = CallDetailView(self.reading_splitter)
         self.transcript = TranscriptPanel(self.reading_splitter)
         self.reading_splitter.setChildrenCollapsible(False)
-        self.sections = SectionScorePanel(self.splitter)
+        # Section scores (Voxxi) or the post-call survey (voice-bot): one pane, the
+        # page the connected platform has (``platform_offer.shows_surveys``).
+        self.verdict = QStackedWidget(self.splitter)
+        self.verdict.setObjectName("verdict-pane")
+        self.sections = SectionScorePanel(self.verdict)
+        self.survey = SurveyPanel(self.verdict)
+        self.verdict.addWidget(self.sections)
+        self.verdict.addWidget(self.survey)
         # Extra width goes to the reading panes; the list keeps the width of its columns.
         for index, stretch in enumerate((1, 2, 2)):
             self.splitter.setStretchFactor(index, stretch)
@@ -194,6 +210,13 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.connection_label.setObjectName("status-connection")
         self.counts_label = QLabel("", self)
         self.counts_label.setObjectName("status-counts")
+        self.sync_label = QLabel("", self)
+        self.sync_label.setObjectName("status-sync")
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.stop_sync_button = QToolButton(self)
+        self.stop_sync_button.setObjectName("status-stop-sync")
+        self.statusBar().addPermanentWidget(self.stop_sync_button)
+        self.stop_sync_button.hide()
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.connection_label)
         self.call_list.set_filter(self.state.filter)
@@ -201,6 +224,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
 
     def _setup_actions(self) -> None:
         self.window_actions = WindowActions(self)
+        self.stop_sync_button.setDefaultAction(self.window_actions.stop_sync_action)
         # The window's keys work whatever has focus (the search box has it at launch).
         self.shortcut_guard = ShortcutGuard(self)
 
@@ -224,6 +248,11 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         browser.choicesChanged.connect(panel.set_choices)
         browser.selectRequested.connect(panel.select_call)
         browser.statusMessage.connect(self._status)
+        browser.layoutChanged.connect(self._use_list_layout)
+        browser.syncProgress.connect(self._show_sync)
+        browser.refreshingChanged.connect(self.window_actions.stop_sync_action.setEnabled)
+        # What the platform can do first: the browser's reload then fits its pane.
+        session.serviceChanged.connect(self._offer_platform)
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
         session.serviceChanged.connect(self.playback.set_service)
@@ -233,6 +262,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.banner.retryRequested.connect(self.retry)
         uploads = self.uploads
         self.drop_target.files_dropped.connect(uploads.prepare)
+        self.drop_target.drop_refused.connect(self._status)
         uploads.metadataNeeded.connect(self.ask_upload_metadata)
         uploads.queueChanged.connect(self.upload_panel.set_queue)
         uploads.uploadsStarted.connect(self.show_uploads)
@@ -294,7 +324,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         keys.save_bytes(
             self.settings, keys.READING_SPLITTER, bytes(self.reading_splitter.saveState().data())
         )
-        keys.save_bytes(self.settings, keys.HEADER, self.call_list.header_state())
+        keys.save_bytes(self.settings, self._header_key(), self.call_list.header_state())
         keys.save_list(self.settings, self.state.filter, self.state.order)
         self.playback.remember_position()
         self.settings.setValue(keys.POSITIONS, self.playback.positions.to_json())
@@ -321,6 +351,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         changed = call is None or shown is None or shown.id != call.id
         self.detail.show_call(call, agent, category)
         self.sections.show_call(call)
+        self.survey.show_call(call)
         if changed or (call is not None and call.transcript != shown.transcript):
             self._show_timeline(call)
         self.playback.show_call(call)
@@ -334,6 +365,10 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.transcript.set_transcript(None, message=TRANSCRIPT_PENDING)
         elif call.transcript is None and call.status is CallStatus.FAILED:
             self.transcript.set_transcript(None, message=analysis_failed_text(call.error))
+        elif call.transcript is None and (reason := never_connected(call.disposition)):
+            self.transcript.set_transcript(
+                None, message=f"This call never connected ({reason}), so nothing was said."
+            )
         else:
             self.transcript.set_transcript(call.transcript)
         turns = call.transcript if call is not None else None
@@ -342,9 +377,48 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.player_bar.set_duration((call.duration or 0.0) if call else 0.0)
         self.player_bar.set_position(0.0)
 
+    def _offer_platform(self, service: CallService | None) -> None:
+        """Offer what the connected platform can do, and nothing it cannot."""
+        provider = service.provider if service is not None else None
+        refusal = upload_refusal(provider)
+        upload = self.window_actions.upload_action
+        upload.setVisible(refusal is None)
+        upload.setEnabled(refusal is None)
+        self.drop_target.refuse(refusal)
+        self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
+
+    def _header_key(self) -> str:
+        """Where the list's column widths and order are kept: one entry per layout (the
+        analysis layout's under the key it always had)."""
+        name = self.model.list_layout.name
+        return keys.HEADER if name == ANALYSIS.name else f"{keys.HEADER}-{name}"
+
+    def _use_list_layout(self, layout: ListLayout) -> None:
+        """Another platform's columns and filters, with the filter the browser reset."""
+        keys.save_bytes(self.settings, self._header_key(), self.call_list.header_state())
+        self.call_list.set_layout(layout)
+        if header := keys.load_bytes(self.settings, self._header_key()):
+            self.call_list.restore_header_state(header)
+        else:
+            self.call_list.fit_columns(self.call_list.width())
+        self.call_list.set_filter(self.state.filter)
+        self.call_list.set_order_indicator(self.state.order)
+
+    def _show_sync(self, text: str) -> None:
+        self.sync_label.setText(text)
+        self.stop_sync_button.setVisible(bool(text))
+
     def _show_duration(self, seconds: float) -> None:
-        if seconds > 0:
-            self.player_bar.set_duration(seconds)
+        if seconds <= 0:
+            return
+        self.player_bar.set_duration(seconds)
+        # The map shares the slider's time axis: the recording's own length, where the
+        # platform's call length differs (voice-bot: the call counts its ringing too).
+        call = self.playback.call
+        if call is not None and abs(self.call_map.duration - seconds) > MAP_AXIS_SLACK:
+            position = self.player.position
+            self.call_map.set_call(seconds, call.transcript, failed_evidence(call.analysis))
+            self.call_map.set_position(position)
 
     def find(self) -> None:
         """Ctrl+F searches what has focus: the transcript when it does, else the list."""

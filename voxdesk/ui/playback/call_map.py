@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from voxdesk.domain import CriterionResult, Speaker, TranscriptTurn
+from voxdesk.domain import CriterionResult, Speaker, TranscriptTurn, with_estimated_ends
 from voxdesk.domain.timeline import NOTABLE_SILENCE_SECONDS, EvidencePin, notable_silences
 from voxdesk.services.formatting import format_duration
 from voxdesk.ui.theme import RESULT_BADGES
@@ -60,6 +60,8 @@ FAIL_COLOUR = QColor(RESULT_BADGES[CriterionResult.NO].background)
 #: Silences are the window text colour, faint, so they follow light and dark palettes.
 SILENCE_FILL_ALPHA = 22
 SILENCE_HATCH_ALPHA = 60
+#: The caption is the window text colour, a little faint (it qualifies, not alarms).
+CAPTION_ALPHA = 170
 #: The pin's line through the lanes is slightly transparent so the turns show through.
 PIN_TRACE_ALPHA = 190
 #: The pin triangle's size, in text lines.
@@ -68,6 +70,9 @@ PIN_MARKER_LINES = 0.6
 #: (the triangle above the lanes is hit across its whole width).
 PIN_TRACE_SLOP = 3
 PLAYHEAD_WIDTH = 2
+#: Said under the lanes (and in the tooltip) when turns had only a start time and each
+#: was taken to last until the next began: the lanes then show no pauses at all.
+ESTIMATED_CAPTION = "Talk lanes estimated from turn start times"
 #: Preferred and minimum plot widths, in average character widths.
 PREFERRED_PLOT_CHARS = 60
 MINIMUM_PLOT_CHARS = 12
@@ -99,6 +104,8 @@ class _Geometry:
     lanes_top: int
     lanes_bottom: int
     lanes: dict[Speaker, QRect]
+    #: Where the "estimated" caption goes (an empty rect when the lanes are not).
+    caption: QRect
 
 
 class CallMap(QWidget):
@@ -115,6 +122,7 @@ class CallMap(QWidget):
         self._span_starts: dict[Speaker, list[float]] = {speaker: [] for speaker in Speaker}
         self._silences: list[Span] = []
         self._pins: tuple[EvidencePin, ...] = ()
+        self._estimated = False
         self._position = 0.0
         self._playhead_x: int | None = None
         self._geometry: _Geometry | None = None
@@ -145,10 +153,13 @@ class CallMap(QWidget):
         """Show a call: its length (``None`` to use the last turn's end), its transcript
         turns and its failed criteria's evidence. Hides the map when there is no timing
         and shows it otherwise (so give it a parent first, or it opens as a window)."""
+        if turns and any(turn.end is None for turn in turns):
+            turns = with_estimated_ends(turns, duration)
+        estimated = bool(turns) and any(turn.end_estimated for turn in turns or ())
         spans: dict[Speaker, list[Span]] = {speaker: [] for speaker in Speaker}
         for turn in turns or ():
             start = max(0.0, turn.start)
-            spans[turn.speaker].append((start, max(start, turn.end)))
+            spans[turn.speaker].append((start, max(start, turn.end or start)))
         last_end = max((end for lane in spans.values() for _, end in lane), default=0.0)
         axis = duration if duration is not None and duration > 0 else last_end
 
@@ -164,6 +175,9 @@ class CallMap(QWidget):
         self._pins = tuple(sorted(pins, key=lambda pin: pin.seconds)) if self.has_content else ()
         self._position = 0.0
         self._dragging = False
+        if estimated != self._estimated:
+            self._estimated = estimated
+            self.updateGeometry()  # the caption takes a line
         self._invalidate()
         self._update_description(len(turns or ()))
         self.setVisible(self.has_content)
@@ -179,11 +193,17 @@ class CallMap(QWidget):
             f"{silences} {'silence' if silences == 1 else 'silences'} of "
             f"{NOTABLE_SILENCE_SECONDS:g} s or more, "
             f"{pins} failed {'criterion' if pins == 1 else 'criteria'} marked. Click to seek."
+            + (f" {ESTIMATED_CAPTION}." if self.lanes_estimated else "")
         )
 
     @property
     def has_content(self) -> bool:
         return self._duration > 0
+
+    @property
+    def lanes_estimated(self) -> bool:
+        """Whether the turns' ends were estimated (the platform gave only starts)."""
+        return self._estimated and self.has_content
 
     @property
     def duration(self) -> float:
@@ -265,6 +285,12 @@ class CallMap(QWidget):
             for speaker in LANES:
                 lanes[speaker] = QRect(round(plot_left), top, math.ceil(plot_width) + 1, line)
                 top += line + gap
+            lanes_bottom = top - gap
+            caption = (
+                QRect(round(plot_left), lanes_bottom + pad, math.ceil(plot_width), line)
+                if self._estimated
+                else QRect()
+            )
             self._geometry = _Geometry(
                 pad=pad,
                 label_width=label_width,
@@ -272,14 +298,16 @@ class CallMap(QWidget):
                 plot_width=plot_width,
                 marker=marker,
                 lanes_top=lanes_top,
-                lanes_bottom=top - gap,
+                lanes_bottom=lanes_bottom,
                 lanes=lanes,
+                caption=caption,
             )
         return self._geometry
 
     def _preferred_height(self) -> int:
         geometry = self._layout()
-        return geometry.lanes_bottom + geometry.pad
+        caption = geometry.caption.height() + geometry.pad if self._estimated else 0
+        return geometry.lanes_bottom + geometry.pad + caption
 
     def sizeHint(self) -> QSize:
         geometry = self._layout()
@@ -309,6 +337,11 @@ class CallMap(QWidget):
         ]
         if questions:
             return "\n".join(questions)
+        if self.lanes_estimated:
+            return f"{self._time_tooltip(x)}\n{ESTIMATED_CAPTION}"
+        return self._time_tooltip(x)
+
+    def _time_tooltip(self, x: float) -> str:
         seconds = self.seconds_at(x)
         when = format_duration(seconds)
         speaking = self.speakers_at(seconds)
@@ -398,7 +431,8 @@ class CallMap(QWidget):
         painter.drawPixmap(QRectF(area), self._cache, source)
         if self._playhead_x is not None:
             left = self._playhead_x - PLAYHEAD_WIDTH // 2
-            playhead = QRect(left, 0, PLAYHEAD_WIDTH, self.height())
+            geometry = self._layout()
+            playhead = QRect(left, 0, PLAYHEAD_WIDTH, geometry.lanes_bottom + geometry.pad)
             painter.fillRect(playhead, self.palette().color(QPalette.ColorRole.WindowText))
 
     def _render_static(self, ratio: float) -> QPixmap:
@@ -450,6 +484,17 @@ class CallMap(QWidget):
                 painter.drawRects(self._runs_to_rects(runs, lane.top(), lane.height()))
 
         self._draw_pins(painter, geometry)
+        if self._estimated:
+            caption = QColor(text_colour)
+            caption.setAlpha(CAPTION_ALPHA)
+            painter.setPen(caption)
+            painter.drawText(
+                geometry.caption,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.fontMetrics().elidedText(
+                    ESTIMATED_CAPTION, Qt.TextElideMode.ElideRight, geometry.caption.width()
+                ),
+            )
         painter.end()
         return pixmap
 

@@ -18,8 +18,9 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from voxdesk.domain import Call, Recording
+from voxdesk.domain import Call, Disposition, Recording
 from voxdesk.providers.errors import ProviderError
+from voxdesk.services.call_words import no_recording_text
 from voxdesk.services.calls import CallService
 from voxdesk.services.playback import PlaybackService, PositionMemory
 from voxdesk.services.tasks import NamedTasks
@@ -76,8 +77,15 @@ class PlaybackController(QObject):
             self.messageChanged.emit("")
             self.callLoaded.emit(None)
             return
-        if call.recording is None:
-            self.messageChanged.emit(NO_RECORDING)
+        # A call that never connected has nothing to play. One that did but came without
+        # a URL is on a platform that signs them on request (voice-bot): ask when loading.
+        missing = no_recording_text(call.disposition) or (
+            NO_RECORDING
+            if call.recording is None and call.disposition is not Disposition.COMPLETED
+            else None
+        )
+        if missing is not None:
+            self.messageChanged.emit(missing)
             self.callLoaded.emit(None)
             return
         self.messageChanged.emit("")
@@ -91,6 +99,7 @@ class PlaybackController(QObject):
             return
         if recording is None:
             self.messageChanged.emit(NO_RECORDING)
+            self.callLoaded.emit(None)
             return
         self.recording = recording
         self.player.load(recording.url, self.positions.get(call.id))

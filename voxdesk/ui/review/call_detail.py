@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import Call, Extraction
+from voxdesk.domain import AgentKind, Call, Extraction
 from voxdesk.domain.timeline import stamp
-from voxdesk.services.formatting import format_duration, format_score
+from voxdesk.services.formatting import format_score
 from voxdesk.services.uploads.jobs import MARKER_UDF
-from voxdesk.ui.theme import STATUS_BADGES, score_badge
+from voxdesk.ui.review.call_facts import call_facts
+from voxdesk.ui.theme import DISPOSITION_BADGES, STATUS_BADGES, score_badge
 from voxdesk.ui.widgets.widgets import (
     ElidedLabel,
     ReadingPane,
@@ -36,6 +37,8 @@ from voxdesk.ui.widgets.widgets import (
 )
 
 EMPTY_TEXT = "Select a call to see its analysis."
+#: The title of a call a voice bot spoke for the business.
+VOICE_BOT = "Voice bot"
 #: Fields voxdesk itself sets for its own bookkeeping: never shown to the reviewer.
 INTERNAL_UDFS = frozenset({MARKER_UDF})
 
@@ -113,11 +116,17 @@ class CallDetailView(ReadingPane):
     def _add_header(self, call: Call, agent: str | None, category: str | None) -> None:
         # The agent on a line of its own (shortened, whole in the tooltip, when long), the
         # badges under it: side by side they needed more than a narrow pane's width.
-        title = ElidedLabel(agent or "Unknown agent", self._content, name="detail-agent")
+        speaker = agent or (VOICE_BOT if call.agent_kind is AgentKind.BOT else "Unknown agent")
+        title = ElidedLabel(speaker, self._content, name="detail-agent")
         title.setFont(heading_font(title, scale=1.35))
         self._layout.addWidget(title)
         top = QHBoxLayout()
-        badge = STATUS_BADGES[call.status]
+        # How the call went says more than "analysed" where the platform tells it.
+        badge = (
+            DISPOSITION_BADGES[call.disposition]
+            if call.disposition is not None
+            else STATUS_BADGES[call.status]
+        )
         top.addWidget(
             badge_label(badge, f"{badge.symbol} {badge.text}", self._content, name="detail-status")
         )
@@ -136,29 +145,12 @@ class CallDetailView(ReadingPane):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        facts = [
-            (
-                "Date",
-                "detail-date",
-                call.date.astimezone().strftime("%Y-%m-%d %H:%M") if call.date else None,
-            ),
-            (
-                "Duration",
-                "detail-duration",
-                format_duration(call.duration) if call.duration is not None else None,
-            ),
-            ("Category", "detail-category", category),
-        ]
-        analysis = call.analysis
-        if analysis is not None:
-            facts.append(("Outcome", "detail-outcome", analysis.outcome_label))
-            facts.append(("Why", "detail-outcome-rationale", analysis.outcome_rationale))
+        facts = call_facts(call, category)
         for label, name, value in facts:
-            if value:
-                form.addRow(
-                    f"{label}:",
-                    evidence_label(value, self.seekRequested.emit, self._content, name=name),
-                )
+            form.addRow(
+                f"{label}:",
+                evidence_label(value, self.seekRequested.emit, self._content, name=name),
+            )
         self._layout.addLayout(form)
 
     def _add_block(self, title: str, name: str, lines: list[str]) -> None:

@@ -1,0 +1,29 @@
+"""What the desk offers for the connected platform, read off what its provider
+implements (``Provider.supports``), never off its name: a platform that cannot take
+uploads gets no upload action, no Ctrl+U and no drop target; one with post-call
+surveys shows them where Voxxi shows section scores.
+"""
+
+from __future__ import annotations
+
+from voxdesk.providers.base import Capability, Provider
+
+#: Why a platform takes no uploads, where there is more to say than that it cannot.
+UPLOAD_REFUSALS = {
+    "voicecalls": "Voice-bot calls can't be uploaded: this platform records its own calls.",
+}
+
+
+def upload_refusal(provider: Provider | None) -> str | None:
+    """The sentence a file dropped on this platform's desk gets, or ``None`` when the
+    platform takes uploads (or nothing is connected: the upload flow says so itself)."""
+    if provider is None or provider.supports(Capability.UPLOAD):
+        return None
+    return UPLOAD_REFUSALS.get(
+        provider.platform, "Recordings can't be uploaded to this platform from voxdesk."
+    )
+
+
+def shows_surveys(provider: Provider | None) -> bool:
+    """Whether the right-hand pane shows the post-call survey instead of section scores."""
+    return provider is not None and provider.supports(Capability.SURVEY_RESULTS)
