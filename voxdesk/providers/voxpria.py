@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voxpria as wire
+from voxdesk.contracts.voxxi import AnalysisBody as WireAnalysis
 from voxdesk.domain import (
     AgentKind,
     Analysis,
@@ -53,7 +54,7 @@ from voxdesk.providers.errors import (
 )
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
-from voxdesk.providers.voxxi import WireAnalysis, map_analysis
+from voxdesk.providers.voxxi import map_analysis
 
 WireT = TypeVar("WireT", bound=BaseModel)
 
