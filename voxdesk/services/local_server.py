@@ -135,6 +135,11 @@ def exit_reason(code: int) -> str:
     return f"it exited with code {code}"
 
 
+def frozen() -> bool:
+    """True inside a built bundle, where ``sys.executable`` is voxdesk itself."""
+    return bool(getattr(sys, "frozen", False))
+
+
 def _parent_death_hook() -> Callable[[], None] | None:
     """A ``preexec_fn`` that makes the kernel SIGTERM the child when the app dies, even
     by a crash or SIGKILL, so a local server never outlives its app (Linux only).
@@ -196,11 +201,13 @@ class LocalServerProcess:
         return self._process.pid if self._process is not None else None
 
     def command(self) -> list[str]:
-        """The child's command line; the token is not on it (see ``environment``)."""
+        """The child's command line; the token is not on it (see ``environment``).
+
+        In a built bundle (PyInstaller sets ``sys.frozen``) there is no Python to run
+        ``-m`` with: the child is the bundle's own executable, as ``voxdesk server``."""
+        launcher = [self.python, "server"] if frozen() else [self.python, "-m", "voxdesk.server"]
         args = [
-            self.python,
-            "-m",
-            "voxdesk.server",
+            *launcher,
             "--port",
             "0",
             "--data-dir",
