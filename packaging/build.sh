@@ -35,7 +35,7 @@ bundle_flite() {
   ldd "$flite_bin" | awk '/libflite/ {print $3}' | xargs -r cp -L -t "$dir/lib"
   cat > "$dir/flite" <<'WRAPPER'
 #!/bin/sh
-here="$(dirname "$(readlink -f "$0")")"
+here="${0%/*}"  # shell only: PATH may hold nothing else
 LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/flite.bin" "$@"
 WRAPPER
   chmod +x "$dir/flite" "$dir/flite.bin"
@@ -47,7 +47,7 @@ smoke() {
   empty_path="$home/empty-path"
   mkdir -p "$empty_path"
   log="$home/smoke.out"
-  started=$(date +%s.%N)
+  started=$(date +%s%N)
   # No Python (nothing at all) on PATH; HOME and VOXDESK_HOME fresh (a first run: the
   # demo library is seeded); no network namespace beyond loopback where unshare allows.
   local -a isolate=()
@@ -57,13 +57,13 @@ smoke() {
     echo "smoke: unshare -n not permitted here, running with the host's network"
   fi
   set +e
-  env -i HOME="$home" VOXDESK_HOME="$home/voxdesk" PATH="$empty_path" \
-    QT_QPA_PLATFORM=offscreen VOXDESK_SMOKE=1 LANG=C.UTF-8 \
-    timeout 180 "${isolate[@]}" "$BUNDLE/voxdesk" >"$log" 2>"$home/smoke.err"
+  timeout 180 "${isolate[@]}" env -i HOME="$home" VOXDESK_HOME="$home/voxdesk" \
+    PATH="$empty_path" QT_QPA_PLATFORM=offscreen VOXDESK_SMOKE=1 LANG=C.UTF-8 \
+    "$BUNDLE/voxdesk" >"$log" 2>"$home/smoke.err"
   status=$?
   set -e
   cat "$log"
-  echo "smoke: exit $status after $(echo "$(date +%s.%N) - $started" | bc) s"
+  echo "smoke: exit $status after $(( ($(date +%s%N) - started) / 1000000 )) ms"
   if [ "$status" -ne 0 ] || ! grep -q "^voxdesk smoke: played" "$log"; then
     echo "smoke FAILED; stderr:" >&2
     tail -40 "$home/smoke.err" >&2
