@@ -21,6 +21,7 @@ build() {
   uv run --quiet --with "$PYINSTALLER_SPEC" pyinstaller --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath "$ROOT/build/pyinstaller" packaging/voxdesk.spec
   bundle_flite
+  bundle_desktop_files
   echo "built $BUNDLE in $((SECONDS - started)) s ($(du -sh "$BUNDLE" | cut -f1))"
 }
 
@@ -39,6 +40,17 @@ here="${0%/*}"  # shell only: PATH may hold nothing else
 LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/flite.bin" "$@"
 WRAPPER
   chmod +x "$dir/flite" "$dir/flite.bin"
+}
+
+# The launcher entry, metainfo and icons, and the script that installs them with the
+# bundle for the current user (dist/voxdesk/install.sh).
+bundle_desktop_files() {
+  local linux="$ROOT/packaging/linux"
+  mkdir -p "$BUNDLE/share/applications" "$BUNDLE/share/metainfo" "$BUNDLE/share/icons"
+  cp "$linux/org.voxdesk.voxdesk.desktop" "$BUNDLE/share/applications/"
+  cp "$linux/org.voxdesk.voxdesk.metainfo.xml" "$BUNDLE/share/metainfo/"
+  cp -r "$linux/icons/hicolor" "$BUNDLE/share/icons/"
+  cp "$linux/install.sh" "$BUNDLE/"
 }
 
 smoke() {

@@ -19,12 +19,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 # isort: split
 # qasync binds to the first Qt binding already imported: PySide6 must come first.
 import qasync
 
+from voxdesk.resources import resource_path
 from voxdesk.ui.composition import build_window, default_services
 from voxdesk.ui.main_window.window import AppServices, MainWindow
 from voxdesk.ui.single_instance import InstanceServer, hand_over
@@ -111,7 +113,9 @@ def run_app(files: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("voxdesk")
     app.setOrganizationName("voxdesk")
-    app.setDesktopFileName("voxdesk")
+    # The launcher entry's name (packaging/linux/): Wayland matches the window to it.
+    app.setDesktopFileName("org.voxdesk.voxdesk")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "voxdesk.svg"))))
     files = files or []
     if hand_over(files):
         return 0
