@@ -69,14 +69,17 @@ smoke() {
     echo "smoke: unshare -n not permitted here, running with the host's network"
   fi
   set +e
+  # Each line the run prints is stamped with the milliseconds since launch.
   timeout 180 "${isolate[@]}" env -i HOME="$home" VOXDESK_HOME="$home/voxdesk" \
     PATH="$empty_path" QT_QPA_PLATFORM=offscreen VOXDESK_SMOKE=1 LANG=C.UTF-8 \
-    "$BUNDLE/voxdesk" >"$log" 2>"$home/smoke.err"
-  status=$?
+    "$BUNDLE/voxdesk" 2>"$home/smoke.err" | while IFS= read -r line; do
+      echo "[$(( ($(date +%s%N) - started) / 1000000 )) ms] $line"
+    done >"$log"
+  status=${PIPESTATUS[0]}
   set -e
   cat "$log"
   echo "smoke: exit $status after $(( ($(date +%s%N) - started) / 1000000 )) ms"
-  if [ "$status" -ne 0 ] || ! grep -q "^voxdesk smoke: played" "$log"; then
+  if [ "$status" -ne 0 ] || ! grep -q "] voxdesk smoke: played" "$log"; then
     echo "smoke FAILED; stderr:" >&2
     tail -40 "$home/smoke.err" >&2
     tail -20 "$home/voxdesk/data/server/server.log" >&2 2>/dev/null || true

@@ -32,7 +32,9 @@ def test_the_smoke_run_plays_a_completed_demo_call_then_closes_the_window(
     assert not run.failed
     row = next(r for r in window.model.state.rows if r.call_id == run.call_id)
     assert row.status is CallStatus.COMPLETED
-    assert capsys.readouterr().out.startswith(f"voxdesk smoke: played {run.call_id} to ")
+    shown, played = capsys.readouterr().out.splitlines()
+    assert shown == "voxdesk smoke: window shown"
+    assert played.startswith(f"voxdesk smoke: played {run.call_id} to ")
 
 
 def test_a_smoke_run_that_runs_out_of_time_fails_and_still_closes(

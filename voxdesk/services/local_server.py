@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
+
 from voxdesk.services.connections import (
     LOCAL_CONNECTION,
     Connection,
@@ -52,6 +54,23 @@ LOG_FILE = "server.log"
 MAX_LOG_BYTES = 2 * 1024 * 1024
 #: Lines of the log quoted in an error message.
 LOG_TAIL_LINES = 3
+
+
+#: How a voxdesk server names itself in every answer's ``Server`` header.
+SERVER_HEADER = re.compile(r"^voxdesk/(?P<version>\S+)$")
+
+
+async def server_version(base_url: str, timeout: float = 5.0) -> str | None:
+    """The version a voxdesk local server names in its ``Server`` header; None when the
+    server cannot be reached or is not voxdesk's. Any path answers (a 404 too), so no
+    token is needed."""
+    try:
+        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+            answer = await client.get(base_url.rstrip("/") + "/")
+    except httpx.HTTPError:
+        return None
+    match = SERVER_HEADER.match(answer.headers.get("server", ""))
+    return match.group("version") if match else None
 
 
 class LocalServerError(Exception):

@@ -1,9 +1,10 @@
 """``VOXDESK_SMOKE=1``: a scripted run for the built bundle's smoke test.
 
-Once the window has calls listed, it selects the first completed one, plays it until
-the player's position moves, prints ``voxdesk smoke: played <call id>`` and closes the
-window (which stops the local server as any close does). ``SmokeRun.failed`` is set and
-the window closed if that has not happened within ``timeout`` seconds.
+It says when the window is shown; once calls are listed it selects the first completed
+one, plays it until the player's position moves, prints ``voxdesk smoke: played <call
+id>`` and closes the window (which stops the local server as any close does).
+``SmokeRun.failed`` is set and the window closed if that has not happened within
+``timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class SmokeRun(QObject):
         self._timer.timeout.connect(self._step)
 
     def start(self) -> None:
+        """Called once the window is shown: says so (build.sh times the start by it)."""
+        print("voxdesk smoke: window shown", flush=True)
         self._timer.start()
 
     def _step(self) -> None:
