@@ -63,10 +63,11 @@ smoke() {
   # No Python (nothing at all) on PATH; HOME and VOXDESK_HOME fresh (a first run: the
   # demo library is seeded); no network namespace beyond loopback where unshare allows.
   local -a isolate=()
-  if unshare -n true 2>/dev/null; then
-    isolate=(unshare -n sh -c 'ip link set lo up 2>/dev/null || true; exec "$@"' sh)
+  # A new network namespace has loopback only once `ip` brings it up.
+  if command -v ip >/dev/null && unshare -n ip link set lo up 2>/dev/null; then
+    isolate=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
   else
-    echo "smoke: unshare -n not permitted here, running with the host's network"
+    echo "smoke: no network namespace here (unshare -n or ip missing): host network kept"
   fi
   set +e
   # Each line the run prints is stamped with the milliseconds since launch.
@@ -85,7 +86,8 @@ smoke() {
     tail -20 "$home/voxdesk/data/server/server.log" >&2 2>/dev/null || true
     exit 1
   fi
-  if pgrep -f -- "$home/voxdesk" >/dev/null; then
+  # Any process still naming the smoke run's data dir is a server that outlived the app.
+  if grep -qs -- "$home/voxdesk" /proc/[0-9]*/cmdline; then
     echo "smoke FAILED: the local server outlived the app" >&2
     exit 1
   fi
