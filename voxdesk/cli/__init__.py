@@ -38,8 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from voxdesk.server.cli import main as server_main
 
         return server_main(args[1:])
-    parser = _parser()
-    files = _files_to_open(parser, args)
+    parser, commands = _parser()
+    files = _files_to_open(commands, args)
     options = parser.parse_args([] if files else args)
     logging.basicConfig(
         level=logging.DEBUG if options.verbose else logging.WARNING,
@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
+    """The parser and the names of its commands."""
     parser = argparse.ArgumentParser(
         prog="voxdesk", description="Call-QA workbench. With no command, opens the app."
     )
@@ -86,13 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     upload.add_parser(sub, target)
     connections.add_parsers(sub)
     voix.add_parsers(sub)
-    return parser
+    return parser, frozenset(sub.choices)
 
 
-def _files_to_open(parser: argparse.ArgumentParser, args: list[str]) -> list[str]:
+def _files_to_open(commands: frozenset[str], args: list[str]) -> list[str]:
     """The recordings of ``voxdesk FILE…`` (the desktop entry's ``%F``): every argument
     when none is an option and the first names no command; else nothing."""
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if not args or args[0] in sub.choices or any(a.startswith("-") for a in args):
+    if not args or args[0] in commands or any(a.startswith("-") for a in args):
         return []
     return args
