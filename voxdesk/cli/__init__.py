@@ -1,6 +1,8 @@
 """voxdesk's entry points.
 
-``voxdesk`` opens the desktop app; ``voxdesk server`` runs the local server;
+``voxdesk`` opens the desktop app (``voxdesk FILE…`` opens it with those recordings
+queued for upload, as the launcher's "Open with" does); ``voxdesk server`` runs the
+local server;
 ``voxdesk calls``, ``voxdesk upload`` and ``voxdesk connections`` work from a terminal
 through the same services the app uses. Exit codes: see ``voxdesk.cli.common``.
 """
@@ -13,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from voxdesk import __version__
 from voxdesk.cli import calls, connections, upload, voix
 from voxdesk.cli.common import (
     BASE_URL_ENV,
@@ -35,8 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from voxdesk.server.cli import main as server_main
 
         return server_main(args[1:])
-    parser = _parser()
-    options = parser.parse_args(args)
+    parser, commands = _parser()
+    files = _files_to_open(commands, args)
+    options = parser.parse_args([] if files else args)
     logging.basicConfig(
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -45,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.command is None:
         from voxdesk.ui.app import run_app
 
-        return run_app()
+        return run_app(files)
     try:
         return options.handler(options)
     except (UsageError, ValueError) as exc:
@@ -61,11 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
+    """The parser and the names of its commands."""
     parser = argparse.ArgumentParser(
         prog="voxdesk", description="Call-QA workbench. With no command, opens the app."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--version", action="version", version=f"voxdesk {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("server", help="run the local server (see: voxdesk server --help)")
 
@@ -81,4 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     upload.add_parser(sub, target)
     connections.add_parsers(sub)
     voix.add_parsers(sub)
-    return parser
+    return parser, frozenset(sub.choices)
+
+
+def _files_to_open(commands: frozenset[str], args: list[str]) -> list[str]:
+    """The recordings of ``voxdesk FILE…`` (the desktop entry's ``%F``): every argument
+    when none is an option and the first names no command; else nothing."""
+    if not args or args[0] in commands or any(a.startswith("-") for a in args):
+        return []
+    return args

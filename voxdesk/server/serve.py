@@ -15,6 +15,7 @@ import sys
 import uvicorn
 from starlette.applications import Starlette
 
+from voxdesk import __version__
 from voxdesk.server.config import ServerConfig
 from voxdesk.server.core.http_protocol import header_deadline_protocol
 
@@ -65,7 +66,9 @@ def uvicorn_config(app: Starlette, config: ServerConfig, log_level: str | None) 
         log_config=None,
         log_level=log_level,
         lifespan="on",
+        # ``Server: voxdesk/<version>`` on every response: the app's About shows it.
         server_header=False,
+        headers=[("server", f"voxdesk/{__version__}")],
         proxy_headers=False,
         timeout_graceful_shutdown=5,
     )

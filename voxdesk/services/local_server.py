@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
+
 from voxdesk.services.connections import (
     LOCAL_CONNECTION,
     Connection,
@@ -57,6 +59,23 @@ LOG_FILE = "server.log"
 MAX_LOG_BYTES = 2 * 1024 * 1024
 #: Lines of the log quoted in an error message.
 LOG_TAIL_LINES = 3
+
+
+#: How a voxdesk server names itself in every answer's ``Server`` header.
+SERVER_HEADER = re.compile(r"^voxdesk/(?P<version>\S+)$")
+
+
+async def server_version(base_url: str, timeout: float = 5.0) -> str | None:
+    """The version a voxdesk local server names in its ``Server`` header; None when the
+    server cannot be reached or is not voxdesk's. Any path answers (a 404 too), so no
+    token is needed."""
+    try:
+        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+            answer = await client.get(base_url.rstrip("/") + "/")
+    except httpx.HTTPError:
+        return None
+    match = SERVER_HEADER.match(answer.headers.get("server", ""))
+    return match.group("version") if match else None
 
 
 class LocalServerError(Exception):
@@ -152,6 +171,11 @@ def exit_reason(code: int) -> str:
     return f"it exited with code {code}"
 
 
+def frozen() -> bool:
+    """True inside a built bundle, where ``sys.executable`` is voxdesk itself."""
+    return bool(getattr(sys, "frozen", False))
+
+
 def _parent_death_hook() -> Callable[[], None] | None:
     """A ``preexec_fn`` that makes the kernel SIGTERM the child when the app dies, even
     by a crash or SIGKILL, so a local server never outlives its app (Linux only).
@@ -213,11 +237,13 @@ class LocalServerProcess:
         return self._process.pid if self._process is not None else None
 
     def command(self) -> list[str]:
-        """The child's command line; the token is not on it (see ``environment``)."""
+        """The child's command line; the token is not on it (see ``environment``).
+
+        In a built bundle (PyInstaller sets ``sys.frozen``) there is no Python to run
+        ``-m`` with: the child is the bundle's own executable, as ``voxdesk server``."""
+        launcher = [self.python, "server"] if frozen() else [self.python, "-m", "voxdesk.server"]
         args = [
-            self.python,
-            "-m",
-            "voxdesk.server",
+            *launcher,
             "--port",
             "0",
             "--data-dir",

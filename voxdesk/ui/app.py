@@ -4,6 +4,10 @@ PySide6 is imported before qasync so that qasync binds to it; the window is buil
 inside the async main so that every coroutine it starts runs on the one loop. The
 window is shown before anything slow happens: the catalog opens on its own thread and
 the connection (and, on a first run, the local server) is set up by tasks afterwards.
+
+One instance runs per user and data dir (``single_instance``): a second start hands
+its files over and exits 0. Files given on the command line (the launcher's "Open
+with") are queued for upload once the window has a connection to upload to.
 """
 
 from __future__ import annotations
@@ -13,15 +17,20 @@ import contextlib
 import logging
 import sqlite3
 import sys
+from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 # isort: split
 # qasync binds to the first Qt binding already imported: PySide6 must come first.
 import qasync
 
+from voxdesk.resources import resource_path
 from voxdesk.ui.composition import build_window, default_services
-from voxdesk.ui.main_window.window import AppServices
+from voxdesk.ui.main_window.window import AppServices, MainWindow
+from voxdesk.ui.single_instance import InstanceServer, hand_over
+from voxdesk.ui.smoke import SmokeRun, smoke_requested
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +39,13 @@ log = logging.getLogger(__name__)
 EXIT_CANNOT_OPEN_FILES = 3
 
 
-async def run_window(services: AppServices) -> int:
-    """Open the catalog, show the window, and run until it is closed."""
+async def run_window(
+    services: AppServices,
+    files: list[Path] | None = None,
+    instance: InstanceServer | None = None,
+) -> int:
+    """Open the catalog, show the window, and run until it is closed; ``files`` and
+    every later hand-over to ``instance`` are queued for upload."""
     closed = asyncio.Event()
     try:
         await services.open()
@@ -46,6 +60,12 @@ async def run_window(services: AppServices) -> int:
     window.closed.connect(closed.set)
     window.show()
     window.start()
+    if instance is not None:
+        instance.filesReceived.connect(lambda paths: open_files(window, paths))
+    if files:
+        open_files(window, files)
+    if smoke_requested():
+        SmokeRun(window).start()
     try:
         await closed.wait()
     finally:
@@ -69,11 +89,44 @@ async def show_startup_failure(message: str) -> None:
         box.deleteLater()
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv or sys.argv)
+def open_files(window: MainWindow, paths: list[Path]) -> None:
+    """Raise the window and queue ``paths`` for upload, as a drop on it would; before the
+    first connection is ready they wait for it (an upload needs somewhere to go)."""
+    window.showNormal() if window.isMinimized() else window.show()
+    window.raise_()
+    window.activateWindow()
+    if not paths:
+        return
+    if window.uploads.service is not None:
+        window.uploads.prepare(paths)
+        return
+
+    def once_connected(service: object) -> None:
+        if service is not None:
+            window.session.serviceChanged.disconnect(once_connected)
+            window.uploads.prepare(paths)
+
+    window.session.serviceChanged.connect(once_connected)
+
+
+def run_app(files: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("voxdesk")
     app.setOrganizationName("voxdesk")
+    # The launcher entry's name (packaging/linux/): Wayland matches the window to it.
+    app.setDesktopFileName("org.voxdesk.voxdesk")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "voxdesk.svg"))))
+    files = files or []
+    if hand_over(files):
+        return 0
+    instance = InstanceServer(parent=app)
+    if not instance.listen():
+        log.warning("cannot listen for a second start (%s): starting anyway", instance.key)
     # The async main ends the app once the window has shut down (tasks cancelled, the
     # local server stopped); Qt quitting on its own would stop the loop mid-shutdown.
     app.setQuitOnLastWindowClosed(False)
-    return qasync.run(run_window(default_services()))
+    try:
+        paths = [Path(f).absolute() for f in files]
+        return qasync.run(run_window(default_services(), paths, instance))
+    finally:
+        instance.close()

@@ -16,7 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from voxdesk.services import paths
 from voxdesk.ui import settings as keys
+from voxdesk.ui.main_window.about_dialog import AboutDialog
 from voxdesk.ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -128,6 +130,20 @@ class WindowActions:
             self._window.show_shortcuts,
         )
         help_menu.addAction(self.shortcuts_action)
+        self.about_action = self._add("&About voxdesk", None, self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def show_about(self) -> AboutDialog:
+        session = self._window.session
+        server = session.server
+        folders = [
+            ("Data", paths.data_dir()),
+            ("Settings", paths.config_dir()),
+            ("Local server data", session.server_dir),
+        ]
+        dialog = AboutDialog(server.base_url if server else None, folders, self._window)
+        dialog.open()
+        return dialog
 
     def _setup_theme_menu(self, menu: QMenu) -> None:
         """View ▸ Theme: System, Light or Dark, one checked; the choice is remembered."""
