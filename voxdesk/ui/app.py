@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sqlite3
 import sys
@@ -46,6 +47,10 @@ async def run_window(services: AppServices) -> int:
     window.closed.connect(closed.set)
     window.show()
     window.start()
+    # Everything made so far (modules, Qt wrappers, the window) lives as long as the
+    # app: out of the collector's generations, a full collection during a sync of
+    # 100,000 calls walks only what the sync made (tens of ms less per pause).
+    gc.freeze()
     try:
         await closed.wait()
     finally:
