@@ -170,8 +170,12 @@ class CallSync:
                     result.total is None or seen < result.total
                 )
                 if not more:
-                    _cancel_all(pending)
+                    # The list ended sooner than its total said (calls went away):
+                    # the pages asked for beyond it are not wanted.
+                    beyond = list(pending)
                     pending.clear()
+                    _cancel_all(beyond)
+                    await asyncio.gather(*beyond, return_exceptions=True)
                 while more and len(pending) < self.prefetch:
                     # Without a total, only the page after this one is known to exist.
                     if total is None and pending:
