@@ -18,7 +18,9 @@ from voxdesk.providers.registry import make_provider
 from voxdesk.server.core.store import CoreStore
 from voxdesk.server.platforms.voicecalls.bulk import synthetic_calls
 from voxdesk.services.calls import CallService
-from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SyncState
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey, SyncState
+from voxdesk.services.catalog.query import order_by
+from voxdesk.services.catalog.schema import DEFERRABLE_INDEXES
 from voxdesk.services.sync import PAGE_SIZE, CallSync, SyncProgress
 
 BULK_CALLS = 450  # three pages of 200: 200, 200, 50
@@ -169,6 +171,52 @@ async def test_a_cancelled_first_sync_keeps_its_pages_and_the_next_finishes(
     assert len(ids) == len(set(ids)) == BULK_CALLS
     finished = await catalog.sync_state(CONNECTION)
     assert finished is not None and finished.complete
+
+
+def _index_names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    return names
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+async def test_a_first_sync_builds_its_slow_sort_indexes_once_at_its_end(
+    shared_server, catalog, client_of, cancelled
+) -> None:
+    deferred = set(DEFERRABLE_INDEXES)
+    client = client_of(shared_server, catalog, write_batch=PAGE_SIZE)
+    during: list[set[str]] = []
+
+    def stored(progress: SyncProgress) -> None:
+        during.append(_index_names(catalog.path))
+        if cancelled:
+            task.cancel()
+
+    client.sync.on_progress = stored
+    task = asyncio.create_task(client.sync.run())
+    if cancelled:
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    else:
+        await task
+    # Written without them (each would take the batch all over), built once at the end.
+    assert during and all(not names & deferred for names in during)
+    assert deferred <= _index_names(catalog.path)
+    order = CallOrder(SortKey.TALK_TIME, descending=False)
+    plan = " | ".join(
+        r[3]
+        for r in catalog.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT call_id FROM calls WHERE connection = ? "
+            f"ORDER BY {order_by(order)} LIMIT 50",
+            (CONNECTION,),
+        )
+    )
+    assert "TEMP B-TREE" not in plan, plan
+    # A refresh (nothing deferred) keeps them.
+    if not cancelled:
+        await client.sync.run()
+        assert deferred <= _index_names(catalog.path)
 
 
 async def test_the_catalog_is_readable_while_a_sync_writes(shared_server, catalog, client_of):

@@ -9,6 +9,7 @@ turns carry only a start (``HH:MM:SS``); their ends are estimated from the next 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
@@ -126,6 +127,16 @@ def _parse(model: type[WireT], value: Any) -> WireT:
         ) from exc
 
 
+def _call_page(body: Any) -> CallPage:
+    page = _parse(wire.VoiceCallPage, body)
+    return CallPage(
+        calls=[map_call(call) for call in page.data],
+        page=page.page,
+        page_size=page.page_size,
+        total=page.total,
+    )
+
+
 def _wire_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -170,13 +181,10 @@ class VoiceCallsProvider(Provider):
         if params is None:
             return CallPage(calls=[], page=query.page, page_size=query.page_size, total=0)
         body = await self.http.request_json("GET", wire.VOICE_CALLS_PATH, params=params)
-        page = _parse(wire.VoiceCallPage, body)
-        return CallPage(
-            calls=[map_call(call) for call in page.data],
-            page=page.page,
-            page_size=page.page_size,
-            total=page.total,
-        )
+        # Validating and mapping a page of 200 calls takes 5 ms of CPU (more under load):
+        # on a worker thread, the event loop (the GUI) keeps ticking through a sync of
+        # thousands of pages. The loop thread gets the GIL back at each switch interval.
+        return await asyncio.to_thread(_call_page, body)
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", self._path(call_id))

@@ -11,8 +11,9 @@ what is new: ``dateFrom`` = the newest start seen − ``overlap``, because a cal
 change after it was first listed (a survey answered late, an outcome set). Every write
 is an upsert by call id, so overlaps never duplicate a call.
 
-Pages are fetched one ahead, and written in batches on the catalog's thread while the
-next pages download, so a sync costs little more than the network time alone.
+Pages are fetched a few ahead (``PREFETCH``), and written in batches on the catalog's
+thread while the next pages download, so a sync costs little more than the network time
+alone.
 
 Usage::
 
@@ -24,7 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,6 +38,9 @@ from voxdesk.services.catalog import CallCatalog, SyncState
 PAGE_SIZE = 200
 #: Calls written per transaction after a pass's first page.
 WRITE_BATCH = 2000
+#: Pages on the wire at once: the next page downloads while this one is parsed (on a
+#: worker thread), so the platform is never idle waiting for voxdesk.
+PREFETCH = 3
 #: How far before the newest start a refresh looks again, for calls changed since.
 DEFAULT_OVERLAP = timedelta(hours=1)
 
@@ -79,6 +84,7 @@ class CallSync:
         page_size: int = PAGE_SIZE,
         write_batch: int = WRITE_BATCH,
         overlap: timedelta = DEFAULT_OVERLAP,
+        prefetch: int = PREFETCH,
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self.connection = connection
@@ -87,6 +93,7 @@ class CallSync:
         self.page_size = page_size
         self.write_batch = write_batch
         self.overlap = overlap
+        self.prefetch = prefetch
         self.on_progress = on_progress
         self._pages = 0
         self._calls = 0
@@ -97,19 +104,32 @@ class CallSync:
         state = await self.catalog.sync_state(self.connection)
         full = state is None or not state.complete
         if full:
-            # A first pass, or the rest of one that was stopped: everything up to the
-            # oldest call stored so far (all of it, the first time).
-            resumed = state is not None
-            state = state or SyncState()
-            state = await self._pass(state, date_to=state.oldest_started_at, first_sync=True)
-            state = SyncState(state.newest_started_at, state.oldest_started_at, complete=True)
-            await self.catalog.upsert_calls(self.connection, [], sync=state)
-            if not resumed:
+            state = await self._first_pass(state)
+            if state is None:
                 return SyncResult(self._pages, self._calls, full=True)
             # Resumed: what arrived while the first pass was stopped is still to come.
         since = state.newest_started_at - self.overlap if state.newest_started_at else None
         await self._pass(state, date_from=since, first_sync=False)
         return SyncResult(self._pages, self._calls, full)
+
+    async def _first_pass(self, state: SyncState | None) -> SyncState | None:
+        """A first pass, or the rest of one that was stopped: everything up to the
+        oldest call stored so far (all of it, the first time). Returns the state to
+        refresh from when the pass was resumed, else ``None``.
+
+        The catalog's slow-to-fill sort indexes are dropped for it and built once at its
+        end, stopped or not (``CallCatalog.defer_indexes``)."""
+        resumed = state is not None
+        state = state or SyncState()
+        await self.catalog.defer_indexes()
+        try:
+            state = await self._pass(state, date_to=state.oldest_started_at, first_sync=True)
+            state = SyncState(state.newest_started_at, state.oldest_started_at, complete=True)
+            await self.catalog.upsert_calls(self.connection, [], sync=state)
+        finally:
+            # Cancelled again while building: the next open builds what is missing.
+            await self.catalog.build_indexes()
+        return state if resumed else None
 
     async def _pass(
         self,
@@ -125,7 +145,8 @@ class CallSync:
         The first page is written alone (the list shows something at once), the rest in
         batches of ``write_batch`` calls: each transaction rewrites every index page it
         touches, so 2000 calls a transaction cost a third of what 200 do. One write is
-        in flight at a time, on the catalog's thread, while the next pages download."""
+        in flight at a time, on the catalog's thread, while the next pages download
+        (``prefetch`` of them at once, once the first page gave the total)."""
 
         def fetch(page: int) -> asyncio.Task[CallPage]:
             query = CallQuery(
@@ -136,21 +157,37 @@ class CallSync:
         page, seen, total = 1, 0, None
         buffer: list[Call] = []
         buffered_pages = 0
-        pending: asyncio.Task[CallPage] | None = fetch(page)
+        # Pages asked for and not yet stored, in order; ``requested`` is the last one.
+        pending: deque[asyncio.Task[CallPage]] = deque([fetch(page)])
+        requested = page
         writing: asyncio.Task[None] | None = None
         try:
-            while pending is not None:
-                result = await pending
+            while pending:
+                result = await pending.popleft()
                 seen += len(result.calls)
                 total = result.total
                 more = len(result.calls) >= self.page_size and (
                     result.total is None or seen < result.total
                 )
-                pending = fetch(page + 1) if more else None
+                if not more:
+                    # The list ended sooner than its total said (calls went away):
+                    # the pages asked for beyond it are not wanted.
+                    beyond = list(pending)
+                    pending.clear()
+                    _cancel_all(beyond)
+                    await asyncio.gather(*beyond, return_exceptions=True)
+                while more and len(pending) < self.prefetch:
+                    # Without a total, only the page after this one is known to exist.
+                    if total is None and pending:
+                        break
+                    if total is not None and requested * self.page_size >= total:
+                        break
+                    requested += 1
+                    pending.append(fetch(requested))
                 state = _advanced(state, result.calls)
                 buffer += result.calls
                 buffered_pages += 1
-                if page == 1 or len(buffer) >= self.write_batch or pending is None:
+                if page == 1 or len(buffer) >= self.write_batch or not pending:
                     if writing is not None:
                         await writing
                     writing = asyncio.ensure_future(
@@ -162,12 +199,13 @@ class CallSync:
                 await writing
             return state
         finally:
-            # Cancelled (or failed) with a page on the wire or a batch being written:
+            # Cancelled (or failed) with pages on the wire or a batch being written:
             # they have no other owner. A write the catalog's thread has begun still
             # commits whole (or not at all), so the catalog stays consistent.
-            for task in (pending, writing):
+            tasks = [*pending, writing]
+            _cancel_all(tasks)
+            for task in tasks:
                 if task is not None and not task.done():
-                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
 
@@ -179,6 +217,12 @@ class CallSync:
         self._calls += len(calls)
         if self.on_progress is not None:
             self.on_progress(SyncProgress(self._pages, self._calls, total, first))
+
+
+def _cancel_all(tasks: Iterable[asyncio.Task | None]) -> None:
+    for task in tasks:
+        if task is not None and not task.done():
+            task.cancel()
 
 
 def _advanced(state: SyncState, calls: list[Call]) -> SyncState:

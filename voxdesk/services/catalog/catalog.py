@@ -33,9 +33,11 @@ from voxdesk.services.catalog.query import (
 )
 from voxdesk.services.catalog.schema import (
     CALL_COLUMNS,
+    DEFERRABLE_INDEXES,
     MIGRATIONS,
     ORDER_INDEXES,
     PRAGMAS,
+    RETIRED_INDEXES,
     SEARCH_BACKFILL,
     SEARCH_INDEX_BATCH,
     SEARCH_SCHEMA,
@@ -97,6 +99,7 @@ class CallCatalog(SqliteThread):
         """The derived structures (sort indexes, text search, statistics), made on each
         open where missing: none holds anything that is not in ``calls``."""
         db.executescript(ORDER_INDEXES)
+        db.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in RETIRED_INDEXES))
         self.indexed_search = self._open_search(db)
         # Statistics let the planner pick the filter's index over the order's one
         # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
@@ -198,7 +201,9 @@ class CallCatalog(SqliteThread):
                         call.analysis.score if call.analysis else None,
                         call.analysis.outcome_label if call.analysis else None,
                         call.summary,
-                        call.model_dump_json(),
+                        # Defaults left out (parsing puts them back): about half the
+                        # size, so most rows fit their page without an overflow page.
+                        call.model_dump_json(exclude_defaults=True),
                         now,
                         *neutral_values(call),
                     )
@@ -220,6 +225,31 @@ class CallCatalog(SqliteThread):
                         now,
                     ),
                 )
+
+    async def defer_indexes(self) -> None:
+        """Drop the sort indexes that a bulk write fills slowly (``DEFERRABLE_INDEXES``),
+        for a first sync; ``build_indexes`` makes them again. Meanwhile a sort by one of
+        their keys sorts the rows instead of walking an index: right, only slower. If the
+        app stops before they are built, the next open builds them (``_create``)."""
+
+        def work() -> None:
+            self.db.executescript(
+                "".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRABLE_INDEXES)
+            )
+
+        await self._run(work)
+
+    async def build_indexes(self) -> None:
+        """Make every deferred index that is missing, one per turn of the catalog's
+        thread (the list's queries run between them), then refresh the planner's
+        statistics; a few milliseconds when none is missing."""
+        missing = await self._run(
+            lambda: [sql for name, sql in DEFERRABLE_INDEXES.items() if not _exists(self.db, name)]
+        )
+        for sql in missing:
+            await self._run(lambda sql=sql: self.db.execute(sql))
+        if missing:
+            await self._run(lambda: self.db.execute("ANALYZE calls"))
 
     async def sync_state(self, connection: str) -> SyncState | None:
         """The connection's sync state; ``None`` before its first sync wrote anything."""

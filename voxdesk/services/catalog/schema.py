@@ -20,7 +20,11 @@ from voxdesk.services.catalog.query import NEWEST_INDEXED_COLUMNS, SortKey, iso
 PRAGMAS = """
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
+PRAGMA cache_size = -32000;
 """
+# ``cache_size``: 32 MB (SQLite's default is 2 MB). A sync batch touches pages all over
+# the sort indexes; with the default, each batch read most of them back from the OS and
+# re-parsed them (a third of a sync's write time at 20,000 calls).
 #: 0.1.0 wrote schema 1 without a version number.
 UNVERSIONED_IS = 1
 #: 0.1.0's layout (schema 1); ``MIGRATIONS`` brings it to ``SCHEMA_VERSION``.
@@ -180,18 +184,41 @@ INSERT INTO calls_search (rowid, body)
 """
 
 
-def _order_index(key: SortKey, null_test: str) -> str:
-    return (
-        f"CREATE INDEX IF NOT EXISTS calls_{key.value}_{null_test.replace(' ', '_').lower()} "
+#: Schema 1's single-column indexes that a ``calls_<column>_newest`` index begins with
+#: (``connection, <column>, …``): every lookup they served, that one serves, and each
+#: cost every write. Dropped on open (``CallCatalog._create``).
+RETIRED_INDEXES = ("calls_agent", "calls_category", "calls_outcome", "calls_status")
+
+
+def _order_index(key: SortKey, null_test: str) -> tuple[str, str]:
+    name = f"calls_{key.value}_{null_test.replace(' ', '_').lower()}"
+    return name, (
+        f"CREATE INDEX IF NOT EXISTS {name} "
         f"ON calls (connection, {key.value} {null_test}, {key.value}, call_id);"
     )
 
 
 # One index per sort key and direction, matching ``order_by`` exactly, so a sorted
 # page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
-ORDER_INDEXES = "\n".join(
+_SORT_INDEXES = dict(
     _order_index(key, test) for key in SortKey for test in ("IS NULL", "IS NOT NULL")
-) + "".join(
+)
+#: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
+#: instead of row by row: every key but the date breaks its ties by call id, which has
+#: nothing to do with time, so a newest-first batch lands all over each of them (22
+#: indexes, two thirds of a sync's write time, and growing with the catalog). Building
+#: one from the finished table is a sort: ~0.1 s at 100,000 calls. The date's indexes
+#: and the newest-first ones below take a newest-first batch at one end (of each
+#: value): cheap to keep, and they keep the default view and its filters quick
+#: meanwhile.
+DEFERRABLE_INDEXES = {
+    name: sql for name, sql in _SORT_INDEXES.items() if not name.startswith("calls_date_")
+} | {
+    # Schema 1's, for the score filter (ties by call id too), as ``SCHEMA`` makes them.
+    f"calls_{column}": f"CREATE INDEX IF NOT EXISTS calls_{column} ON calls (connection, {column});"
+    for column in ("score", "duration")
+}
+ORDER_INDEXES = "\n".join(_SORT_INDEXES.values()) + "".join(
     # The default view (newest first) of one agent, category, campaign, outcome…: a
     # walk within that value (1 ms) instead of sorting its thousands of calls
     # (150 ms at 1M).
