@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voxpria as wire
+from voxdesk.contracts.voxxi import AnalysisBody
 from voxdesk.domain import (
     AgentKind,
     Analysis,
@@ -53,7 +54,7 @@ from voxdesk.providers.errors import (
 )
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
-from voxdesk.providers.voxxi import WireAnalysis, map_analysis
+from voxdesk.providers.voxxi import map_analysis
 
 WireT = TypeVar("WireT", bound=BaseModel)
 
@@ -200,7 +201,7 @@ class VoxpriaProvider(Provider):
             body = await self.http.request_json("GET", self._path(call_id, "/analysis"))
             scored = _parse(wire.CallAnalysis, _data(body))
             if scored.analysis is not None:
-                analysis = map_analysis(_parse(WireAnalysis, scored.analysis))
+                analysis = map_analysis(_parse(AnalysisBody, scored.analysis))
         return map_call(call, analysis)
 
     async def recording_url(self, call_id: str) -> Recording | None:
