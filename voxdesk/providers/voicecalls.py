@@ -10,11 +10,8 @@ turns carry only a start (``HH:MM:SS``); their ends are estimated from the next 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from urllib.parse import quote
-
-from pydantic import BaseModel
-from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voicecalls as wire
 from voxdesk.domain import (
@@ -33,12 +30,11 @@ from voxdesk.domain import (
     TranscriptTurn,
     with_estimated_ends,
 )
+from voxdesk.providers.answers import WireT, parse_answer
 from voxdesk.providers.base import CallPage, CallQuery, Provider
-from voxdesk.providers.errors import MalformedResponse, NotFound, UnsupportedOperation
+from voxdesk.providers.errors import NotFound, UnsupportedOperation
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
-
-WireT = TypeVar("WireT", bound=BaseModel)
 
 _DISPOSITIONS = {
     wire.CallState.COMPLETED: Disposition.COMPLETED,
@@ -117,13 +113,7 @@ def map_call(call: wire.VoiceCall) -> Call:
 
 
 def _parse(model: type[WireT], value: Any) -> WireT:
-    try:
-        return model.model_validate(value)
-    except WireError as exc:
-        raise MalformedResponse(
-            "The server's answer does not match the voice-call contract "
-            f"({exc.errors()[0]['msg']})."
-        ) from exc
+    return parse_answer(model, value, "the voice-call contract")
 
 
 def _wire_time(moment: datetime) -> str:
