@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.cli.conftest import cli_env, json_lines, voxdesk
 from tests.support.local_server import LocalServer
+from tests.support.voxpria_server import calls_where, voxpria_server
 from tests.uploads.faulty_proxy import HOLD, Fault, FaultyProxy
 from voxdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from voxdesk.contracts.voxpria import BUSY_NUMBER, CALLS_PATH
@@ -24,24 +24,13 @@ AGENT = "agent_payment_reminder"
 
 @pytest.fixture(scope="module")
 def vp_server(tmp_path_factory: pytest.TempPathFactory):
-    args = ["--no-demo", "--workers", "1", "--call-time-scale", "0.1"]
-    with LocalServer(tmp_path_factory.mktemp("place-cli") / "data", extra_args=args) as srv:
+    with voxpria_server(tmp_path_factory.mktemp("place-cli") / "data") as srv:
         yield srv
 
 
 def _calls_for(server: LocalServer, customer: str) -> list[dict]:
     """Every call on the server placed for ``customer`` (each test uses its own name)."""
-    found, page = [], 1
-    while True:
-        body = httpx.get(
-            f"{server.base_url}{CALLS_PATH}",
-            params={"page": page, "limit": 100},
-            headers=server.auth,
-        ).json()
-        found += [c for c in body["data"] if c["variables"].get("customerName") == customer]
-        if page * 100 >= body["total"]:
-            return found
-        page += 1
+    return calls_where(server, lambda call: call["variables"].get("customerName") == customer)
 
 
 def _place(customer: str, *extra: str) -> list[str]:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.support.local_server import LocalServer
+from tests.support.voxpria_server import calls_where, voxpria_server
 from tests.uploads.faulty_proxy import ANSWER_503, SWALLOW_RESPONSE, Fault, FaultyProxy
 from voxdesk.contracts.voxpria import BUSY_NUMBER, CALLS_PATH, NO_ANSWER_NUMBER
 from voxdesk.domain import CallStatus, Disposition, GroupingKind, OutboundCallRequest, Speaker
@@ -27,8 +28,7 @@ VARIABLES = {"customerName": "Maria Lopez", "accountNumber": "48213"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    args = ["--no-demo", "--workers", "1", "--call-time-scale", "0.1"]
-    with LocalServer(tmp_path_factory.mktemp("voxpria") / "data", extra_args=args) as srv:
+    with voxpria_server(tmp_path_factory.mktemp("voxpria") / "data") as srv:
         yield srv
 
 
@@ -60,18 +60,8 @@ async def proxied(server, proxy):
 
 
 def _calls_marked(server: LocalServer, attempt: str) -> list[dict]:
-    """Every call on the server carrying ``attempt``, read straight from the API."""
-    found, page = [], 1
-    while True:
-        body = httpx.get(
-            f"{server.base_url}{CALLS_PATH}",
-            params={"page": page, "limit": 100},
-            headers=server.auth,
-        ).json()
-        found += [c for c in body["data"] if c["variables"].get(ATTEMPT_VARIABLE) == attempt]
-        if page * 100 >= body["total"]:
-            return found
-        page += 1
+    """Every call on the server carrying ``attempt``."""
+    return calls_where(server, lambda call: call["variables"].get(ATTEMPT_VARIABLE) == attempt)
 
 
 def _request(number: str, attempt: str | None = None) -> OutboundCallRequest:

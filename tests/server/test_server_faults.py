@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
 import pytest
 
-from tests.support.local_server import LocalServer, wait_for_call
+from tests.support.local_server import LocalServer, create_call_from_wav, wait_for_call
 from voxdesk.server.core import ingest
 from voxdesk.server.core.ingest import FetchLimits
 from voxdesk.server.core.pipeline import DISK_FULL
@@ -173,18 +172,7 @@ def test_workers_exit_when_the_server_is_killed(tmp_path, tone):
     server = LocalServer(tmp_path / "data", extra_args=["--no-demo", "--workers", "2"]).start()
     children: list[psutil.Process] = []
     try:
-        urls = httpx.post(
-            server.api("/calls/presigned-url"),
-            headers=server.auth,
-            json={"filename": "call.wav", "contentType": "audio/wav"},
-        ).json()["data"]
-        httpx.put(urls["presignedUrl"], content=tone, headers={"Content-Type": "audio/wav"})
-        call_id = httpx.post(
-            server.api("/calls"),
-            headers=server.auth,
-            json={"memberId": "a.b@acme.test", "categoryId": "support-qa",
-                  "audio_url": urls["publicUrl"]},
-        ).json()["data"]["callId"]  # fmt: skip
+        call_id = create_call_from_wav(server, tone)
         assert wait_for_call(server, call_id)["status"] == "completed"
         assert server.process is not None
         children = psutil.Process(server.process.pid).children(recursive=True)

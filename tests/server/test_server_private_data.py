@@ -8,10 +8,9 @@ import os
 import stat
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support.local_server import LocalServer, wait_for_call
+from tests.support.local_server import LocalServer, create_call_from_wav, wait_for_call
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -30,18 +29,7 @@ def test_data_dir_database_and_recordings_are_owner_only(tmp_path, tone):
     finally:
         os.umask(old_umask)
     try:
-        urls = httpx.post(
-            server.api("/calls/presigned-url"),
-            headers=server.auth,
-            json={"filename": "call.wav", "contentType": "audio/wav"},
-        ).json()["data"]
-        httpx.put(urls["presignedUrl"], content=tone, headers={"Content-Type": "audio/wav"})
-        call_id = httpx.post(
-            server.api("/calls"),
-            headers=server.auth,
-            json={"memberId": "a.b@acme.test", "categoryId": "support-qa",
-                  "audio_url": urls["publicUrl"]},
-        ).json()["data"]["callId"]  # fmt: skip
+        call_id = create_call_from_wav(server, tone)
         assert wait_for_call(server, call_id)["status"] == "completed"
 
         directories = [data, *(p for p in data.rglob("*") if p.is_dir())]

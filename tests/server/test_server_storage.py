@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import socket
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from tests.server.storage_support import presign, stored_files
 from tests.support.audio import wav_bytes
 from tests.support.local_server import LocalServer, wait_for_call
 from voxdesk.server.core.signing import UrlSigner
 from voxdesk.server.credentials import load_or_create_signing_key
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def presign(client: httpx.Client, server: LocalServer, content_type="audio/wav") -> dict:
-    response = client.post(
-        server.api("/calls/presigned-url"),
-        json={"filename": "call.wav", "contentType": content_type},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def stored_files(server: LocalServer) -> set[Path]:
-    """Everything under storage/ and tmp/ (temporary upload files included)."""
-    return {
-        path
-        for folder in ("storage", "tmp")
-        for path in (server.data_dir / folder).rglob("*")
-        if path.is_file()
-    }
 
 
 def error_code(response: httpx.Response) -> str:

@@ -4,11 +4,13 @@ signatures, storage keys and atomic writes, and log redaction."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.support.audio import wav_bytes
+from voxdesk.server.core.paging import positive_whole_number
 from voxdesk.server.core.ranges import Unsatisfiable, parse_range
 from voxdesk.server.core.signing import UrlSigner, Verdict
 from voxdesk.server.core.storage import (
@@ -175,3 +177,25 @@ def test_redacting_formatter_hides_token_signatures_and_bearer_values():
 def test_display_names_from_emails():
     assert display_name("jane.doe@acme.test") == "Jane Doe"
     assert display_name("r_k-smith+qa@acme.test") == "R K Smith Qa"
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", 1), ("007", 7), ("200", 200)])
+def test_a_page_number_in_range_is_read(text, value):
+    assert positive_whole_number(text, 200) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("0", "must be between 1 and 200, got 0."),
+        ("201", "must be between 1 and 200, got 201."),
+        ("9" * 5000, "must be between 1 and 200"),  # refused without converting
+        ("-1", "is not a whole number"),
+        ("1.5", "is not a whole number"),
+        ("²", "is not a whole number"),
+        ("", "is not a whole number"),
+    ],
+)
+def test_a_page_number_out_of_range_or_not_digits_is_refused(text, problem):
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        positive_whole_number(text, 200)

@@ -10,28 +10,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.server.storage_support import presign, stored_files
 from tests.support.audio import wav_bytes
-from tests.support.local_server import LocalServer, wait_for_call
+from tests.support.local_server import wait_for_call
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def presign(client: httpx.Client, server: LocalServer, content_type: str) -> dict:
-    response = client.post(
-        server.api("/calls/presigned-url"),
-        json={"filename": "call.bin", "contentType": content_type},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def stored(server: LocalServer) -> set[str]:
-    return {
-        str(path)
-        for folder in ("storage", "tmp")
-        for path in (server.data_dir / folder).rglob("*")
-        if path.is_file()
-    }
 
 
 @pytest.mark.parametrize(
@@ -45,16 +28,16 @@ def stored(server: LocalServer) -> set[str]:
     ],
 )
 def test_bytes_that_are_not_the_signed_format_are_refused(client, server, content_type, body):
-    before = stored(server)
-    urls = presign(client, server, content_type)
+    before = stored_files(server)
+    urls = presign(client, server, content_type, filename="call.bin")
     response = httpx.put(urls["presignedUrl"], content=body, headers={"Content-Type": content_type})
     assert response.status_code == 415, response.text
     assert response.json()["error"]["code"] == "unsupported_media_type"
-    assert stored(server) == before
+    assert stored_files(server) == before
 
 
 def test_a_presigned_put_is_single_use(client, server, tone):
-    urls = presign(client, server, "audio/wav")
+    urls = presign(client, server, filename="call.bin")
     first = httpx.put(urls["presignedUrl"], content=tone, headers={"Content-Type": "audio/wav"})
     assert first.status_code == 200, first.text
     created = client.post(

@@ -9,10 +9,10 @@ import contextlib
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.local_server import LocalServer
+from tests.support.voxpria_server import calls_where, voxpria_server
 from tests.uploads.faulty_proxy import HOLD, SWALLOW_RESPONSE, Fault, FaultyProxy
 from voxdesk.contracts.voxpria import BUSY_NUMBER, CALLS_PATH
 from voxdesk.domain import OutboundCallRequest
@@ -31,8 +31,7 @@ REQUEST = OutboundCallRequest(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    args = ["--no-demo", "--workers", "1", "--call-time-scale", "0.1"]
-    with LocalServer(tmp_path_factory.mktemp("voxpria") / "data", extra_args=args) as srv:
+    with voxpria_server(tmp_path_factory.mktemp("voxpria") / "data") as srv:
         yield srv
 
 
@@ -57,17 +56,8 @@ async def _outbound(base_url: str, token: str, path: Path, **http_options: objec
 
 
 def _calls_marked(server: LocalServer, attempt: str) -> list[dict]:
-    found, page = [], 1
-    while True:
-        body = httpx.get(
-            f"{server.base_url}{CALLS_PATH}",
-            params={"page": page, "limit": 100},
-            headers=server.auth,
-        ).json()
-        found += [c for c in body["data"] if c["variables"].get(ATTEMPT_VARIABLE) == attempt]
-        if page * 100 >= body["total"]:
-            return found
-        page += 1
+    """Every call on the server carrying ``attempt``."""
+    return calls_where(server, lambda call: call["variables"].get(ATTEMPT_VARIABLE) == attempt)
 
 
 async def test_an_attempt_is_journalled_and_placed_once(server, tmp_path) -> None:

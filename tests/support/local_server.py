@@ -201,3 +201,22 @@ def wait_for_call(server: LocalServer, call_id: str, timeout: float = 60.0) -> d
         if time.monotonic() > deadline:
             raise AssertionError(f"call {call_id} still {data['status']} after {timeout} s")
         time.sleep(0.1)
+
+
+def create_call_from_wav(server: LocalServer, wav: bytes) -> str:
+    """Upload ``wav`` through a presigned URL and create a Voxxi call on it, as a client
+    does; returns the new call's id (the pipeline then fetches and analyses it)."""
+    import httpx
+
+    urls = httpx.post(
+        server.api("/calls/presigned-url"),
+        headers=server.auth,
+        json={"filename": "call.wav", "contentType": "audio/wav"},
+    ).json()["data"]
+    httpx.put(urls["presignedUrl"], content=wav, headers={"Content-Type": "audio/wav"})
+    return httpx.post(
+        server.api("/calls"),
+        headers=server.auth,
+        json={"memberId": "a.b@acme.test", "categoryId": "support-qa",
+              "audio_url": urls["publicUrl"]},
+    ).json()["data"]["callId"]  # fmt: skip

@@ -8,12 +8,13 @@ and ignores fields it does not know, so a platform that adds fields still parses
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator
+
+from voxdesk.contracts._base import CamelWire, utc_to_second
 
 API_PREFIX = "/api/v1"
 VOICE_CALLS_PATH = f"{API_PREFIX}/voice-calls"
@@ -64,24 +65,7 @@ class SurveyCompletionReason(StrEnum):
     TIMEOUT = "Timeout"
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
-    )
-
-    def dump(self) -> dict[str, Any]:
-        """The JSON-ready body, field names as the contract spells them."""
-        return self.model_dump(mode="json", by_alias=True)
-
-
-def _utc(value: datetime) -> datetime:
-    """Wire times are UTC to the second; a naive time is taken as UTC already."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
-
-
-class TranscriptTurn(_Wire):
+class TranscriptTurn(CamelWire):
     role: TurnRole
     text: str
     # Offset into the recording, "HH:MM:SS".
@@ -98,14 +82,14 @@ class TranscriptTurn(_Wire):
         return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-class SurveyResponse(_Wire):
+class SurveyResponse(CamelWire):
     question: str
     answer: str
     # Whole points on the wire ("score": 5); a fractional score stays fractional.
     score: int | float | None = None
 
 
-class EpaResults(_Wire):
+class EpaResults(CamelWire):
     """The post-call survey (EPA, Encuesta Post-Atención)."""
 
     state: SurveyState
@@ -116,7 +100,7 @@ class EpaResults(_Wire):
     responses: list[SurveyResponse] = Field(default_factory=list)
 
 
-class VoiceCall(_Wire):
+class VoiceCall(CamelWire):
     id: str
     campaign_id: str
     direction: CallDirection
@@ -131,13 +115,10 @@ class VoiceCall(_Wire):
     epa_results: EpaResults | None = None
     created_at: datetime
 
-    @field_validator("start_time", "end_time", "created_at")
-    @classmethod
-    def _to_utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _utc(value)
+    _times = field_validator("start_time", "end_time", "created_at")(utc_to_second)
 
 
-class VoiceCallPage(_Wire):
+class VoiceCallPage(CamelWire):
     """One page of ``GET /api/v1/voice-calls``; ``page`` counts from 1."""
 
     data: list[VoiceCall]
@@ -146,17 +127,14 @@ class VoiceCallPage(_Wire):
     total: int = Field(ge=0)
 
 
-class RecordingUrl(_Wire):
+class RecordingUrl(CamelWire):
     recording_url: str
     expires_at: datetime
 
-    @field_validator("expires_at")
-    @classmethod
-    def _to_utc(cls, value: datetime) -> datetime:
-        return _utc(value)
+    _times = field_validator("expires_at")(utc_to_second)
 
 
-class ErrorDetail(_Wire):
+class ErrorDetail(CamelWire):
     """What went wrong. ``parameter`` names a refused query parameter or body field;
     ``required_scope`` names the scope a token lacks (403)."""
 
@@ -166,7 +144,7 @@ class ErrorDetail(_Wire):
     required_scope: str | None = None
 
 
-class ErrorBody(_Wire):
+class ErrorBody(CamelWire):
     """Every refusal: ``{"error": {"code", "message", ...}}``, the same shape the local
     Voxxi routes use, so one client-side parser reads both."""
 

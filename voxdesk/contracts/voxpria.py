@@ -15,12 +15,13 @@ document: ``toNumber``/``agentId``/``createdAt``/``variables``/``failureReason``
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator
+
+from voxdesk.contracts._base import CamelWire, utc_to_second
 
 API_PREFIX = "/api/v1"
 CALLS_PATH = f"{API_PREFIX}/calls"
@@ -70,24 +71,7 @@ class AnalysisStatus(StrEnum):
     FAILED = "failed"
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
-    )
-
-    def dump(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
-
-
-class CreateCallRequest(_Wire):
+class CreateCallRequest(CamelWire):
     """The body of ``POST /api/v1/calls``."""
 
     agent_id: str
@@ -95,7 +79,7 @@ class CreateCallRequest(_Wire):
     variables: dict[str, str] = Field(default_factory=dict)
 
 
-class CreatedCall(_Wire):
+class CreatedCall(CamelWire):
     """``data`` of the answer to ``POST /api/v1/calls``."""
 
     call_id: str
@@ -104,10 +88,10 @@ class CreatedCall(_Wire):
     agent_id: str
     created_at: datetime
 
-    _times = field_validator("created_at")(_utc)
+    _times = field_validator("created_at")(utc_to_second)
 
 
-class TranscriptTurn(_Wire):
+class TranscriptTurn(CamelWire):
     """Local extension: one turn of the recording; ``start``/``end`` in seconds."""
 
     role: Literal["agent", "customer"]
@@ -116,7 +100,7 @@ class TranscriptTurn(_Wire):
     end: float
 
 
-class VoxpriaCall(_Wire):
+class VoxpriaCall(CamelWire):
     """``data`` of ``GET /api/v1/calls/{id}`` and each item of the list.
 
     ``duration`` is whole seconds from ``startedAt`` (answered; for a call that never
@@ -141,10 +125,10 @@ class VoxpriaCall(_Wire):
     turns: list[TranscriptTurn] = Field(default_factory=list)
     analysis_status: AnalysisStatus | None = None
 
-    _times = field_validator("started_at", "completed_at", "created_at")(_utc)
+    _times = field_validator("started_at", "completed_at", "created_at")(utc_to_second)
 
 
-class CallAnalysis(_Wire):
+class CallAnalysis(CamelWire):
     """Local extension, ``data`` of ``GET /api/v1/calls/{id}/analysis``: the local
     engine's scoring with the agent's scorecard (``analysis`` is the engine's output,
     the same object the Voxxi routes serve)."""
@@ -156,13 +140,13 @@ class CallAnalysis(_Wire):
     error: str | None = None
 
 
-class AgentVariable(_Wire):
+class AgentVariable(CamelWire):
     name: str
     required: bool
     description: str = ""
 
 
-class Agent(_Wire):
+class Agent(CamelWire):
     """Local extension, one item of ``GET /api/v1/agents``."""
 
     agent_id: str
@@ -174,12 +158,12 @@ class Agent(_Wire):
 DataT = TypeVar("DataT")
 
 
-class Envelope(_Wire, Generic[DataT]):
+class Envelope(CamelWire, Generic[DataT]):
     success: Literal[True] = True
     data: DataT
 
 
-class CallPage(_Wire):
+class CallPage(CamelWire):
     """``GET /api/v1/calls?page=&limit=``: newest first; ``page`` counts from 1."""
 
     success: Literal[True] = True
@@ -189,11 +173,11 @@ class CallPage(_Wire):
     total: int = Field(ge=0)
 
 
-class ErrorDetail(_Wire):
+class ErrorDetail(CamelWire):
     code: str
     message: str
 
 
-class ErrorBody(_Wire):
+class ErrorBody(CamelWire):
     success: Literal[False] = False
     error: ErrorDetail

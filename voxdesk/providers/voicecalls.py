@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from urllib.parse import quote
-
-from pydantic import BaseModel
-from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voicecalls as wire
 from voxdesk.domain import (
@@ -34,12 +31,11 @@ from voxdesk.domain import (
     TranscriptTurn,
     with_estimated_ends,
 )
+from voxdesk.providers.answers import WireT, parse_answer
 from voxdesk.providers.base import CallPage, CallQuery, Provider
-from voxdesk.providers.errors import MalformedResponse, NotFound, UnsupportedOperation
+from voxdesk.providers.errors import NotFound, UnsupportedOperation
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
-
-WireT = TypeVar("WireT", bound=BaseModel)
 
 _DISPOSITIONS = {
     wire.CallState.COMPLETED: Disposition.COMPLETED,
@@ -118,13 +114,7 @@ def map_call(call: wire.VoiceCall) -> Call:
 
 
 def _parse(model: type[WireT], value: Any) -> WireT:
-    try:
-        return model.model_validate(value)
-    except WireError as exc:
-        raise MalformedResponse(
-            "The server's answer does not match the voice-call contract "
-            f"({exc.errors()[0]['msg']})."
-        ) from exc
+    return parse_answer(model, value, "the voice-call contract")
 
 
 def _call_page(body: Any) -> CallPage:

@@ -22,11 +22,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from urllib.parse import quote
-
-from pydantic import BaseModel
-from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voxpria as wire
 from voxdesk.contracts.voxxi import AnalysisBody
@@ -44,6 +41,7 @@ from voxdesk.domain import (
     Speaker,
     TranscriptTurn,
 )
+from voxdesk.providers.answers import WireT, parse_answer
 from voxdesk.providers.base import CallPage, CallQuery, CreatedCall, Provider
 from voxdesk.providers.errors import (
     MalformedResponse,
@@ -55,8 +53,6 @@ from voxdesk.providers.errors import (
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
 from voxdesk.providers.voxxi import map_analysis
-
-WireT = TypeVar("WireT", bound=BaseModel)
 
 #: The documented key in ``variables`` that marks one attempt to place one call.
 ATTEMPT_VARIABLE = "voxdeskAttempt"
@@ -91,12 +87,7 @@ class AttemptUnresolved(NetworkError):
 
 
 def _parse(model: type[WireT], value: Any) -> WireT:
-    try:
-        return model.model_validate(value)
-    except WireError as exc:
-        raise MalformedResponse(
-            f"The server's answer does not match the Voxpria contract ({exc.errors()[0]['msg']})."
-        ) from exc
+    return parse_answer(model, value, "the Voxpria contract")
 
 
 def _data(body: Any) -> Any:

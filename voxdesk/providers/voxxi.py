@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
-
-from pydantic import BaseModel
-from pydantic import ValidationError as WireError
+from typing import Any, ClassVar
 
 from voxdesk.contracts import voxxi as wire
 from voxdesk.contracts.voxxi import API_PREFIX
@@ -35,13 +32,11 @@ from voxdesk.domain import (
     TranscriptWord,
     UploadTarget,
 )
+from voxdesk.providers.answers import WireT, parse_answer
 from voxdesk.providers.base import CallPage, CallQuery, CreatedCall, Provider
 from voxdesk.providers.errors import MalformedResponse, UnsupportedOperation
 from voxdesk.providers.http import ProgressCallback
 from voxdesk.providers.signed_urls import url_expiry
-
-WireT = TypeVar("WireT", bound=BaseModel)
-
 
 # --- mapping to the domain -------------------------------------------------------------
 
@@ -174,12 +169,7 @@ def _data(body: Any) -> Any:
 
 
 def _parse(model: type[WireT], value: Any) -> WireT:
-    try:
-        return model.model_validate(value)
-    except WireError as exc:
-        raise MalformedResponse(
-            f"The server's answer does not match the Voxxi contract ({exc.errors()[0]['msg']})."
-        ) from exc
+    return parse_answer(model, value, "the Voxxi contract")
 
 
 # --- the providers ---------------------------------------------------------------------

@@ -72,14 +72,7 @@ def build_context(
         recordings_dir=data / "recordings",
         tmp_dir=tmp,
         workers=config.workers,
-        fetch=FetchLimits(
-            max_bytes=config.max_upload_bytes,
-            timeout_seconds=config.fetch_timeout_seconds,
-            deadline_seconds=config.fetch_deadline_seconds,
-            min_bytes_per_second=config.fetch_min_bytes_per_second,
-            rate_window_seconds=config.fetch_rate_window_seconds,
-            allow_private=config.allow_private_fetch,
-        ),
+        fetch=FetchLimits.from_config(config),
     )
     return ServerContext(config, token, store, storage, signer, urls, scorecards, pipeline)
 

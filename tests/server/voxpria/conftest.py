@@ -1,8 +1,5 @@
-"""Voxpria's server tests: a real local server, shared by the contract modules.
-
-Simulated calls run ten times faster (``--call-time-scale 0.1``) so an answered call
-completes in seconds; its times and duration stay the conversation's own.
-"""
+"""Voxpria's server tests: a real local server (``tests.support.voxpria_server``:
+simulated calls ten times faster), shared by the contract modules."""
 
 from __future__ import annotations
 
@@ -12,14 +9,13 @@ import httpx
 import pytest
 
 from tests.support.local_server import LocalServer
-
-FAST_CALLS = ["--no-demo", "--workers", "1", "--call-time-scale", "0.1"]
+from tests.support.voxpria_server import voxpria_server
 
 
 @pytest.fixture(scope="package")
 def vp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     data = tmp_path_factory.mktemp("voxpria") / "data"
-    with LocalServer(data, extra_args=FAST_CALLS) as running:
+    with voxpria_server(data) as running:
         yield running
 
 

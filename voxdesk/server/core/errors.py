@@ -9,11 +9,17 @@ Route code raises ``ApiError``; the handlers and middleware installed by
 ``install_error_handlers`` turn it, Starlette's own HTTP errors (404 for unknown routes,
 405) and any unexpected exception into that JSON shape, so no HTML page or stack trace
 ever reaches a client.
+
+A platform with an envelope of its own subclasses ``PlatformError`` (which renders that
+envelope in ``response``) and wraps its endpoints in ``json_errors_for(its class)``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,6 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from voxdesk.contracts import voxxi as wire
 
 log = logging.getLogger(__name__)
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 _CODES = {
     400: "bad_request",
@@ -38,8 +46,12 @@ _CODES = {
 }
 
 
-class ApiError(Exception):
-    """A request the server refuses, with the status, a stable code and a plain message."""
+class PlatformError(Exception, ABC):
+    """A request the server refuses, with the status, a stable code and a plain message.
+
+    Each subclass answers it in its platform's envelope (``response``); the status, code
+    and message are the same everywhere.
+    """
 
     def __init__(
         self, status: int, code: str, message: str, headers: dict[str, str] | None = None
@@ -50,6 +62,16 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers
 
+    @abstractmethod
+    def response(self) -> JSONResponse: ...
+
+
+class ApiError(PlatformError):
+    """A refusal in the server-wide body ``{"error": {"code", "message"}}``."""
+
+    def response(self) -> JSONResponse:
+        return error_response(self.status, self.code, self.message, self.headers)
+
 
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
@@ -58,9 +80,37 @@ def error_response(
     return JSONResponse(body.dump(), status_code=status, headers=headers)
 
 
+def json_errors_for(error_class: type[PlatformError]) -> Callable[[Endpoint], Endpoint]:
+    """A decorator for a platform's endpoints: ``error_class`` becomes its own response and
+    anything unexpected is logged and answered as a JSON 500 in that same envelope.
+
+    Answered right there so the exception never reaches Starlette's server-error
+    middleware, which re-raises after answering and makes uvicorn reset the keep-alive
+    connection. Only ``error_class`` is caught as a refusal: another platform's error
+    inside these endpoints is a bug, answered as the 500.
+    """
+
+    def json_errors(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def answer(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except error_class as exc:
+                return exc.response()
+            except Exception:
+                log.exception("Unexpected error answering %s %s", request.method, request.url.path)
+                return error_class(
+                    500, "internal_error", "The server hit an unexpected error; see its log."
+                ).response()
+
+        return answer
+
+    return json_errors
+
+
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.headers)
+    return exc.response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from voxdesk.server.config import ServerConfig
 from voxdesk.server.core.fetch_guard import RefusedUrl
 from voxdesk.server.core.private_files import make_private_dirs, open_private
 
@@ -48,6 +49,18 @@ class FetchLimits:
     min_bytes_per_second: int = 4096
     rate_window_seconds: float = 30.0
     allow_private: bool = False
+
+    @classmethod
+    def from_config(cls, config: ServerConfig) -> FetchLimits:
+        """The server's configured limits, the same for every platform that fetches."""
+        return cls(
+            max_bytes=config.max_upload_bytes,
+            timeout_seconds=config.fetch_timeout_seconds,
+            deadline_seconds=config.fetch_deadline_seconds,
+            min_bytes_per_second=config.fetch_min_bytes_per_second,
+            rate_window_seconds=config.fetch_rate_window_seconds,
+            allow_private=config.allow_private_fetch,
+        )
 
     def timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.timeout_seconds, connect=min(10.0, self.timeout_seconds))

@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
-from voxdesk.server.core.fetch_guard import guarded_client, own_storage_client
-from voxdesk.server.core.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.core.ingest import FetchLimits, IngestError
 from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.recording_fetcher import RecordingFetcher
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
 
@@ -118,19 +116,16 @@ class Pipeline:
         retry_delay: float = RETRY_DELAY_SECONDS,
     ) -> None:
         self._jobs = jobs
-        self._urls = urls
         self._recordings = recordings_dir
         self._tmp = tmp_dir
         self._workers = max(1, workers)
-        self._fetch = fetch
+        self._fetcher = RecordingFetcher(urls, fetch)
         self._retry_delay = retry_delay
         self._fetch_queue: asyncio.Queue[str] = asyncio.Queue()
         self._analyze_queue: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._retries: set[asyncio.Task[None]] = set()
         self._pool = WorkerPool(self._workers)
-        self._public_client: httpx.AsyncClient | None = None
-        self._own_client: httpx.AsyncClient | None = None
 
     def recording_path(self, job_id: str) -> Path:
         return self._recordings / job_id
@@ -139,10 +134,7 @@ class Pipeline:
         """Start the runners and queue what a previous run left unfinished."""
         private_dir(self._recordings)
         self._pool.start()
-        self._public_client = guarded_client(
-            self._fetch.timeout(), allow_private=self._fetch.allow_private
-        )
-        self._own_client = own_storage_client(self._fetch.timeout())
+        self._fetcher.open()
         self._tasks = [
             *(
                 asyncio.create_task(self._loop(self._fetch_queue, self._ingest), name=f"fetch-{n}")
@@ -172,9 +164,7 @@ class Pipeline:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks = []
         self._retries.clear()
-        for client in (self._public_client, self._own_client):
-            if client is not None:
-                await client.aclose()
+        await self._fetcher.aclose()
         await asyncio.to_thread(self._pool.stop)
 
     async def _loop(
@@ -232,22 +222,14 @@ class Pipeline:
         recording = self.recording_path(job_id)
         if not order.fetched or not recording.is_file():
             try:
-                await self._download(order.audio_url, recording, self._tmp / f"{job_id}.download")
+                await self._fetcher.fetch(
+                    order.audio_url, recording, self._tmp / f"{job_id}.download"
+                )
             except IngestError as exc:
                 await self._fail(job_id, str(exc))
                 return
             await asyncio.to_thread(self._jobs.mark_fetched, job_id)
         self._analyze_queue.put_nowait(job_id)
-
-    async def _download(self, audio_url: str, recording: Path, tmp: Path) -> None:
-        public, own = self._public_client, self._own_client
-        if public is None or own is None:
-            raise RuntimeError("the pipeline is not running")
-        own_url = self._urls.own_fetch_url(audio_url)
-        if own_url is not None:
-            await fetch_recording(own, own_url, recording, tmp, self._fetch)
-        else:
-            await fetch_recording(public, audio_url, recording, tmp, self._fetch)
 
     async def _analyze(self, job_id: str) -> None:
         try:

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from voxdesk.server.config import ServerConfig
-from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.errors import ApiError, PlatformError
 from voxdesk.server.core.ranges import Unsatisfiable, parse_range
 from voxdesk.server.core.signing import UrlSigner, Verdict
 from voxdesk.server.core.storage import (
@@ -173,19 +173,44 @@ async def get_object(request: Request) -> Response:
     ctx = _ctx(request)
     key = _key(request)
     _check_signature(request, "GET", key, "")
-    path = ctx.storage.path_for(key)
+    return await stored_file_response(
+        ctx.storage,
+        key,
+        request.headers.get("range"),
+        refusal=ApiError,
+        what="object",
+        missing="There is no stored object at this key.",
+    )
+
+
+async def stored_file_response(
+    storage: Storage,
+    key: str,
+    range_header: str | None,
+    *,
+    refusal: type[PlatformError],
+    what: str,
+    missing: str,
+) -> FileSpanResponse:
+    """The file stored at ``key``, or the one byte range ``range_header`` asks for.
+
+    A missing file (404, ``missing``) or a range outside it (416, naming the ``what``'s
+    size) is raised as ``refusal``, the caller's own error envelope. ``UnsafeKey`` from
+    an unusable key is the caller's to answer.
+    """
+    path = storage.path_for(key)
     if not await asyncio.to_thread(path.is_file):
-        raise ApiError(404, "not_found", "There is no stored object at this key.")
+        raise refusal(404, "not_found", missing)
     size = (await asyncio.to_thread(path.stat)).st_size
-    media_type = await asyncio.to_thread(ctx.storage.content_type, key)
+    media_type = await asyncio.to_thread(storage.content_type, key)
     try:
-        span = parse_range(request.headers.get("range"), size)
+        span = parse_range(range_header, size)
     except Unsatisfiable as exc:
-        raise ApiError(
+        raise refusal(
             416,
             "range_not_satisfiable",
-            f"The requested range is outside the {size}-byte object.",
-            {"Content-Range": f"bytes */{size}"},
+            f"The requested range is outside the {size}-byte {what}.",
+            headers={"Content-Range": f"bytes */{size}"},
         ) from exc
     return FileSpanResponse(path, size, media_type, span)
 

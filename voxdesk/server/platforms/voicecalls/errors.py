@@ -1,28 +1,20 @@
 """The voice-bot platform's refusals, always as a JSON ``ErrorBody``.
 
-Endpoints are wrapped in ``json_errors``: a ``VoiceCallsError`` becomes its JSON body
-and anything unexpected is logged and answered as a JSON 500 right there, so it never
-reaches Starlette's server-error middleware (which would re-raise after answering and
-make uvicorn reset the keep-alive connection).
+Endpoints are wrapped in ``json_errors`` (``core.errors.json_errors_for``): a
+``VoiceCallsError`` becomes its JSON body and anything unexpected a logged JSON 500.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from voxdesk.contracts.voicecalls import ErrorBody, ErrorDetail
-
-log = logging.getLogger(__name__)
-
-Endpoint = Callable[[Request], Awaitable[Response]]
+from voxdesk.server.core.errors import PlatformError, json_errors_for
 
 
-class VoiceCallsError(Exception):
+class VoiceCallsError(PlatformError):
+    """A refusal whose body may also name the refused parameter or the missing scope."""
+
     def __init__(
         self,
         status: int,
@@ -33,16 +25,19 @@ class VoiceCallsError(Exception):
         required_scope: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.headers = headers
-        self.detail = ErrorDetail(
-            code=code, message=message, parameter=parameter, required_scope=required_scope
-        )
+        super().__init__(status, code, message, headers)
+        self.parameter = parameter
+        self.required_scope = required_scope
 
     def response(self) -> JSONResponse:
+        detail = ErrorDetail(
+            code=self.code,
+            message=self.message,
+            parameter=self.parameter,
+            required_scope=self.required_scope,
+        )
         return JSONResponse(
-            ErrorBody(error=self.detail).dump(), status_code=self.status, headers=self.headers
+            ErrorBody(error=detail).dump(), status_code=self.status, headers=self.headers
         )
 
 
@@ -55,17 +50,4 @@ def not_found(message: str) -> VoiceCallsError:
     return VoiceCallsError(404, "not_found", message)
 
 
-def json_errors(endpoint: Endpoint) -> Endpoint:
-    @functools.wraps(endpoint)
-    async def answer(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except VoiceCallsError as exc:
-            return exc.response()
-        except Exception:
-            log.exception("Unexpected error answering %s %s", request.method, request.url.path)
-            return VoiceCallsError(
-                500, "internal_error", "The server hit an unexpected error; see its log."
-            ).response()
-
-    return answer
+json_errors = json_errors_for(VoiceCallsError)

@@ -18,15 +18,12 @@ from voxdesk.contracts.voicecalls import (
     CallDirection,
     CallState,
 )
+from voxdesk.server.core.paging import MAX_PAGE, positive_whole_number
 from voxdesk.server.core.store import CallQuery
 from voxdesk.server.platforms.voicecalls.errors import bad_parameter
 from voxdesk.server.platforms.voicecalls.views import PLATFORM
 
-# Far past any real library; keeps the SQL offset inside SQLite's 64-bit integers.
-MAX_PAGE = 10_000_000
 _BARE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Digits only: int() would also take "1_000" and full-width digits.
-_WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]{1,100}$")
 
 
 @dataclass(frozen=True)
@@ -52,16 +49,14 @@ def _choice(
     return raw
 
 
-def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def _int(params: Mapping[str, str], name: str, default: int, high: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
-    if not _WHOLE_NUMBER.match(raw.strip()):
-        raise bad_parameter(name, f"{raw!r} is not a whole number.")
-    value = int(raw.strip())
-    if not low <= value <= high:
-        raise bad_parameter(name, f"must be between {low} and {high}, got {value}.")
-    return value
+    try:
+        return positive_whole_number(raw.strip(), high)
+    except ValueError as exc:
+        raise bad_parameter(name, str(exc)) from None
 
 
 def _moment(params: Mapping[str, str], name: str, end_of_day: bool) -> datetime | None:
@@ -90,8 +85,8 @@ def parse_list_request(params: Mapping[str, str]) -> ListRequest:
     date_to = _moment(params, "dateTo", end_of_day=True)
     if date_from and date_to and date_from > date_to:
         raise bad_parameter("dateFrom", "is after dateTo.")
-    page = _int(params, "page", 1, 1, MAX_PAGE)
-    page_size = _int(params, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page = _int(params, "page", 1, MAX_PAGE)
+    page_size = _int(params, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     query = CallQuery(
         platform=PLATFORM,
         group_id=campaign,

@@ -17,9 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from voxdesk.contracts.voicecalls import API_PREFIX, RecordingUrl, Scope, VoiceCallPage
-from voxdesk.server.core.ranges import Unsatisfiable, parse_range
 from voxdesk.server.core.storage import UnsafeKey
-from voxdesk.server.core.storage_routes import FileSpanResponse
+from voxdesk.server.core.storage_routes import stored_file_response
 from voxdesk.server.core.store import CoreCall
 from voxdesk.server.platforms.voicecalls.auth import WRITE_SCOPE
 from voxdesk.server.platforms.voicecalls.errors import VoiceCallsError, json_errors, not_found
@@ -106,25 +105,16 @@ class VoiceCallRoutes:
         if call is None or call.recording_key is None:
             raise not_found("There is no recording at this URL.")
         try:
-            path = self._platform.storage.path_for(call.recording_key)
+            return await stored_file_response(
+                self._platform.storage,
+                call.recording_key,
+                request.headers.get("range"),
+                refusal=VoiceCallsError,
+                what="recording",
+                missing="The recording file is missing from storage.",
+            )
         except UnsafeKey as exc:
             raise not_found("There is no recording at this URL.") from exc
-        if not await asyncio.to_thread(path.is_file):
-            raise not_found("The recording file is missing from storage.")
-        size = (await asyncio.to_thread(path.stat)).st_size
-        media_type = await asyncio.to_thread(
-            self._platform.storage.content_type, call.recording_key
-        )
-        try:
-            span = parse_range(request.headers.get("range"), size)
-        except Unsatisfiable as exc:
-            raise VoiceCallsError(
-                416,
-                "range_not_satisfiable",
-                f"The requested range is outside the {size}-byte recording.",
-                headers={"Content-Range": f"bytes */{size}"},
-            ) from exc
-        return FileSpanResponse(path, size, media_type, span)
 
 
 def routes(platform: VoiceCallsPlatform) -> list[BaseRoute]:

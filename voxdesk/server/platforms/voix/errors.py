@@ -1,28 +1,20 @@
 """VOIX's refusals, always as a JSON ``ErrorBody`` saying what was wrong.
 
-Endpoints are wrapped in ``json_errors``: a ``VoixError`` becomes its JSON body and
-anything unexpected is logged and answered as a JSON 500 right there, so it never
-reaches Starlette's server-error middleware (which re-raises after answering and makes
-uvicorn reset the keep-alive connection).
+Endpoints are wrapped in ``json_errors`` (``core.errors.json_errors_for``): a
+``VoixError`` becomes its JSON body and anything unexpected a logged JSON 500.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from voxdesk.contracts.voix import ErrorBody, ErrorDetail, Problem
-
-log = logging.getLogger(__name__)
-
-Endpoint = Callable[[Request], Awaitable[Response]]
+from voxdesk.server.core.errors import PlatformError, json_errors_for
 
 
-class VoixError(Exception):
+class VoixError(PlatformError):
+    """A refusal whose body lists each problem found (empty when there is no list)."""
+
     def __init__(
         self,
         status: int,
@@ -32,14 +24,13 @@ class VoixError(Exception):
         problems: list[Problem] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.headers = headers
-        self.detail = ErrorDetail(code=code, message=message, problems=problems or [])
+        super().__init__(status, code, message, headers)
+        self.problems = problems or []
 
     def response(self) -> JSONResponse:
+        detail = ErrorDetail(code=self.code, message=self.message, problems=self.problems)
         return JSONResponse(
-            ErrorBody(error=self.detail).dump(), status_code=self.status, headers=self.headers
+            ErrorBody(error=detail).dump(), status_code=self.status, headers=self.headers
         )
 
 
@@ -48,17 +39,4 @@ def invalid_body(problems: list[Problem]) -> VoixError:
     return VoixError(400, "invalid_body", " ".join(str(p) for p in problems), problems=problems)
 
 
-def json_errors(endpoint: Endpoint) -> Endpoint:
-    @functools.wraps(endpoint)
-    async def answer(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except VoixError as exc:
-            return exc.response()
-        except Exception:
-            log.exception("Unexpected error answering %s %s", request.method, request.url.path)
-            return VoixError(
-                500, "internal_error", "The server hit an unexpected error; see its log."
-            ).response()
-
-    return answer
+json_errors = json_errors_for(VoixError)

@@ -37,18 +37,6 @@ log = logging.getLogger(__name__)
 LIST_LIMIT = 1000
 
 
-def fetch_limits(config: ServerConfig) -> FetchLimits:
-    """The same limits the Voxxi pipeline fetches with."""
-    return FetchLimits(
-        max_bytes=config.max_upload_bytes,
-        timeout_seconds=config.fetch_timeout_seconds,
-        deadline_seconds=config.fetch_deadline_seconds,
-        min_bytes_per_second=config.fetch_min_bytes_per_second,
-        rate_window_seconds=config.fetch_rate_window_seconds,
-        allow_private=config.allow_private_fetch,
-    )
-
-
 class VoixPlatform:
     def __init__(
         self,
@@ -65,7 +53,7 @@ class VoixPlatform:
         self._transcriber = Transcriber(
             urls,
             pick_scorecard(scorecards),
-            fetch_limits(config),
+            FetchLimits.from_config(config),
             Path(config.data_dir) / "voix" / "recordings",
             self._job_done,
         )

@@ -19,12 +19,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from voxdesk.server.analysis.result import TranscriptTurn
-from voxdesk.server.core.fetch_guard import guarded_client, own_storage_client
-from voxdesk.server.core.ingest import FetchLimits, IngestError, fetch_recording
+from voxdesk.server.core.ingest import FetchLimits, IngestError
 from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.recording_fetcher import RecordingFetcher
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.core.worker import analyze_call
 from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
@@ -59,25 +57,19 @@ class Transcriber:
         recordings_dir: Path,
         on_done: JobDone,
     ) -> None:
-        self._urls = urls
         self._scorecard = scorecard
-        self._fetch = fetch
+        self._fetcher = RecordingFetcher(urls, fetch)
         self._recordings = recordings_dir
         self._on_done = on_done
         self._queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
         self._pool = WorkerPool(1)
         self._runner: asyncio.Task[None] | None = None
-        self._public: httpx.AsyncClient | None = None
-        self._own: httpx.AsyncClient | None = None
 
     def start(self) -> None:
         private_dir(self._recordings.parent)  # mkdir(parents=True) would use the umask
         private_dir(self._recordings)
         self._pool.start()
-        self._public = guarded_client(
-            self._fetch.timeout(), allow_private=self._fetch.allow_private
-        )
-        self._own = own_storage_client(self._fetch.timeout())
+        self._fetcher.open()
         self._runner = asyncio.create_task(self._run(), name="voix-transcriber")
 
     async def stop(self) -> None:
@@ -86,9 +78,7 @@ class Transcriber:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._runner
             self._runner = None
-        for client in (self._public, self._own):
-            if client is not None:
-                await client.aclose()
+        await self._fetcher.aclose()
         await asyncio.to_thread(self._pool.stop)
 
     def submit(self, call_id: str, job_id: str, recording_url: str) -> None:
@@ -115,7 +105,7 @@ class Transcriber:
             return {"error": "The server has no scorecard loaded to analyse calls with."}
         recording = self._recordings / job_id
         try:
-            await self._download(url, recording, self._recordings / f"{job_id}.download")
+            await self._fetcher.fetch(url, recording, self._recordings / f"{job_id}.download")
         except IngestError as exc:
             return {"error": str(exc)}
         try:
@@ -125,12 +115,3 @@ class Transcriber:
         if "error" in result:
             return {"error": result["error"]}
         return result["analysis"] or {"duration": result["duration"]}
-
-    async def _download(self, url: str, recording: Path, tmp: Path) -> None:
-        if self._public is None or self._own is None:
-            raise RuntimeError("the VOIX transcriber is not running")
-        own_url = self._urls.own_fetch_url(url)
-        if own_url is not None:
-            await fetch_recording(self._own, own_url, recording, tmp, self._fetch)
-        else:
-            await fetch_recording(self._public, url, recording, tmp, self._fetch)

@@ -34,6 +34,7 @@ from voxdesk.contracts.voxpria import (
     CallPage,
     CallStatus,
 )
+from voxdesk.server.core.paging import MAX_PAGE, positive_whole_number
 from voxdesk.server.core.store import CallQuery, CoreCall
 from voxdesk.server.core.wire_json import (
     BodyTooLarge,
@@ -59,8 +60,6 @@ from voxdesk.server.platforms.voxpria.views import (
 MAX_BODY_BYTES = 64 * 1024
 MAX_VARIABLES = 50
 MAX_VARIABLE_CHARS = 500
-#: Far past any real library; keeps the SQL offset inside SQLite's integers.
-MAX_PAGE = 10_000_000
 
 
 def new_call_id() -> str:
@@ -136,12 +135,10 @@ def _whole_number(params: Mapping[str, str], name: str, default: int, high: int)
     raw = params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        raise invalid(name, f"{raw!r} is not a whole number.")
-    value = int(raw)
-    if not 1 <= value <= high:
-        raise invalid(name, f"must be between 1 and {high}, got {value}.")
-    return value
+    try:
+        return positive_whole_number(raw, high)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from None
 
 
 class VoxpriaRoutes:

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from voxdesk.contracts import voxxi as wire
 from voxdesk.server.context import ServerContext
 from voxdesk.server.core.errors import ApiError
+from voxdesk.server.core.paging import MAX_PAGE
 from voxdesk.server.core.storage import AUDIO_TYPES, new_upload_key
 from voxdesk.server.core.wire_json import (
     MAX_JSON_BYTES,
@@ -40,8 +41,6 @@ from voxdesk.server.platforms.voxxi.views import call_data
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-# Far past any real library, and small enough that the row offset fits SQLite's integer.
-MAX_PAGE = 10_000_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
