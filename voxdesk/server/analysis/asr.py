@@ -9,12 +9,14 @@ silences it would fill with invented words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from pocketsphinx import Decoder
 
 from voxdesk.server.analysis.audio import SAMPLE_RATE
+from voxdesk.server.analysis.lexicon import Pronunciation
 
 # pocketsphinx reports times in frames of 10 ms.
 _FRAMES_PER_SECOND = 100
@@ -39,6 +41,16 @@ def decoder() -> Decoder:
     if _decoder is None:
         _decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
     return _decoder
+
+
+def add_words(pronunciations: Iterable[Pronunciation]) -> None:
+    """Teach the decoder the guessed words (see ``lexicon``) it lacks, so it can produce
+    them: pocketsphinx adds each to its dictionary and, as a unigram, to its language
+    model. Words already known are left alone; the search is rebuilt once at the end."""
+    dec = decoder()
+    missing = [p for p in pronunciations if dec.lookup_word(p.word) is None]
+    for index, guess in enumerate(missing):
+        dec.add_word(guess.word, " ".join(guess.phones), update=index == len(missing) - 1)
 
 
 def recognise(samples: np.ndarray) -> list[Word]:

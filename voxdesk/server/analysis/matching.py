@@ -3,7 +3,7 @@
 The recogniser often gets a phrase almost right with the wrong word boundaries or a
 near-homophone ("thank you for calling acme" comes out as "thank you for calling back
 me"). Comparing words would miss that, so both the phrase and the heard words are
-turned into phoneme strings with the recogniser's own pronunciation dictionary and
+turned into phoneme strings with the recogniser's own pronunciations (``lexicon``) and
 compared with a normalised edit-distance similarity over every window of whole heard
 words. A window close enough in sound is a match; its first word gives the time.
 """
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pocketsphinx import get_model_path
 from rapidfuzz.distance import Indel
 
+from voxdesk.server.analysis.lexicon import PronunciationError, fold, phrase_words, pronounce
 from voxdesk.server.analysis.result import TranscriptTurn
 
 # Similarity (0-1) of phoneme strings at or above which a window counts as the phrase.
@@ -43,19 +43,7 @@ class Match:
 
 def normalise(text: str) -> list[str]:
     """Lower-case words without punctuation, as the recogniser spells them."""
-    return _WORD.findall(text.lower().replace("-", " "))
-
-
-@cache
-def _pronunciations() -> dict[str, str]:
-    """Word -> phoneme string (one character per phoneme), from the model's dictionary."""
-    table: dict[str, str] = {}
-    with open(get_model_path("en-us/cmudict-en-us.dict"), encoding="utf-8") as handle:
-        for line in handle:
-            word, _, phones = line.partition(" ")
-            if "(" not in word:
-                table[word] = "".join(_phone_char(p) for p in phones.split())
-    return table
+    return _WORD.findall(fold(text).replace("-", " "))
 
 
 def _phone_char(phone: str) -> str:
@@ -71,15 +59,30 @@ _PHONES = (
 )  # fmt: skip
 
 
+@cache
 def phonemes(word: str) -> str:
-    """The word's phoneme string; words the dictionary lacks fall back to their letters
-    (so they can still match themselves, but never a dictionary word's sound)."""
-    return _pronunciations().get(word, word)
+    """The word's phoneme string (one character per phoneme), guessed for words the
+    dictionary lacks (``lexicon``); a word that cannot be pronounced falls back to its
+    letters (so it can still match itself, but never a dictionary word's sound)."""
+    try:
+        return "".join(_phone_char(p) for p in pronounce(word).phones)
+    except PronunciationError:
+        return word
+
+
+def phrase_phonemes(phrase: str) -> str:
+    """The phrase's phoneme string; scorecards are checked at load, so every word of a
+    loaded scorecard's phrase has a pronunciation."""
+    try:
+        words = phrase_words(phrase)
+    except PronunciationError:
+        words = normalise(phrase)
+    return "".join(phonemes(w) for w in words)
 
 
 def find_in_turn(turn: TranscriptTurn, phrase: str) -> Match | None:
     """The best-sounding occurrence of ``phrase`` in ``turn``, if close enough."""
-    target = "".join(phonemes(w) for w in normalise(phrase))
+    target = phrase_phonemes(phrase)
     if not target or not turn.words:
         return None
     exact = len(target) < MIN_FUZZY_PHONES
