@@ -28,11 +28,13 @@ _decoder: Decoder | None = None
 
 @dataclass(frozen=True)
 class Word:
-    """A recognised word with its start and end, in seconds from the segment start."""
+    """A recognised word with its start and end, in seconds from the segment start, and
+    its posterior probability (0-1) in the recogniser's lattice: how sure it was."""
 
     text: str
     start: float
     end: float
+    confidence: float = 1.0
 
 
 def decoder() -> Decoder:
@@ -63,6 +65,9 @@ def recognise(samples: np.ndarray) -> list[Word]:
     dec.end_utt()
     if dec.hyp() is None:
         return []
+    # Computing the utterance probability runs the lattice's forward-backward pass,
+    # which is what fills in each segment's posterior.
+    dec.get_prob()
     words = []
     for seg in dec.seg():
         text = _plain_word(seg.word)
@@ -72,6 +77,7 @@ def recognise(samples: np.ndarray) -> list[Word]:
                     text,
                     seg.start_frame / _FRAMES_PER_SECOND,
                     (seg.end_frame + 1) / _FRAMES_PER_SECOND,
+                    min(1.0, max(0.0, float(seg.prob))),
                 )
             )
     return words
@@ -84,7 +90,7 @@ def recognise_span(channel: np.ndarray, start: float, end: float) -> list[Word]:
     last = min(len(channel), int((end + PAD_SECONDS) * SAMPLE_RATE))
     offset = first / SAMPLE_RATE
     return [
-        Word(w.text, round(w.start + offset, 2), round(w.end + offset, 2))
+        Word(w.text, round(w.start + offset, 2), round(w.end + offset, 2), w.confidence)
         for w in recognise(channel[first:last])
     ]
 

@@ -32,13 +32,20 @@ _WORD = re.compile(r"[a-z][a-z']*")
 
 @dataclass(frozen=True)
 class Match:
-    """Where ``phrase`` was heard: the turn, the heard words and when they start."""
+    """Where ``phrase`` was heard (or came closest): the turn, the heard words, when they
+    start, how alike they sound (0-1) and the recogniser's mean posterior of them."""
 
     phrase: str
     turn: TranscriptTurn
     heard: str
     time: float
     similarity: float
+    confidence: float = 1.0
+
+    @property
+    def close_enough(self) -> bool:
+        exact = len(phrase_phonemes(self.phrase)) < MIN_FUZZY_PHONES
+        return self.similarity >= (1.0 if exact else MATCH_THRESHOLD)
 
 
 def normalise(text: str) -> list[str]:
@@ -82,10 +89,15 @@ def phrase_phonemes(phrase: str) -> str:
 
 def find_in_turn(turn: TranscriptTurn, phrase: str) -> Match | None:
     """The best-sounding occurrence of ``phrase`` in ``turn``, if close enough."""
+    best = closest_in_turn(turn, phrase)
+    return best if best is not None and best.close_enough else None
+
+
+def closest_in_turn(turn: TranscriptTurn, phrase: str) -> Match | None:
+    """The window of ``turn`` that sounds most like ``phrase``, however far off."""
     target = phrase_phonemes(phrase)
     if not target or not turn.words:
         return None
-    exact = len(target) < MIN_FUZZY_PHONES
     heard = [phonemes(w) for w, _, _ in turn.words]
     longest = len(target) * 1.5 + 2
     best: tuple[float, int, int] | None = None
@@ -101,10 +113,10 @@ def find_in_turn(turn: TranscriptTurn, phrase: str) -> Match | None:
     if best is None:
         return None
     score, first, last = best
-    if score < (1.0 if exact else MATCH_THRESHOLD):
-        return None
     words = turn.words[first : last + 1]
-    return Match(phrase, turn, " ".join(w for w, _, _ in words), words[0][1], score)
+    heard_text = " ".join(w for w, _, _ in words)
+    posterior = turn.word_confidence(first, last)
+    return Match(phrase, turn, heard_text, words[0][1], score, posterior)
 
 
 def find_phrases(
@@ -129,3 +141,22 @@ def find_phrases(
         if candidates:
             found.append(max(candidates, key=lambda m: m.similarity))
     return sorted(found, key=lambda m: m.time)
+
+
+def closest_miss(
+    turns: list[TranscriptTurn],
+    phrases: list[str],
+    speakers: set[str] | None = None,
+    before: float | None = None,
+) -> Match | None:
+    """Of the turns ``find_phrases`` would search, the window sounding most like any of
+    ``phrases`` (for judging how sure a "not heard" is)."""
+    candidates = [
+        m
+        for turn in turns
+        if (speakers is None or turn.speaker in speakers)
+        and (before is None or turn.start < before)
+        for p in phrases
+        if (m := closest_in_turn(turn, p)) is not None and (before is None or m.time < before)
+    ]
+    return max(candidates, key=lambda m: m.similarity, default=None)
