@@ -32,8 +32,8 @@ from voxdesk.server.analysis.matching import (
     phrase_phonemes,
 )
 
-#: Results with a confidence below this are marked uncertain (measured on the evaluation
-#: set in tests/bench: see README's table for the accuracy of each side of it).
+#: Results with a confidence below this are marked uncertain. bench_analysis.py prints
+#: the accuracy of the results on each side of it, per recording condition (README).
 UNCERTAIN_BELOW = 0.5
 #: A closest miss this unlike the phrase (or less) is no evidence the phrase was said.
 NEAR_MISS_FLOOR = 0.5
