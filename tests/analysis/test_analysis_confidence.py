@@ -52,9 +52,19 @@ def test_a_barely_passing_match_of_unsure_words_is_uncertain() -> None:
     assert sure.confidence.reason is None
 
 
-def test_a_no_is_certain_when_nothing_close_was_heard() -> None:
-    got = verdict([heard("my internet is down", [0.2] * 4)], said=["calling acme"], by="agent")
+def test_a_no_is_certain_when_nothing_close_was_heard_clearly() -> None:
+    got = verdict([heard("my internet is down", [0.8] * 4)], said=["calling acme"], by="agent")
     assert got.result == "No" and got.confidence == Confidence(1.0)
+
+
+def test_a_no_in_speech_the_recogniser_barely_understood_is_uncertain() -> None:
+    # Telephone-band calls measure a mean word posterior of ~0.2: hearing nothing like the
+    # phrase says little when nearly every word is a guess.
+    got = verdict([heard("my internet is down", [0.2] * 4)], said=["calling acme"], by="agent")
+    assert got.result == "No" and got.confidence is not None and got.confidence.uncertain
+    assert got.confidence.reason is not None and "20% sure, on average" in got.confidence.reason
+    kept = verdict([heard("i guarantee it", [0.2] * 3)], not_said=["refund"], by="agent")
+    assert kept.result == "Yes" and kept.confidence is not None and kept.confidence.uncertain
 
 
 def test_a_no_beside_a_near_miss_of_unsure_words_is_uncertain() -> None:

@@ -160,3 +160,18 @@ def closest_miss(
         if (m := closest_in_turn(turn, p)) is not None and (before is None or m.time < before)
     ]
     return max(candidates, key=lambda m: m.similarity, default=None)
+
+
+def speech_clarity(
+    turns: list[TranscriptTurn], speakers: set[str] | None = None, before: float | None = None
+) -> float:
+    """Mean posterior of every word ``find_phrases`` would search (1.0 without evidence):
+    how sure the recogniser was of that speech as a whole."""
+    posteriors = [
+        p
+        for turn in turns
+        if (speakers is None or turn.speaker in speakers)
+        and (before is None or turn.start < before)
+        for p in turn.confidences
+    ]
+    return sum(posteriors) / len(posteriors) if posteriors else 1.0

@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voxdesk.server.analysis.confidence import Confidence, heard, near_limit, not_heard
-from voxdesk.server.analysis.matching import Match, closest_miss, find_phrases
+from voxdesk.server.analysis.matching import Match, closest_miss, find_phrases, speech_clarity
 from voxdesk.server.analysis.metrics import CallMetrics
 from voxdesk.server.analysis.result import CriterionResult, SectionResult, TranscriptTurn
 from voxdesk.server.analysis.timefmt import duration, span, stamp
@@ -137,10 +137,11 @@ class RuleJudge:
             return Verdict(YES, f'{quote(m)} — matches "{m.phrase}".{note}', m.time, heard(m))
         window = f" in the first {duration(rule.within_seconds)}" if rule.within_seconds else ""
         closest = closest_miss(self.turns, rule.said, speakers, rule.within_seconds)
+        clarity = speech_clarity(self.turns, speakers, rule.within_seconds)
         return Verdict(
             NO,
             f"No {_who(rule)} turn{window} said {_phrases(rule.said)}.{note}",
-            confidence=not_heard(closest),
+            confidence=not_heard(closest, clarity),
         )
 
     def _not_said(self, rule: Rule) -> Verdict:
@@ -159,7 +160,7 @@ class RuleJudge:
         return Verdict(
             YES,
             f"No {_who(rule)} turn said {_phrases(rule.not_said)}.{note}",
-            confidence=not_heard(closest),
+            confidence=not_heard(closest, speech_clarity(self.turns, speakers)),
         )
 
     def _silence(self, rule: Rule) -> Verdict:
