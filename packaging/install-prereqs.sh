@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to run and test voxdesk:
 # Qt's runtime libraries (QtMultimedia needs libpulse0), Debian's flite (the speech
-# synthesiser the tests and the demo library generator use), the validators and the SVG
-# renderer for the desktop files in packaging/linux/ (desktop-file-utils, appstream,
-# librsvg2-bin) and uv.
+# synthesiser the tests and the demo library generator use), Debian's espeak-ng (the
+# analysis engine's letter-to-sound guess for words outside the dictionary), the
+# validators and the SVG renderer for the desktop files in packaging/linux/
+# (desktop-file-utils, appstream, librsvg2-bin) and uv.
 set -euo pipefail
 
 APT_PACKAGES=(
   libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  flite
+  flite espeak-ng
   desktop-file-utils appstream librsvg2-bin
 )
 

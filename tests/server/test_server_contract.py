@@ -28,8 +28,17 @@ ANALYSIS_KEYS = {
     "sections",
 }
 SECTION_KEYS = {"sectionId", "sectionName", "score", "totalScore", "criterias"}
-# The contract's four criterion fields, plus the local autoFail extension.
-CRITERION_KEYS = {"criteriaId", "question", "result", "rationale", "autoFail"}
+# The contract's four criterion fields, plus the local autoFail and confidence extensions.
+CRITERION_KEYS = {
+    "criteriaId",
+    "question",
+    "result",
+    "rationale",
+    "autoFail",
+    "confidence",
+    "uncertain",
+    "uncertainReason",
+}
 METADATA_KEYS = {"date", "duration", "summary", "audioUrl", "udfs", "createdAt", "updatedAt"}
 TURN_KEYS = {"speaker", "start", "end", "text", "words"}  # words: a local extension
 CATEGORY = "support-qa"

@@ -95,6 +95,12 @@ class Criterion(_Wire):
     rationale: str | None = None
     # Local extension: reviewers must see which criteria zero the whole call.
     auto_fail: bool = False
+    # Local extension: how far the recogniser's evidence supports the result (0-1, null
+    # for N/A or from a platform that does not say), and when it is too weak to trust
+    # without listening, why (see voxdesk/server/analysis/confidence.py).
+    confidence: Number | None = None
+    uncertain: bool = False
+    uncertain_reason: str | None = None
 
 
 class Section(_Wire):

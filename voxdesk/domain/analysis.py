@@ -52,6 +52,11 @@ class Criterion(DomainModel):
     result: CriterionResult
     rationale: str = ""
     auto_fail: bool = False
+    # How far the platform's evidence supports the result (0-1) when it says; an
+    # uncertain result is one a reviewer should check by ear, ``uncertain_reason`` why.
+    confidence: float | None = None
+    uncertain: bool = False
+    uncertain_reason: str | None = None
 
 
 class Section(DomainModel):

@@ -82,6 +82,11 @@ def _extractions(value: Any) -> tuple[Extraction, ...]:
     return tuple(found)
 
 
+#: The analysis body's wire model, under the name the Voxpria provider imports it by
+#: (it scores its calls with the same analysis object).
+WireAnalysis = wire.AnalysisBody
+
+
 def map_analysis(body: wire.AnalysisBody) -> Analysis:
     return Analysis(
         score=body.score,
@@ -103,6 +108,9 @@ def map_analysis(body: wire.AnalysisBody) -> Analysis:
                         result=CriterionResult.parse(c.result),
                         rationale=c.rationale or "",
                         auto_fail=c.auto_fail,
+                        confidence=c.confidence,
+                        uncertain=c.uncertain,
+                        uncertain_reason=c.uncertain_reason,
                     )
                     for c in s.criterias
                 ),

@@ -5,6 +5,10 @@ category; its ``id`` is the ``categoryId`` that ``POST /calls`` accepts. Built-i
 scorecards live in ``resources/scorecards``; ``voxdesk server --scorecards DIR`` adds
 more. A file that does not validate is refused at start with the file, the field and
 the reason, so a typo never silently scores calls against half a scorecard.
+
+Every word of every phrase must have a pronunciation the recogniser can use (see
+``analysis.lexicon``): words the dictionary lacks are guessed and logged at load, and a
+phrase with a word that cannot be pronounced at all refuses the file, naming the word.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pydantic import (
 )
 
 from voxdesk.resources import resource_path
+from voxdesk.server.analysis.lexicon import PronunciationError, pronounce_phrases
 
 Speaker = Literal["agent", "customer", "any"]
 SCORECARD_SUFFIXES = (".json", ".yaml", ".yml")
@@ -104,6 +109,13 @@ class Scorecard(_Strict):
     sections: list[Section] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
 
+    def phrases(self) -> list[str]:
+        """Every phrase a criterion or an outcome listens for, in file order."""
+        rules = [c.rule for s in self.sections for c in s.criteria]
+        rules += [o.rule for o in self.outcomes if o.rule is not None]
+        found = [p for r in rules for p in (r.said or r.not_said or [])]
+        return list(dict.fromkeys(found))
+
     # Field validators (not one model validator) so an error names the offending field.
     @field_validator("sections")
     @classmethod
@@ -139,11 +151,16 @@ def parse_scorecard(path: Path) -> Scorecard:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ScorecardError(f"{path}: cannot be read: {exc}") from exc
     try:
-        return Scorecard.model_validate(raw)
+        card = Scorecard.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(top level)"
         raise ScorecardError(f"{path}: field {field}: {first['msg']}") from exc
+    try:
+        pronounce_phrases(card.phrases(), f"scorecard {path.name}")
+    except PronunciationError as exc:
+        raise ScorecardError(f"{path}: {exc}") from exc
+    return card
 
 
 def builtin_scorecard_dir() -> Path:

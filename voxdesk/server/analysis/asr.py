@@ -9,12 +9,14 @@ silences it would fill with invented words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from pocketsphinx import Decoder
 
 from voxdesk.server.analysis.audio import SAMPLE_RATE
+from voxdesk.server.analysis.lexicon import Pronunciation
 
 # pocketsphinx reports times in frames of 10 ms.
 _FRAMES_PER_SECOND = 100
@@ -26,11 +28,13 @@ _decoder: Decoder | None = None
 
 @dataclass(frozen=True)
 class Word:
-    """A recognised word with its start and end, in seconds from the segment start."""
+    """A recognised word with its start and end, in seconds from the segment start, and
+    its posterior probability (0-1) in the recogniser's lattice: how sure it was."""
 
     text: str
     start: float
     end: float
+    confidence: float = 1.0
 
 
 def decoder() -> Decoder:
@@ -39,6 +43,16 @@ def decoder() -> Decoder:
     if _decoder is None:
         _decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
     return _decoder
+
+
+def add_words(pronunciations: Iterable[Pronunciation]) -> None:
+    """Teach the decoder the guessed words (see ``lexicon``) it lacks, so it can produce
+    them: pocketsphinx adds each to its dictionary and, as a unigram, to its language
+    model. Words already known are left alone; the search is rebuilt once at the end."""
+    dec = decoder()
+    missing = [p for p in pronunciations if dec.lookup_word(p.word) is None]
+    for index, guess in enumerate(missing):
+        dec.add_word(guess.word, " ".join(guess.phones), update=index == len(missing) - 1)
 
 
 def recognise(samples: np.ndarray) -> list[Word]:
@@ -51,6 +65,9 @@ def recognise(samples: np.ndarray) -> list[Word]:
     dec.end_utt()
     if dec.hyp() is None:
         return []
+    # Computing the utterance probability runs the lattice's forward-backward pass,
+    # which is what fills in each segment's posterior.
+    dec.get_prob()
     words = []
     for seg in dec.seg():
         text = _plain_word(seg.word)
@@ -60,6 +77,7 @@ def recognise(samples: np.ndarray) -> list[Word]:
                     text,
                     seg.start_frame / _FRAMES_PER_SECOND,
                     (seg.end_frame + 1) / _FRAMES_PER_SECOND,
+                    min(1.0, max(0.0, float(seg.prob))),
                 )
             )
     return words
@@ -72,7 +90,7 @@ def recognise_span(channel: np.ndarray, start: float, end: float) -> list[Word]:
     last = min(len(channel), int((end + PAD_SECONDS) * SAMPLE_RATE))
     offset = first / SAMPLE_RATE
     return [
-        Word(w.text, round(w.start + offset, 2), round(w.end + offset, 2))
+        Word(w.text, round(w.start + offset, 2), round(w.end + offset, 2), w.confidence)
         for w in recognise(channel[first:last])
     ]
 

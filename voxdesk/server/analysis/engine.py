@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voxdesk.server.analysis.asr import add_words
 from voxdesk.server.analysis.audio import DecodeError, decode_channels
 from voxdesk.server.analysis.extract import extract
+from voxdesk.server.analysis.lexicon import PronunciationError, pronounce_phrases
 from voxdesk.server.analysis.metrics import measure
 from voxdesk.server.analysis.result import AnalysisOutput
 from voxdesk.server.analysis.scoring import score_call
@@ -33,6 +35,11 @@ def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
         audio = decode_channels(Path(path))
     except DecodeError as exc:
         raise AnalysisError(f"The recording could not be decoded: {exc}.") from exc
+    try:
+        words = pronounce_phrases(scorecard.phrases())
+    except PronunciationError as exc:
+        raise AnalysisError(f"The scorecard {scorecard.id} cannot be used: {exc}.") from exc
+    add_words(p for p in words.values() if p.guessed)
     turns = transcribe(audio, scorecard.agent_channel)
     speakers = channel_speakers(len(audio.channels), scorecard.agent_channel)
     metrics = measure(turns, audio.duration, speakers)

@@ -15,6 +15,11 @@ class CriterionResult(BaseModel):
     result: str  # "Yes" | "No" | "N/A"
     rationale: str
     autoFail: bool = False
+    # Local extension (see ``scoring``): how far the recogniser's evidence supports the
+    # result (0-1, None for N/A), and whether it is too weak to trust without listening.
+    confidence: float | None = None
+    uncertain: bool = False
+    uncertainReason: str | None = None
 
 
 class SectionResult(BaseModel):
@@ -31,6 +36,14 @@ class TranscriptTurn(BaseModel):
     end: float
     text: str
     words: list[tuple[str, float, float]] = Field(default_factory=list)
+    # Each word's posterior from the recogniser, for scoring only (not stored or sent):
+    # empty for turns built without a recogniser, which then count as certain.
+    confidences: list[float] = Field(default_factory=list, exclude=True)
+
+    def word_confidence(self, first: int, last: int) -> float:
+        """Mean posterior of words ``first``..``last`` (inclusive); 1.0 without evidence."""
+        chosen = self.confidences[first : last + 1]
+        return sum(chosen) / len(chosen) if chosen else 1.0
 
 
 class AnalysisOutput(BaseModel):

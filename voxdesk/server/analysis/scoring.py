@@ -20,6 +20,9 @@ Rule semantics (each criterion's result is ``Yes``, ``No`` or ``N/A``):
     the most talkative speaker's share). N/A when nobody speaks, and on mono recordings,
     where the one unattributed speaker always has the whole share.
 
+Every judged (non-N/A) result carries a confidence from the recogniser's evidence and is
+marked uncertain below a threshold: see ``confidence``.
+
 On a mono recording speakers cannot be told apart, so ``said``/``not_said`` rules that
 name a speaker look at every turn, and the rationale says so.
 
@@ -34,7 +37,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voxdesk.server.analysis.matching import Match, find_phrases
+from voxdesk.server.analysis.confidence import Confidence, heard, near_limit, not_heard
+from voxdesk.server.analysis.matching import Match, closest_miss, find_phrases, speech_clarity
 from voxdesk.server.analysis.metrics import CallMetrics
 from voxdesk.server.analysis.result import CriterionResult, SectionResult, TranscriptTurn
 from voxdesk.server.analysis.timefmt import duration, span, stamp
@@ -55,6 +59,7 @@ class Verdict:
     result: str
     rationale: str
     evidence_time: float | None = None
+    confidence: Confidence | None = None  # None for N/A: nothing was judged
 
 
 @dataclass(frozen=True)
@@ -129,9 +134,15 @@ class RuleJudge:
         matches = find_phrases(self.turns, rule.said, speakers, rule.within_seconds)
         if matches:
             m = matches[0]
-            return Verdict(YES, f'{quote(m)} — matches "{m.phrase}".{note}', m.time)
+            return Verdict(YES, f'{quote(m)} — matches "{m.phrase}".{note}', m.time, heard(m))
         window = f" in the first {duration(rule.within_seconds)}" if rule.within_seconds else ""
-        return Verdict(NO, f"No {_who(rule)} turn{window} said {_phrases(rule.said)}.{note}")
+        closest = closest_miss(self.turns, rule.said, speakers, rule.within_seconds)
+        clarity = speech_clarity(self.turns, speakers, rule.within_seconds)
+        return Verdict(
+            NO,
+            f"No {_who(rule)} turn{window} said {_phrases(rule.said)}.{note}",
+            confidence=not_heard(closest, clarity),
+        )
 
     def _not_said(self, rule: Rule) -> Verdict:
         assert rule.not_said is not None
@@ -144,8 +155,13 @@ class RuleJudge:
         if matches:
             m = matches[0]
             more = f" (and {len(matches) - 1} more time(s))" if len(matches) > 1 else ""
-            return Verdict(NO, f'{quote(m)} — says "{m.phrase}"{more}.{note}', m.time)
-        return Verdict(YES, f"No {_who(rule)} turn said {_phrases(rule.not_said)}.{note}")
+            return Verdict(NO, f'{quote(m)} — says "{m.phrase}"{more}.{note}', m.time, heard(m))
+        closest = closest_miss(self.turns, rule.not_said, speakers)
+        return Verdict(
+            YES,
+            f"No {_who(rule)} turn said {_phrases(rule.not_said)}.{note}",
+            confidence=not_heard(closest, speech_clarity(self.turns, speakers)),
+        )
 
     def _silence(self, rule: Rule) -> Verdict:
         assert rule.max_silence_seconds is not None
@@ -158,13 +174,20 @@ class RuleJudge:
         longest = self.metrics.longest_silence
         limit = duration(rule.max_silence_seconds)
         if longest is None:
-            return Verdict(YES, f"There was no silence between turns (limit {limit}).")
+            return Verdict(
+                YES, f"There was no silence between turns (limit {limit}).", None, Confidence(1.0)
+            )
         text = (
             f"The longest silence was {longest.duration:.1f} s, {span(longest.start, longest.end)}"
         )
+        sure = near_limit(
+            longest.duration,
+            rule.max_silence_seconds,
+            f"longest silence ({longest.duration:.1f} s) is close to the {limit} limit",
+        )
         if longest.duration <= rule.max_silence_seconds:
-            return Verdict(YES, f"{text}, within the {limit} limit.", longest.start)
-        return Verdict(NO, f"{text}, over the {limit} limit.", longest.start)
+            return Verdict(YES, f"{text}, within the {limit} limit.", longest.start, sure)
+        return Verdict(NO, f"{text}, over the {limit} limit.", longest.start, sure)
 
     def _talk_share(self, rule: Rule) -> Verdict:
         assert rule.max_talk_share is not None
@@ -190,9 +213,12 @@ class RuleJudge:
             f"The {speaker} talked {share:.0%} of the talk time "
             f"({duration(talk)} of {duration(self.metrics.total_talk)})"
         )
+        sure = near_limit(
+            share, rule.max_talk_share, f"{speaker}'s talk share ({share:.0%}) is close to {limit}"
+        )
         if share <= rule.max_talk_share:
-            return Verdict(YES, f"{text}, within the {limit} limit.")
-        return Verdict(NO, f"{text}, over the {limit} limit.")
+            return Verdict(YES, f"{text}, within the {limit} limit.", confidence=sure)
+        return Verdict(NO, f"{text}, over the {limit} limit.", confidence=sure)
 
 
 def score_call(card: Scorecard, turns: list[TranscriptTurn], metrics: CallMetrics) -> Scored:
@@ -213,6 +239,7 @@ def score_call(card: Scorecard, turns: list[TranscriptTurn], metrics: CallMetric
                 result=verdict.result,
                 rationale=verdict.rationale,
                 autoFail=criterion.auto_fail and verdict.result == NO,
+                **_confidence_fields(verdict.confidence),
             )
             results.append(result)
             if verdict.result != NA:
@@ -241,6 +268,16 @@ def score_call(card: Scorecard, turns: list[TranscriptTurn], metrics: CallMetric
         names = "; ".join(f'"{r.question}" ({r.rationale})' for r in auto_failed)
         rationale = f"{rationale} Score set to 0: auto-fail criterion failed: {names}"
     return Scored(sections, call_score, label, rationale, failed)
+
+
+def _confidence_fields(confidence: Confidence | None) -> dict:
+    if confidence is None:
+        return {}
+    return {
+        "confidence": confidence.value,
+        "uncertain": confidence.uncertain,
+        "uncertainReason": confidence.reason,
+    }
 
 
 def _outcome(card: Scorecard, judge: RuleJudge) -> tuple[str, str]:

@@ -47,6 +47,7 @@ def transcribe(audio: DecodedAudio, agent_channel: int) -> list[TranscriptTurn]:
                     end=round(segment.end, 2),
                     text=" ".join(w.text for w in words),
                     words=[(w.text, w.start, w.end) for w in words],
+                    confidences=[round(w.confidence, 3) for w in words],
                 )
             )
     turns.sort(key=lambda t: (t.start, t.speaker))

@@ -1,7 +1,9 @@
 """The section-score panel: every scorecard section with its score and bar, and under it
 each criterion's result, question and rationale.
 
-Results are shown by symbol, colour and word together (never colour alone). A call
+Results are shown by symbol, colour and word together (never colour alone). A result
+the platform marks uncertain gets a question-mark icon whose tooltip says why, so the
+reviewer knows which verdicts to check by ear. A call
 whose analysis is still running or has failed says so plainly instead of showing an
 empty panel.
 """
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -154,6 +157,12 @@ class SectionScorePanel(ReadingPane):
             )
             flag.setToolTip("Failing this criterion fails the whole call.")
             question_row.addWidget(flag, 0, Qt.AlignmentFlag.AlignTop)
+        if criterion.uncertain:
+            question_row.addWidget(
+                self._uncertain_icon(criterion, parent, f"{name}-uncertain"),
+                0,
+                Qt.AlignmentFlag.AlignTop,
+            )
         body.addLayout(question_row)
         if criterion.rationale:
             body.addWidget(
@@ -162,3 +171,20 @@ class SectionScorePanel(ReadingPane):
                 )
             )
         grid.addLayout(body, row, 1)
+
+    def _uncertain_icon(self, criterion: Criterion, parent: QWidget, name: str) -> QLabel:
+        """A question-mark icon; its tooltip (and accessible text) says why to listen."""
+        reason = criterion.uncertain_reason or "The platform did not say why."
+        confidence = (
+            f" (confidence {criterion.confidence:.0%})" if criterion.confidence is not None else ""
+        )
+        tip = f"Uncertain result{confidence}: check it by ear. {reason}"
+        icon = QLabel(parent)
+        icon.setObjectName(name)
+        size = self.fontMetrics().height()
+        standard = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxQuestion)
+        icon.setPixmap(standard.pixmap(size, size))
+        icon.setToolTip(tip)
+        icon.setAccessibleName("Uncertain result")
+        icon.setAccessibleDescription(tip)
+        return icon

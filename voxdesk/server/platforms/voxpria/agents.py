@@ -7,6 +7,9 @@ with (a file under ``resources/voxpria/scorecards/``) and the scenarios a simula
 customer follows: reply *i* follows script line *i*. A file whose script uses an
 undeclared variable, or names a scorecard that does not load, stops the server with a
 message naming the file: an agent that cannot fill its own script would fail every call.
+Agents name companies and clinics, so every word of the script and of the variables'
+defaults must be pronounceable (``analysis.lexicon``): guessed words are logged, and a
+word that cannot be pronounced at all stops the server with the word named.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from voxdesk.contracts.voxpria import Agent, AgentVariable
 from voxdesk.resources import resource_path
+from voxdesk.server.analysis.lexicon import PronunciationError, pronounce_phrases
 from voxdesk.server.scorecard import Scorecard, ScorecardError, parse_scorecard
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -145,6 +149,12 @@ def load_agent(path: Path) -> LoadedAgent:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(top level)"
         raise AgentConfigError(f"{path}: field {field}: {first['msg']}") from exc
+    spoken = [PLACEHOLDER.sub(" ", line) for line in config.script]
+    spoken += [v.default for v in config.variables.values() if v.default]
+    try:
+        pronounce_phrases(spoken, f"agent {path.name}")
+    except PronunciationError as exc:
+        raise AgentConfigError(f"{path}: its script: {exc}") from exc
     card_path = path.parent.parent / "scorecards" / config.scorecard
     try:
         scorecard = parse_scorecard(card_path)

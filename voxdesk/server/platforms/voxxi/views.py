@@ -45,6 +45,9 @@ def _sections(raw: list[dict[str, Any]]) -> list[wire.Section]:
                     result=criterion.get("result"),
                     rationale=criterion.get("rationale"),
                     auto_fail=bool(criterion.get("autoFail")),
+                    confidence=criterion.get("confidence"),
+                    uncertain=bool(criterion.get("uncertain")),
+                    uncertain_reason=criterion.get("uncertainReason"),
                 )
                 for criterion in section.get("criterias", [])
             ],
