@@ -27,6 +27,7 @@ from tests.server.voicecalls.vc_support import seed_data_dir
 from tests.support.local_server import LocalServer
 from tests.support.qt_drops import drag_enter, drop, url_mime
 from tests.ui.conftest import Driver, WindowFactory, make_services
+from tests.uploads.faulty_proxy import HOLD, Fault, FaultyProxy
 from voxdesk.domain import Direction, Disposition
 from voxdesk.providers.settings import TokenSettings
 from voxdesk.server.platforms.voicecalls.demo import manifest_path
@@ -61,15 +62,22 @@ def vc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]
 
 
 def _open(
-    windows: WindowFactory, home: Path, server: LocalServer, *, active: str = VOICE
+    windows: WindowFactory,
+    home: Path,
+    server: LocalServer,
+    *,
+    active: str = VOICE,
+    base_url: str | None = None,
 ) -> MainWindow:
     """A window with a voice-bot and a Voxxi-family connection to the same server (its
-    token has every scope), ``active`` the one in use."""
+    token has every scope), ``active`` the one in use; ``base_url`` reaches the server
+    another way (through a proxy)."""
+    url = base_url or server.base_url
     services = make_services(
         home,
         [
-            (Connection(LOCAL, "local", server.base_url), server.token),
-            (Connection(VOICE, "voicecalls", server.base_url), server.token),
+            (Connection(LOCAL, "local", url), server.token),
+            (Connection(VOICE, "voicecalls", url), server.token),
         ],
     )
     connection = services.connections.find(active)
@@ -399,6 +407,8 @@ def test_the_voice_bot_desk_offers_no_upload_and_answers_a_drop_in_plain_words(
 # --- first sync: progress, Stop, list usable -----------------------------------------
 
 BULK_CALLS = 6000
+#: Pages of the first sync held on their way (a second each, three at a time).
+HELD_PAGES = 12
 
 
 @pytest.fixture(scope="module")
@@ -413,7 +423,21 @@ def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServe
 def test_the_first_sync_shows_progress_can_be_stopped_and_goes_on_later(
     driver: Driver, windows: WindowFactory, bulk_server: LocalServer, tmp_path: Path
 ) -> None:
-    window = _open(windows, tmp_path, bulk_server)
+    # The first pages are held a second each on their way, so the sync is surely still
+    # running when the list shows its first rows and Esc is pressed (an idle machine
+    # otherwise finishes 6,000 calls before the list's first reload).
+    held = Fault("GET", "/api/v1/voice-calls", HOLD, times=HELD_PAGES, seconds=1.0)
+    proxy = driver.run(FaultyProxy(bulk_server.port, [held]).start())
+    try:
+        _sync_stop_and_resume(driver, windows, bulk_server, tmp_path, proxy.base_url)
+    finally:
+        driver.run(proxy.stop())
+
+
+def _sync_stop_and_resume(
+    driver: Driver, windows: WindowFactory, bulk_server: LocalServer, home: Path, url: str
+) -> None:
+    window = _open(windows, home, bulk_server, base_url=url)
     progress: list[str] = []
     window.browser.syncProgress.connect(progress.append)
     driver.wait_until(
