@@ -71,24 +71,31 @@ TRANSCRIPT_NO_CALL = "Select a call to see its transcript."
 TRANSCRIPT_PENDING = "The transcript appears here when the analysis finishes."
 
 
-#: The first window's size in lines and average characters (it follows the user's font),
-#: and at most this share of the screen, so it fits a 1280×720 or a scaled screen.
-FIRST_RUN_CHARS, FIRST_RUN_LINES = 200, 50
+#: The first window takes this share of the screen (so it fits a 1280×720 or a scaled
+#: screen, and uses a large one: three panes of text want the room), but no more than
+#: this many lines and average characters of the user's font on a very large screen.
 SCREEN_SHARE = 0.9
+FIRST_RUN_MAX_CHARS, FIRST_RUN_MAX_LINES = 320, 72
+#: Without a screen to measure (none known yet), the first window's size in characters.
+FIRST_RUN_CHARS, FIRST_RUN_LINES = 200, 50
 #: The most of the window's width the call list takes in the first layout.
 LIST_SHARE = 0.45
 
 
 def first_run_size(window: QWidget) -> QSize:
     metrics = window.fontMetrics()
-    wanted = QSize(FIRST_RUN_CHARS * metrics.averageCharWidth(), FIRST_RUN_LINES * metrics.height())
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
-        return wanted
+        return QSize(
+            FIRST_RUN_CHARS * metrics.averageCharWidth(), FIRST_RUN_LINES * metrics.height()
+        )
     available = screen.availableGeometry().size()
-    return wanted.boundedTo(
-        QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    most = QSize(
+        FIRST_RUN_MAX_CHARS * metrics.averageCharWidth(), FIRST_RUN_MAX_LINES * metrics.height()
     )
+    return QSize(
+        int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE)
+    ).boundedTo(most)
 
 
 @dataclass
