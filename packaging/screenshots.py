@@ -68,6 +68,33 @@ async def _settle(seconds: float = 0.5) -> None:
     QApplication.processEvents()
 
 
+async def _show_call(window, call_id: str) -> None:
+    """Select ``call_id``, wait until its detail and recording are loaded, light theme."""
+    window.call_list.select_call(call_id)
+    await _wait_for(
+        lambda: window.detail.call is not None and window.detail.call.id == call_id,
+        30,
+        "the call detail",
+    )
+    await _wait_for(lambda: bool(window.player.source), 30, "the recording")
+    window.set_theme(Theme.LIGHT)
+
+
+async def _grab_at_sizes(window, out: Path, prefix: str) -> list[Path]:
+    """``{prefix}-{W}x{H}.png`` at each of ``SIZES``, each as on a first run on that
+    screen: the first layout at the window's size."""
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for width, height in SIZES:
+        window.resize(width, height)
+        await _settle(0.5)
+        window.default_layout()
+        await _settle(2.0)
+        saved.append(out / f"{prefix}-{width}x{height}.png")
+        window.grab().save(str(saved[-1]))
+    return saved
+
+
 async def capture(out: Path) -> None:
     services = default_services()
     await services.open()
@@ -105,26 +132,11 @@ async def capture(out: Path) -> None:
             if failed_evidence(getattr(await service.cached_call(r.call_id), "analysis", None))
         ]
         chosen = min(with_pins or candidates, key=lambda r: abs((r.score or 0) - TARGET_SCORE))
-        window.call_list.select_call(chosen.call_id)
-        await _wait_for(
-            lambda: window.detail.call is not None and window.detail.call.id == chosen.call_id,
-            30,
-            "the call detail",
-        )
-        await _wait_for(lambda: bool(window.player.source), 30, "the recording")
-        window.set_theme(Theme.LIGHT)
+        await _show_call(window, chosen.call_id)
         window.jump_to_failed_evidence()
         window.playback.play()
-        out.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for width, height in SIZES:
-            # As on a first run on that screen: the first layout at the window's size.
-            window.resize(width, height)
-            await _settle(0.5)
-            window.default_layout()
-            await _settle(2.0)
-            saved.append(out / f"main-window-{width}x{height}.png")
-            window.grab().save(str(saved[-1]))
+        saved = await _grab_at_sizes(window, out, "main-window")
+        width, height = SIZES[-1]
         # Switching re-shows the call, so rich text (the evidence links) takes the dark
         # palette's colours; the same call again leaves the player and transcript as is.
         window.set_theme(Theme.DARK)
@@ -158,24 +170,9 @@ async def capture_voice_bot(out: Path) -> None:
         rows = window.state.rows
         surveyed = [r for r in rows if r.survey_score is not None and r.outcome]
         chosen = max(surveyed, key=lambda r: (r.survey_score or 0, r.duration or 0))
-        window.call_list.select_call(chosen.call_id)
-        await _wait_for(
-            lambda: window.detail.call is not None and window.detail.call.id == chosen.call_id,
-            30,
-            "the call detail",
-        )
-        await _wait_for(lambda: bool(window.player.source), 30, "the recording")
-        window.set_theme(Theme.LIGHT)
+        await _show_call(window, chosen.call_id)
         window.playback.play_from(6.0)
-        out.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for width, height in SIZES:
-            window.resize(width, height)
-            await _settle(0.5)
-            window.default_layout()
-            await _settle(2.0)
-            saved.append(out / f"voice-bot-{width}x{height}.png")
-            window.grab().save(str(saved[-1]))
+        saved = await _grab_at_sizes(window, out, "voice-bot")
         print("saved", *saved)
     finally:
         window.close()
