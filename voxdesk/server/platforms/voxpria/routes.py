@@ -62,10 +62,17 @@ MAX_VARIABLES = 50
 MAX_VARIABLE_CHARS = 500
 
 
+_last_id_millis = 0
+
+
 def new_call_id() -> str:
     """``call_`` + the creation time in milliseconds (hex) + random: ids sort in
-    creation order, so "newest first" is stable within a second too."""
-    return f"call_{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
+    creation order, so "newest first" is stable within a second too. Two calls created
+    in the same millisecond get consecutive stamps (the random tail alone would order
+    them by chance)."""
+    global _last_id_millis
+    _last_id_millis = max(int(time.time() * 1000), _last_id_millis + 1)
+    return f"call_{_last_id_millis:011x}{secrets.token_hex(4)}"
 
 
 def _envelope(data: Any, status_code: int = 200) -> JSONResponse:
