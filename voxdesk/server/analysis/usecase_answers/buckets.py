@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from voxdesk.server.analysis.usecase_answers.answers import answer
-from voxdesk.server.analysis.usecase_answers.cues import Cues, read_question
+from voxdesk.server.analysis.usecase_answers.cues import PERSON_WORDS, Cues, read_question
 from voxdesk.server.analysis.usecase_answers.evidence import (
     CallReading,
     group_hits,
@@ -63,8 +63,14 @@ def is_catch_all(bucket: Bucket) -> bool:
 def choose(call: CallReading, buckets: list[Bucket]) -> BucketChoice:
     catch_all = next((b for b in buckets if is_catch_all(b)), None)
     supported = [s for b in buckets if b is not catch_all and (s := _support(call, b)) is not None]
-    supported.sort(key=lambda s: s.score, reverse=True)
-    if supported and (len(supported) == 1 or supported[0].score > supported[1].score):
+    # Equal support goes to the later evidence: a call's outcome is what it ends with
+    # ("I want to cancel" ... "okay, I will stay then").
+    supported.sort(key=lambda s: (s.score, s.timestamp or 0.0), reverse=True)
+    if supported and (
+        len(supported) == 1
+        or (supported[0].score, supported[0].timestamp)
+        != (supported[1].score, supported[1].timestamp)
+    ):
         best = supported[0]
         return BucketChoice(best.bucket.name, best.reason, best.evidence, best.timestamp)
     if supported:
@@ -97,11 +103,16 @@ def _support(call: CallReading, bucket: Bucket) -> _Support | None:
 
 
 def _is_proposition(description: str) -> bool:
-    """A description that states something about the call (a stance, a negation)
-    rather than listing a topic."""
+    """A description that states something about someone on the call ("The customer
+    cancels anyway", a stance, a negation) rather than listing a topic."""
     said = words(description)
     cues = read_question(description)
-    return cues.stance is not None or cues.flipped or (bool(said) and said[0] in ("if", "when"))
+    return (
+        cues.stance is not None
+        or cues.flipped
+        or (bool(said) and said[0] in ("if", "when"))
+        or any(w in PERSON_WORDS for w in said)
+    )
 
 
 def _topic_support(call: CallReading, bucket: Bucket, cues: Cues) -> _Support | None:
