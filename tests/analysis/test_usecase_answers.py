@@ -18,6 +18,7 @@ from voxdesk.server.analysis.usecase_answers import (
     choose_bucket,
     turns_from_transcript,
 )
+from voxdesk.server.analysis.usecase_answers.buckets import is_catch_all
 
 INTERESTED = "If the lead is interested in the loan offer. (Yes/No)"
 LEAD_BUCKETS = [
@@ -247,3 +248,18 @@ def test_equally_supported_buckets_go_to_what_the_call_ends_with() -> None:
     )
     choice = choose_bucket(turns, buckets)
     assert choice.name == "Retained" and choice.timestamp == 10.0
+
+
+def test_a_mono_call_answers_from_the_next_turn() -> None:
+    # Unattributed turns (a mono recording): anyone may ask, the next turn replies.
+    turns = call(("speaker", LOAN_PITCH[1]), ("speaker", "No."), ("speaker", "Okay, goodbye."))
+    got = one(turns, INTERESTED)
+    assert got.answer == NO and got.timestamp == 0.0
+
+
+def test_catch_all_buckets_by_name_or_description_only() -> None:
+    assert is_catch_all(Bucket("Not Clear", "if it is not clear that user is interested"))
+    assert is_catch_all(Bucket("Misc", "Anything else."))
+    assert is_catch_all(Bucket("Leftovers", "None of the above."))
+    assert not is_catch_all(Bucket("Other provider", "The customer uses a competitor."))
+    assert not is_catch_all(Bucket("Not booked", "The patient did not book."))

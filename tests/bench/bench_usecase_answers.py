@@ -1,14 +1,16 @@
 """Accuracy of the use-case answering engine (``usecase_answers``) on a labelled set of
 scripted calls, on recognised speech and on the scripts' own text (the ceiling).
 
-    uv run python tests/bench/bench_usecase_answers.py [--only IDS] [--text-only] [--fresh]
+    uv run python tests/bench/bench_usecase_answers.py [--sets tuning,heldout] [--only IDS]
+        [--format wav|opus] [--text-only] [--fresh]
 
 Every call of tests/bench/eval_set/usecases.yaml is spoken by flite (``synth.render``,
 the demo's synthesiser: agent on the left channel, customer on the right) and
 transcribed by the real analysis path (``decode_channels`` + ``transcribe``:
 endpointing and pocketsphinx, with word posteriors); then the engine answers each use
 case's questions and chooses its bucket. The same is done on the script's text, turn by
-turn, with no recogniser (every word certain).
+turn, with no recogniser (every word certain). ``--format opus`` recognises the demo
+library's Ogg/Opus at 20 kbps instead of 16 kHz WAV.
 
 Printed per condition: answer accuracy (answer equal to the label), the Not-clear rate,
 wrong committed answers (a Yes or No that is wrong: the costly error), recall of the
@@ -37,7 +39,7 @@ import voxdesk.server.analysis.segment as segment_module
 import voxdesk.server.analysis.transcript as transcript_module
 from voxdesk.server.analysis.audio import decode_channels
 from voxdesk.server.analysis.result import TranscriptTurn
-from voxdesk.server.analysis.synth import PlacedTurn, render, write_wav
+from voxdesk.server.analysis.synth import PlacedTurn, render, write_opus, write_wav
 from voxdesk.server.analysis.transcript import transcribe
 from voxdesk.server.analysis.usecase_answers import (
     NOT_CLEAR,
@@ -83,11 +85,17 @@ def ratio(part: int, whole: int) -> str:
     return f"{part / whole:6.1%}" if whole else "   n/a"
 
 
-def recognised_turns(stereo, placed: list[PlacedTurn], folder: Path, fresh: bool) -> list[Turn]:
-    """The call as the analysis path hears it, cached by audio and recogniser code."""
+def recognised_turns(stereo, folder: Path, fresh: bool, audio_format: str) -> list[Turn]:
+    """The call as the analysis path hears it from a file of ``audio_format`` (``wav``:
+    16 kHz PCM; ``opus``: the demo library's Ogg/Opus at 20 kbps), cached by the
+    synthesised audio, the format and the recogniser's code."""
     path = folder / "call.wav"
     write_wav(path, stereo)
     digest = hashlib.sha256(path.read_bytes())
+    digest.update(audio_format.encode())
+    if audio_format == "opus":
+        path = folder / "call.ogg"
+        write_opus(path, stereo)
     for module in (asr_module, segment_module, transcript_module):
         digest.update(Path(module.__file__).read_bytes())
     cached = CACHE_DIR / f"{digest.hexdigest()}.json"
@@ -152,6 +160,9 @@ def main() -> int:
     parser.add_argument(
         "--sets", default="tuning,heldout", help="which labelled sets: tuning, heldout"
     )
+    parser.add_argument(
+        "--format", choices=("wav", "opus"), default="wav", help="recording format recognised"
+    )
     parser.add_argument("--fresh", action="store_true", help="recognise again, ignore cache")
     args = parser.parse_args()
     data = yaml.safe_load(EVAL_SET.read_text("utf-8"))
@@ -178,7 +189,7 @@ def main() -> int:
                 if args.text_only:
                     continue
                 began = time.perf_counter()
-                turns = recognised_turns(stereo, placed, Path(tmp), args.fresh)
+                turns = recognised_turns(stereo, Path(tmp), args.fresh, args.format)
                 audio_seconds += placed[-1].end
                 judge(speech, call, usecase, turns)
                 elapsed = time.perf_counter() - began

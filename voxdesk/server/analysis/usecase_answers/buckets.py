@@ -30,10 +30,14 @@ from voxdesk.server.analysis.usecase_answers.model import (
     BucketChoice,
 )
 
-_CATCH_ALL = re.compile(
-    r"\b(not clear|unclear|unknown|undetermined|other|others|none of|can ?not tell|"
-    r"can't tell|no category|miscellaneous|misc)\b"
+# A catch-all bucket's whole name ("Not Clear", "Other", "Unknown lead"), or what its
+# description opens with ("if it is not clear that...", "anything else").
+_CATCH_ALL_NAME = re.compile(
+    r"(not clear|unclear|unknown|undetermined|other|others|misc|miscellaneous|none|"
+    r"no category)( (lead|leads|bucket|category|calls?|cases?))?"
 )
+_CATCH_ALL_DESCRIPTION = ("not clear", "unclear", "cannot tell", "can't tell", "none of the",
+                          "anything else", "everything else", "no other bucket")  # fmt: skip
 #: A topic bucket needs this many of its words heard in one turn, or in the call in all.
 MIN_TOPIC_WORDS = 2
 #: A topic's words in a customer turn count this much more than in an agent turn: the
@@ -52,12 +56,10 @@ class _Support:
 
 def is_catch_all(bucket: Bucket) -> bool:
     """A bucket for calls that fit no other: named or described as not clear / other."""
-    name = bucket.name.lower()
-    description = bucket.description.lower().strip()
-    opening = description.removeprefix("if ").removeprefix("when ").split(" that ")[0]
-    return bool(_CATCH_ALL.match(name) or _CATCH_ALL.match(opening)) or any(
-        phrase in opening for phrase in ("not clear", "unclear", "cannot tell", "can't tell")
-    )
+    if _CATCH_ALL_NAME.fullmatch(" ".join(words(bucket.name))):
+        return True
+    opening = bucket.description.lower().split(" that ")[0].split(" whether ")[0]
+    return any(phrase in opening for phrase in _CATCH_ALL_DESCRIPTION)
 
 
 def choose(call: CallReading, buckets: list[Bucket]) -> BucketChoice:

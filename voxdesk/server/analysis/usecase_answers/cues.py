@@ -9,7 +9,7 @@ offer?" is read as "did the customer accept the offer?", flipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from voxdesk.server.analysis.usecase_answers.language import (
     AGENT_WORDS,
@@ -56,7 +56,7 @@ class Cues:
     mention_only: bool = False
     hint_cues: frozenset[tuple[str, ...]] = frozenset()
     hint_yes: frozenset[tuple[str, ...]] = frozenset()
-    hint_no: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    hint_no: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def stance(self) -> CueGroup | None:
