@@ -9,7 +9,7 @@ interested" — are level 2) and the confidence of the words that decided it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from voxdesk.server.analysis.timefmt import stamp
@@ -157,11 +157,16 @@ def negation_at(said: list[Token], index: int) -> int | None:
     return None
 
 
-def answer_phrases(said: list[Token]) -> list[tuple[int, int, str]]:
+def answer_phrases(said: list[Token]) -> tuple[tuple[int, int, str], ...]:
     """Every yes/no/unsure phrase in ``said`` as (start, length, polarity), neutral
     phrases ("no problem") left out; where phrases overlap, unsure wins ("I'm not sure"
     is not "I'm not"), then the longer."""
-    texts = [t.text for t in said]
+    return _answer_phrases(tuple(t.text for t in said))
+
+
+# Each turn is read for every question (and every bucket): remember the last few.
+@lru_cache(maxsize=4096)
+def _answer_phrases(texts: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     covered: set[int] = set()
     for i in range(len(texts)):
         for phrase in _NEUTRAL:
@@ -180,7 +185,7 @@ def answer_phrases(said: list[Token]) -> list[tuple[int, int, str]]:
     ):
         if not any(start < s + n and s < start + length for s, n, _ in kept):
             kept.append((start, length, polarity))
-    return sorted(kept)
+    return tuple(sorted(kept))
 
 
 def unsure_near(said: list[Token], index: int) -> bool:
