@@ -119,7 +119,7 @@ class StagingPlace:
     token: str | None
 
 
-def _host_is_private(url: str) -> bool:
+def reachable_only_nearby(url: str) -> bool:
     """Loopback, link-local or private addresses (and ``localhost``): only this computer
     or its own network reaches them."""
     host = (urlsplit(url).hostname or "").lower()
@@ -137,7 +137,7 @@ def staging_refusal(voix_base_url: str, place: StagingPlace | None) -> str | Non
     in plain words, or ``None`` when VOIX can fetch what is staged there."""
     if place is None:
         return NOWHERE_TO_STAGE
-    if not _host_is_private(voix_base_url) and _host_is_private(place.base_url):
+    if not reachable_only_nearby(voix_base_url) and reachable_only_nearby(place.base_url):
         voix_host = urlsplit(voix_base_url).hostname
         place_host = urlsplit(place.base_url).hostname
         return (

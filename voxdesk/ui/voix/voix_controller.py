@@ -34,6 +34,7 @@ from voxdesk.services.voix_call_log import CallLogError, RowReport, read_call_lo
 from voxdesk.services.voix_outbox import Sent, VoixOutbox
 from voxdesk.services.voix_recordings import (
     StagingPlace,
+    reachable_only_nearby,
     recording_defaults,
     send_recordings,
     staging,
@@ -117,7 +118,8 @@ class VoixController(QObject):
         """A voxdesk local server for VOIX to fetch recordings from: the connection named
         under "Stage recordings on", else the VOIX server itself (a voxdesk local server
         stages in its own storage) with a local connection's token for the same address,
-        or the VOIX key (the local server's workspace-wide key is its own token)."""
+        or the VOIX key (the local server's workspace-wide key is its own token). A
+        VOIX elsewhere, with nothing chosen, has nowhere: ``None``."""
         provider, service = self.provider, self.service
         if provider is None or service is None or provider.voix_settings is None:
             return None
@@ -130,6 +132,8 @@ class VoixController(QObject):
         for local in self.connections.list():
             if local.platform == LOCAL_PLATFORM and local.base_url == settings.base_url:
                 return StagingPlace(local.name, local.base_url, self.token_for(local))
+        if not reachable_only_nearby(settings.base_url):
+            return None  # a VOIX out there hosts nothing of ours
         own = self.connections.get(service.connection)
         name = own.name if own is not None else settings.base_url
         return StagingPlace(name, settings.base_url, settings.token_value())
