@@ -24,6 +24,7 @@ from tests.server.voix.voix_support import (
     MEMBERS,
     PRIYA,
     SERVER_ARGS,
+    TEAM,
     TEAM_KEY,
     WORKSPACE_KEY,
     bearer,
@@ -31,6 +32,7 @@ from tests.server.voix.voix_support import (
 from tests.support.local_server import LocalServer
 from tests.support.qt_drops import drop_files
 from tests.ui.conftest import Driver, WindowFactory, make_services
+from tests.uploads.faulty_proxy import HOLD, Fault, FaultyProxy
 from voxdesk.services.connections import Connection
 from voxdesk.services.voix_outbox import VoixOutbox
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
@@ -274,3 +276,112 @@ def test_a_remote_voix_with_nowhere_to_stage_says_so(
     assert "VOIX takes no uploads" in window.banner.text()
     assert "Stage recordings on" in window.banner.text()
     assert not window.findChildren(SendRecordingsDialog)
+
+
+def test_a_call_log_send_can_be_cancelled_and_the_rerun_sends_only_the_rest(
+    driver: Driver, windows: WindowFactory, voix_server: LocalServer, tmp_path: Path
+) -> None:
+    # Each submission is held on its way, so the send is surely running when Cancel is
+    # pressed; the window stays usable meanwhile (nothing waits in a nested loop).
+    held = Fault("POST", "/submit", HOLD, times=3, seconds=1.5)
+    proxy = driver.run(FaultyProxy(voix_server.port, [held]).start())
+    try:
+        rows = [
+            [f"+3161234510{n}", "+31201234567", f"2026-06-18T0{n}:00:00Z", "", "", "", ""]
+            for n in range(1, 4)
+        ]
+        log = _write_log(tmp_path / "calls.csv", rows)
+        window = _open(windows, tmp_path, voix_server, voix_url=proxy.base_url)
+        driver.wait_until(lambda: window.voix.active, what="the VOIX connection in use")
+        window.voix.send_call_log(log)
+        driver.wait_until(
+            lambda: any(d.isVisible() for d in window.findChildren(SendReportDialog)),
+            what="the report",
+        )
+        report = window.findChildren(SendReportDialog)[-1]
+        driver.wait_until(lambda: len(report.outcomes()) == 1, timeout=30, what="row 1 answered")
+        assert report.button.text() == "Cancel"
+        report.button.click()
+        driver.wait_until(lambda: not report.running, timeout=10, what="the cancel")
+        assert report.outcomes() == ["Sent beat 1"]
+        assert report.summary.text().startswith("Cancelled. 1 of 1 went through")
+        assert report.button.text() == "Close"
+        assert not window.voix.sending
+
+        report.close()
+        window.voix.send_call_log(log)
+        again = _report(driver, window)
+        assert again.outcomes() == [
+            "Skipped: beat 1 was already sent",
+            "Sent beat 1",
+            "Sent beat 1",
+        ]
+    finally:
+        driver.run(proxy.stop())
+
+
+def test_switching_away_from_voix_stops_following_and_takes_uploads_again(
+    driver: Driver, windows: WindowFactory, voix_server: LocalServer, tmp_path: Path
+) -> None:
+    window = _open(windows, tmp_path, voix_server)
+    driver.wait_until(lambda: window.voix.active, what="the VOIX connection in use")
+    assert window.drop_target.accepting
+    local = window.services.connections.find(LOCAL)
+    window.session.switch_to(local.id)
+    driver.wait_until(lambda: not window.voix.active, what="the Local connection in use")
+    assert window.voix.running_tasks() == []
+    assert not window.window_actions.send_call_log_action.isEnabled()
+    assert window.window_actions.upload_action.isEnabled()
+
+
+def test_a_voix_connections_settings_key_kind_team_and_members_are_kept(
+    driver: Driver, windows: WindowFactory, voix_server: LocalServer, tmp_path: Path
+) -> None:
+    window = _open(windows, tmp_path, voix_server)
+    dialog = window.open_connections()
+    dialog._new()
+    dialog.platform_box.set_platform("voix")
+    form = dialog.settings_form
+    kinds = form.choices["key_kind"]
+    assert [kinds.itemText(i) for i in range(kinds.count())] == ["workspace", "team"]
+    assert kinds.currentText() == "team"
+    assert form.members_editor is not None
+
+    dialog.name_edit.setText("VOIX workspace")
+    dialog.url_edit.setText(voix_server.base_url)
+    dialog.token_edit.setText(WORKSPACE_KEY)
+    kinds.setCurrentIndex(kinds.findData("workspace"))
+    # A workspace-wide key names its team; without one the form says so.
+    assert not dialog.save()
+    assert "workspace-wide key needs the team id" in dialog.error.text()
+
+    form.edits["team_id"].setText(TEAM)
+    # The team's members, taken over from the local server's own documented list.
+    form.members_editor.import_file(voix_server.data_dir / "voix-members.json")
+    assert [m["name"] for m in form.members_editor.members()] == [
+        "Priya Shah",
+        "Marco Rossi",
+        "Lena Berg",
+    ]
+    # A member typed in with a user id that is not a UUID is refused in plain words.
+    form.members_editor.add_member("agent-7", "Sam Novak")
+    assert not dialog.save()
+    assert "agent-7" in dialog.error.text() and "not a UUID" in dialog.error.text()
+    form.members_editor.table.removeRow(3)
+    assert dialog.save(), dialog.error.text()
+
+    saved = window.services.connections.find("VOIX workspace")
+    assert saved is not None and saved.platform == "voix"
+    assert saved.settings["key_kind"] == "workspace"
+    assert saved.settings["team_id"] == TEAM
+    assert saved.settings["members"] == [
+        {"user_id": PRIYA, "name": "Priya Shah"},
+        {"user_id": MARCO, "name": "Marco Rossi"},
+        {"user_id": LENA, "name": "Lena Berg"},
+    ]
+    # Selected again, the form shows what was saved.
+    dialog._reload(select=saved.id)
+    assert form.choices["key_kind"].currentText() == "workspace"
+    assert form.edits["team_id"].text() == TEAM
+    assert len(form.members_editor.members()) == 3
+    dialog.reject()

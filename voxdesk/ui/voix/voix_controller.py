@@ -273,5 +273,8 @@ class VoixController(QObject):
         waiting = await unfinished_ids(self.catalog, service.connection)
         await follow_sent(provider, self.catalog, service.connection, waiting)
 
+    def running_tasks(self) -> list[str]:
+        return self._tasks.names()
+
     async def close(self) -> None:
         await self._tasks.close()
