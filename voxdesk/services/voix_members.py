@@ -1,6 +1,7 @@
-"""A VOIX team's members read from the voxdesk local server's members list
+"""A VOIX team's members read from, and written to, the voxdesk local server's members list
 (``voix-members.json``, documented in ``voxdesk.server.platforms.voix.members``), so the
-desk can take them over instead of typing them: VOIX has no endpoint that lists them.
+desk can take them over instead of typing them (VOIX has no endpoint that lists them),
+and the app's own server attributes agents from the members its connection keeps.
 
     {"teams": {"<team UUID>": [{"userId": "<user UUID>", "name": "Priya Shah"}, …]}}
 """
@@ -8,6 +9,7 @@ desk can take them over instead of typing them: VOIX has no endpoint that lists 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -42,3 +44,20 @@ def read_members_file(path: Path, team_id: str | None) -> list[TeamMember]:
         ]
     except (KeyError, TypeError, ValidationError) as exc:
         raise MembersFileError(f"{path.name} has a member entry VOIX cannot use: {exc}") from None
+
+
+def publish_members(path: Path, team_id: str, members: Sequence[TeamMember]) -> None:
+    """Write the team's members into a voxdesk local server's members list, the other
+    teams' entries kept (the server reads it again for every call it transcribes)."""
+    teams: dict[str, object] = {}
+    try:
+        found = json.loads(path.read_text("utf-8")).get("teams")
+        if isinstance(found, dict):
+            teams = found
+    except (OSError, ValueError, AttributeError):
+        pass  # none yet, or unreadable: this team's list replaces it
+    teams[team_id] = [{"userId": member.user_id, "name": member.name} for member in members]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"teams": teams}, indent=2), "utf-8")
+    temporary.replace(path)

@@ -61,7 +61,11 @@ def build_presenters(services: AppServices) -> Presenters:
             player, PositionMemory.from_json(keys.load_text(settings, keys.POSITIONS))
         ),
         voix=VoixController(
-            services.voix_outbox, services.catalog, services.connections, session.token_for
+            services.voix_outbox,
+            services.catalog,
+            services.connections,
+            session.token_for,
+            server_dir=session.server_dir,
         ),
     )
 

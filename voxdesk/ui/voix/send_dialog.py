@@ -50,6 +50,7 @@ DIRECTIONS = (
 LET_VOIX_IDENTIFY = "Let VOIX identify the agent from the transcript"
 DATE_FORMAT = "yyyy-MM-dd HH:mm:ss"
 MAX_DURATION = 24 * 3600
+DIALOG_CHARS, DIALOG_LINES = 100, 24
 
 
 class SendRecordingsDialog(QDialog):
@@ -89,6 +90,8 @@ class SendRecordingsDialog(QDialog):
         self.table.setObjectName("voix-send-files")
         self.table.setHorizontalHeaderLabels(["Recording", "Start time", "Duration (s)"])
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(FILE_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -155,6 +158,9 @@ class SendRecordingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        metrics = self.fontMetrics()
+        # Wide enough for a recorder's long file names beside their start times.
+        self.resize(metrics.averageCharWidth() * DIALOG_CHARS, metrics.height() * DIALOG_LINES)
         self.from_edit.setFocus()
 
     def calls(self) -> list[tuple[Path, dict[str, Any]]]:

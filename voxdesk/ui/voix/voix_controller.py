@@ -28,9 +28,11 @@ from voxdesk.providers.voix import VoixProvider
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore
+from voxdesk.services.local_server import is_app_served
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.services.uploads.checks import expand_paths
 from voxdesk.services.voix_call_log import CallLogError, RowReport, read_call_log, send_call_log
+from voxdesk.services.voix_members import publish_members
 from voxdesk.services.voix_outbox import Sent, VoixOutbox
 from voxdesk.services.voix_recordings import (
     StagingPlace,
@@ -45,6 +47,8 @@ from voxdesk.services.voix_tracking import follow_sent, remember_sent, unfinishe
 log = logging.getLogger("voxdesk.ui.voix")
 
 LOCAL_PLATFORM = "local"
+#: The app's own server's members list (``voxdesk.server.platforms.voix.members``).
+MEMBERS_FILE = "voix-members.json"
 NOT_VOIX = "Connect to a VOIX connection first (File ▸ Connections…) to send calls to VOIX."
 
 #: The token a connection is used with (the session knows the app's own server's).
@@ -82,9 +86,12 @@ class VoixController(QObject):
         catalog: CallCatalog,
         connections: ConnectionStore,
         token_for: TokenFor,
+        server_dir: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The app's own server's data dir, where its members list lives.
+        self.server_dir = server_dir
         self.outbox = outbox
         self.catalog = catalog
         self.connections = connections
@@ -108,6 +115,22 @@ class VoixController(QObject):
         self.service = service
         if self.provider is not None and service is not None:
             self._start("follow", self._follow_unfinished(service))
+            self._publish_members(service)
+
+    def _publish_members(self, service: CallService) -> None:
+        """The app's own server attributes agents from its members list: it gets the
+        members the connection keeps (VOIX elsewhere keeps its own)."""
+        connection = self.connections.get(service.connection)
+        settings = self.provider.voix_settings if self.provider is not None else None
+        if self.server_dir is None or settings is None or settings.team_id is None:
+            return
+        if not is_app_served(connection) or not settings.members:
+            return
+        path = self.server_dir / MEMBERS_FILE
+        self._start(
+            "members",
+            asyncio.to_thread(publish_members, path, settings.team_id, settings.members),
+        )
 
     def _start(self, name: str, coro: Coroutine[Any, Any, Any]) -> None:
         self._tasks.start(name, coro)
