@@ -12,6 +12,7 @@ import csv
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -34,6 +35,11 @@ from tests.support.qt_drops import drop_files
 from tests.ui.conftest import Driver, WindowFactory, make_services
 from tests.uploads.faulty_proxy import HOLD, Fault, FaultyProxy
 from voxdesk.services.connections import Connection
+from voxdesk.services.local_server import (
+    LOCAL_VOIX_CONNECTION,
+    LOCAL_VOIX_TEAM,
+    LocalServerProcess,
+)
 from voxdesk.services.voix_outbox import VoixOutbox
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
 from voxdesk.ui.main_window.window import MainWindow
@@ -385,3 +391,35 @@ def test_a_voix_connections_settings_key_kind_team_and_members_are_kept(
     assert form.edits["team_id"].text() == TEAM
     assert len(form.members_editor.members()) == 3
     dialog.reject()
+
+
+def test_the_apps_own_server_is_also_voix_and_attributes_from_the_desks_members(
+    driver: Driver, windows: WindowFactory, tmp_path: Path
+) -> None:
+    services = make_services(
+        tmp_path,
+        [],
+        server_factory=lambda data, token: LocalServerProcess(data, token, demo=False),
+        server_dir=tmp_path / "srv",
+        voix_outbox=VoixOutbox(tmp_path / "data" / "voix-outbox.sqlite3"),
+    )
+    window = windows.open(services)
+    driver.wait_until(lambda: window.session.connection is not None, timeout=60, what="local")
+    server = window.session.server
+    voix = services.connections.find(LOCAL_VOIX_CONNECTION)
+    assert voix is not None and voix.platform == "voix" and voix.base_url == server.base_url
+    assert dict(voix.settings) == {"key_kind": "workspace", "team_id": LOCAL_VOIX_TEAM}
+    services.connections.save(replace(voix, settings={**voix.settings, "members": TEAM_MEMBERS}))
+
+    window.session.switch_to(voix.id)
+    driver.wait_until(lambda: window.voix.active, timeout=60, what="the VOIX connection")
+    # Same child, still running; the members reach the server's own list.
+    assert window.session.server is server and server.running
+    members = tmp_path / "srv" / "voix-members.json"
+    driver.wait_until(members.is_file, timeout=30, what="the members list written")
+    listed = json.loads(members.read_text("utf-8"))["teams"][LOCAL_VOIX_TEAM]
+    assert [m["name"] for m in listed] == ["Priya Shah", "Marco Rossi", "Lena Berg"]
+    # Staging needs no choice: the server's own storage, with its own token.
+    place = window.voix.staging_place()
+    assert place is not None and place.base_url == server.base_url
+    assert place.token == server.token
