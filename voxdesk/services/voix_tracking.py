@@ -26,13 +26,6 @@ from voxdesk.services.voix_outbox import OutboxCall
 
 log = logging.getLogger("voxdesk.voix")
 
-#: VOIX's words for a call's status (the list shows these on a VOIX connection).
-VOIX_STATUS = {
-    CallStatus.PENDING: "received",
-    CallStatus.PROCESSING: "transcribing",
-    CallStatus.COMPLETED: "completed",
-    CallStatus.FAILED: "failed",
-}
 FIRST_DELAY = 1.0
 MAX_DELAY = 15.0
 
