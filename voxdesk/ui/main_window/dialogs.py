@@ -93,15 +93,13 @@ class WindowDialogsMixin:
         line_title = "Row" if kind == "call log" else "Recording"
         dialog = SendReportDialog(f"VOIX: {kind}", what, line_title, self)
         voix = self.voix
-        voix.rowReported.connect(dialog.add_report)
-        voix.runFinished.connect(dialog.finish)
+        previous = getattr(self, "voix_report", None)
+        if previous is not None and previous.running:
+            # A new send replaces the running one: its report ends here, not in this one.
+            previous.detach()
+            previous.finish("Stopped: a new send started. The rows listed went through.")
+        dialog.attach(voix.rowReported, voix.runFinished)
         dialog.cancelRequested.connect(voix.cancel_send)
-
-        def detach(_result: int) -> None:
-            voix.rowReported.disconnect(dialog.add_report)
-            voix.runFinished.disconnect(dialog.finish)
-
-        dialog.finished.connect(detach)
         self.voix_report = dialog
         self._keep_until_closed(dialog)
         dialog.open()

@@ -6,7 +6,7 @@ and the rows already answered stay as they are; when it ends the button closes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -50,7 +50,19 @@ class SendReportDialog(QDialog):
     def __init__(self, title: str, what: str, line_title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.running = True
+        self._links: list[QMetaObject.Connection] = []
         self._setup_ui(title, what, line_title)
+        self.finished.connect(lambda _result: self.detach())
+
+    def attach(self, row_reported: SignalInstance, run_finished: SignalInstance) -> None:
+        """Show the rows and the end of the run these signals report."""
+        self._links = [row_reported.connect(self.add_report), run_finished.connect(self.finish)]
+
+    def detach(self) -> None:
+        """Stop listening (closed, or another send took over); safe to call twice."""
+        links, self._links = self._links, []
+        for link in links:
+            QObject.disconnect(link)
 
     def _setup_ui(self, title: str, what: str, line_title: str) -> None:
         self.setWindowTitle(title)
