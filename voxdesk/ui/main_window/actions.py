@@ -49,6 +49,9 @@ class WindowActions:
         self.stop_sync_action = self._add("&Stop syncing", "Esc", w.browser.stop_refresh)
         self.stop_sync_action.setEnabled(False)
         self.upload_action = self._add("&Upload recordings…", "Ctrl+U", w.choose_recordings)
+        # VOIX: a phone system's call log (CSV), sent through the outbox.
+        self.send_call_log_action = self._add("Send call &log…", None, w.choose_call_log)
+        self.send_call_log_action.setEnabled(False)  # until a VOIX connection is in use
         self.uploads_view_action = w.upload_panel.toggleViewAction()
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
@@ -107,6 +110,7 @@ class WindowActions:
             self.connections_action,
             self.open_id_action,
             self.upload_action,
+            self.send_call_log_action,
             self.refresh_action,
             self.stop_sync_action,
         ):

@@ -24,6 +24,12 @@ def upload_refusal(provider: Provider | None) -> str | None:
     )
 
 
+def sends_to_voix(provider: Provider | None) -> bool:
+    """Whether dropped recordings and File ▸ Send call log… go to VOIX (which takes
+    calls in beats, no upload) rather than to the upload queue."""
+    return provider is not None and provider.supports(Capability.INGEST)
+
+
 def shows_surveys(provider: Provider | None) -> bool:
     """Whether the right-hand pane shows the post-call survey instead of section scores."""
     return provider is not None and provider.supports(Capability.SURVEY_RESULTS)
