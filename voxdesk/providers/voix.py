@@ -30,6 +30,7 @@ from voxdesk.domain import (
     Direction,
     IngestEvent,
     Member,
+    Recording,
     Speaker,
     TranscriptTurn,
 )
@@ -37,6 +38,7 @@ from voxdesk.domain.phone import parse_e164
 from voxdesk.providers.base import CreatedCall, Provider
 from voxdesk.providers.errors import MalformedResponse, ValidationError
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
+from voxdesk.providers.signed_urls import url_expiry
 
 _STATUSES = {
     wire.CallStatus.RECEIVED: CallStatus.PENDING,
@@ -236,6 +238,11 @@ def map_record(record: wire.CallRecord) -> Call:
         direction=direction,
         from_number=_phone(record.from_number),
         to_number=_phone(record.to_number),
+        recording=(
+            None
+            if record.recording is None
+            else Recording(url=record.recording, expires_at=url_expiry(record.recording))
+        ),
     )
 
 
@@ -272,6 +279,10 @@ class VoixProvider(Provider):
         settings = self.voix_settings
         members = settings.members if settings is not None else ()
         return [Member(id=member.user_id, name=member.name) for member in members]
+
+    async def recording_url(self, call_id: str) -> Recording | None:
+        # Each read of a call's lifecycle signs its recording URL afresh.
+        return (await self.get_call(call_id)).recording
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", f"{wire.CALLS_PATH}/{quote(call_id, safe='')}")

@@ -84,7 +84,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
     )
     voxpria = VoxpriaPlatform(config, ctx.token, ctx.storage, ctx.urls)
-    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.urls, ctx.scorecards)
+    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.storage, ctx.urls, ctx.scorecards)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
