@@ -346,6 +346,8 @@ class Recording(VozzoWire):
     created_at: datetime
     duration_seconds: float | None = None
     s3_key: str
+    #: Local extension: the upload's metadata as sent (a client finds its own marker).
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     _times = field_validator("created_at")(utc_to_second)
 
@@ -383,7 +385,6 @@ class RecordingDetails(Recording):
     upload's metadata, every state it went through in order, and ``error`` when FAILED."""
 
     file: RecordingFile
-    metadata: dict[str, Any] = Field(default_factory=dict)
     history: list[HistoryEntry] = Field(default_factory=list)
     error: str | None = None
 
@@ -420,11 +421,20 @@ class QuestionAnswer(VozzoWire):
     answer: Answer
     evidence: str | None = None
     timestamp: float | None = None
+    # Local extensions: why the engine answered so, and how sure it is (0..1).
+    reason: str | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
 
 
 class BucketChoice(VozzoWire):
-    name: str
+    """The bucket chosen by its description; ``name`` is null when none fits (the
+    ``reason`` says why). ``evidence``/``timestamp``: local extension, the quote that
+    decided it."""
+
+    name: str | None
     reason: str
+    evidence: str | None = None
+    timestamp: float | None = None
 
 
 class SpeakerTalk(VozzoWire):
