@@ -19,10 +19,11 @@ AUDIO_URL = f"{PREFIX}/org-usecases/recording/get-audio-presigned-url"
 FINAL = {"ANALYSIS_COMPLETED", "FAILED"}
 
 QUESTION = "Is the customer interested in the loan offer?"
+#: Worded so that pocketsphinx hears enough of it to decide (it mishears "loan" often).
 CALL_SCRIPT = [
-    {"agent": "Hello, this is Sam from Acme Bank. Are you interested in a personal loan?"},
-    {"customer": "Yes, I am interested. Please send me the forms."},
-    {"agent": "Thank you. I will send the forms today. Goodbye."},
+    {"agent": "Hello. We have a new loan offer for you. Would you like to hear about it?"},
+    {"customer": "Yes please. I am interested in the loan."},
+    {"agent": "Great. I will send you the forms."},
 ]
 LEAD_CONFIG = {
     "analysis_questions": [QUESTION],

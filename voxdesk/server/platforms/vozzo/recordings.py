@@ -311,7 +311,7 @@ class RecordingStore:
         rows = self._db.query(
             f"SELECT call_type, COUNT(*) AS n FROM vozzo_recordings "
             f"WHERE usecase_uuid = ? AND {_STORED} GROUP BY call_type "
-            "ORDER BY n DESC, call_type",
+            "ORDER BY n DESC, call_type IS NULL, call_type",
             (usecase_uuid,),
         )
         return [(row["call_type"], row["n"]) for row in rows]
