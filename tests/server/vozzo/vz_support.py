@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
+from fractions import Fraction
 from typing import Any
 
+import av
 import httpx
+import numpy as np
+
+from voxdesk.server.analysis.synth import RATE
 
 PREFIX = "/v1alpha/callintel"
 USECASE = f"{PREFIX}/usecase"
@@ -114,3 +120,31 @@ def assert_error(response: httpx.Response, status: int, message: str | None = No
     if message is not None:
         assert message in body["error"]["message"], body
     return body["error"]["message"]
+
+
+def webm_bytes(samples: np.ndarray, size: int | None = None) -> bytes:
+    """Stereo 16 kHz float samples as WebM/Opus (the contract's example format); with
+    ``size``, padded to exactly that many bytes by a trailing EBML Void element, which
+    every Matroska reader skips."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype(np.int16)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="webm") as container:
+        stream = container.add_stream("libopus", rate=RATE)
+        stream.layout = "stereo"
+        stream.bit_rate = 24_000
+        for offset in range(0, len(pcm), 960):
+            chunk = np.ascontiguousarray(pcm[offset : offset + 960]).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="stereo")
+            frame.sample_rate = RATE
+            frame.pts = offset
+            frame.time_base = Fraction(1, RATE)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    data = buffer.getvalue()
+    if size is None:
+        return data
+    padding = size - len(data) - 9  # the Void's ID and 8-byte size
+    assert padding >= 0, f"the recording is already {len(data)} bytes"
+    return data + b"\xec\x01" + padding.to_bytes(7, "big") + b"\0" * padding
