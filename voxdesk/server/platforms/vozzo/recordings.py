@@ -41,6 +41,12 @@ _STORED = "state IS NOT NULL"
 _ORDER = "created_at DESC, seq DESC"
 
 
+def storage_key(s3_key: str) -> str:
+    """Where a recording's audio lives in the server's storage: under ``vozzo/``, so an
+    ``s3_key`` can only ever name Vozzo's own objects."""
+    return f"vozzo/{s3_key}"
+
+
 @dataclass(frozen=True)
 class NewRecording:
     recording_uuid: str

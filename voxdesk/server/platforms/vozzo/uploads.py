@@ -52,7 +52,7 @@ from voxdesk.server.platforms.vozzo.bodies import problem_text
 from voxdesk.server.platforms.vozzo.errors import VozzoError, bad_request, not_found
 from voxdesk.server.platforms.vozzo.multipart import FormError, FormTooLarge, read_form
 from voxdesk.server.platforms.vozzo.platform import VozzoPlatform
-from voxdesk.server.platforms.vozzo.recordings import NewRecording
+from voxdesk.server.platforms.vozzo.recordings import NewRecording, storage_key
 
 UPLOADS_PATH = f"{API_PREFIX}/uploads"
 _PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -79,10 +79,6 @@ def _s3_key(platform: VozzoPlatform, profile: str, recording_uuid: str, file_nam
     suffix = PurePosixPath(sanitise_filename(file_name)).suffix.lower()
     extension = suffix if _EXTENSION.fullmatch(suffix) else ""
     return f"{platform.org.client_name}/{profile}/recordings/{recording_uuid}{extension}"
-
-
-def storage_key(s3_key: str) -> str:
-    return f"vozzo/{s3_key}"
 
 
 async def _usecase_exists(platform: VozzoPlatform, usecase_uuid: str | None) -> None:
