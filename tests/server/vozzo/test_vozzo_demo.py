@@ -29,9 +29,9 @@ def test_the_shipped_library_is_small() -> None:
 
 
 def test_a_first_start_seeds_the_demo_once(tmp_path: Path) -> None:
-    with LocalServer(tmp_path / "plain", extra_args=["--no-demo", "--workers", "1"]) as server:
-        with httpx.Client(base_url=server.base_url, headers=server.auth) as api:
-            assert _usecases(api) == []
+    plain = LocalServer(tmp_path / "plain", extra_args=["--no-demo", "--workers", "1"])
+    with plain as server, httpx.Client(base_url=server.base_url, headers=server.auth) as api:
+        assert _usecases(api) == []
 
     with LocalServer(tmp_path / "demo", extra_args=["--workers", "1"]) as server:
         api = httpx.Client(base_url=server.base_url, headers=server.auth, timeout=30)
