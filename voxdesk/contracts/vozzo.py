@@ -291,7 +291,7 @@ class UploadMetadata(OpenWire):
 class UploadLinkRequest(VozzoWire):
     """The body of ``POST /{client_name}/{client_profile}/create-upload-link``."""
 
-    file_name: str = Field(min_length=1)
+    file_name: str = Field(min_length=1, max_length=255)
     file_size: int = Field(ge=1, le=MAX_FILE_SIZE)
     content_type: str
     metadata: UploadMetadata = Field(default_factory=UploadMetadata)

@@ -95,6 +95,8 @@ def test_link_refusals(api: httpx.Client, org: dict, usecase: dict) -> None:
     assert_error(api.post(f"{PREFIX}/someone-else/default/create-upload-link", json=body), 404)
     assert_error(api.post(f"{PREFIX}/local/bad%20profile/create-upload-link", json=body), 400)
     assert_error(api.post(f"{PREFIX}/local/default/create-upload-link", json={}), 400)
+    long_name = {**body, "file_name": "a" * 252 + ".wav"}
+    assert_error(api.post(f"{PREFIX}/local/default/create-upload-link", json=long_name), 400)
 
 
 def test_profiles_are_created_on_first_use(api: httpx.Client, org: dict) -> None:
@@ -174,6 +176,8 @@ def test_direct_upload_refusals(api: httpx.Client, usecase: dict, tone: bytes) -
     )
     unknown = {"usecase_uuid": str(uuid.uuid4())}
     assert_error(_direct(api, {"file": ("a.wav", tone, "audio/wav")}, unknown), 400)
+    long_name = "a" * 252 + ".wav"
+    assert_error(_direct(api, {"file": (long_name, tone, "audio/wav")}, uc), 400, "file name")
     too_big = tone + b"\0" * (UPLOAD_CAP + 10 - len(tone))
     assert_error(_direct(api, {"file": ("a.wav", too_big, "audio/wav")}, uc), 413)
     as_json = api.post(

@@ -55,6 +55,7 @@ from voxdesk.server.platforms.vozzo.platform import VozzoPlatform
 from voxdesk.server.platforms.vozzo.recordings import NewRecording, storage_key
 
 UPLOADS_PATH = f"{API_PREFIX}/uploads"
+MAX_FILE_NAME = 255
 _PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _EXTENSIONS = {fmt: f".{fmt}" for fmt in FORMAT_TYPES}
@@ -224,6 +225,8 @@ async def direct_upload(platform: VozzoPlatform, profile: str, request: Request)
         file_part = form.field("file")
         if file_part is None or file_part.filename is None:
             raise bad_request("file: the recording is required, as a file part named 'file'.")
+        if len(file_part.filename) > MAX_FILE_NAME:
+            raise bad_request(f"file: the file name is longer than {MAX_FILE_NAME} characters.")
         if file_part.size > limit:
             raise VozzoError(
                 413, "payload_too_large", f"The upload is larger than the {limit}-byte limit."
