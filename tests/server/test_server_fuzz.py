@@ -363,6 +363,7 @@ def test_every_platform_write_with_arbitrary_bodies(http, path, body):
     response = post_json(http, path, body)
     event(f"{path}: {response.status_code}")
     assert response.status_code != 401, "the fuzz token must pass auth to reach the body"
+    assert "There is nothing at" not in response.text, "every write path is a route"
     assert_platform_answered(response)
 
 

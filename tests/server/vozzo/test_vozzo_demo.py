@@ -9,8 +9,13 @@ from pathlib import Path
 import httpx
 
 from tests.server.vozzo.vz_support import COUNTS, PREFIX, RECORDINGS, wait_final
-from tests.support.local_server import LocalServer
+from tests.support.inprocess_server import serve_in_thread
+from voxdesk.server.config import ServerConfig
+from voxdesk.server.platforms.voicecalls import demo as voicecalls_demo
+from voxdesk.server.platforms.voxxi import demo as voxxi_demo
 from voxdesk.server.platforms.vozzo.demo import manifest_path
+
+TOKEN = "vozzo-demo-token"
 
 MAX_LIBRARY_BYTES = 512 * 1024
 
@@ -28,13 +33,19 @@ def test_the_shipped_library_is_small() -> None:
     assert total <= MAX_LIBRARY_BYTES, total
 
 
-def test_a_first_start_seeds_the_demo_once(tmp_path: Path) -> None:
-    plain = LocalServer(tmp_path / "plain", extra_args=["--no-demo", "--workers", "1"])
-    with plain as server, httpx.Client(base_url=server.base_url, headers=server.auth) as api:
+def test_a_first_start_seeds_the_demo_once(tmp_path: Path, monkeypatch) -> None:
+    # Only Vozzo's demo: the other platforms' libraries would compete for the CPU.
+    missing = tmp_path / "no-such-manifest.json"
+    monkeypatch.setattr(voxxi_demo, "manifest_path", lambda: missing)
+    monkeypatch.setattr(voicecalls_demo, "manifest_path", lambda: missing)
+    auth = {"Authorization": TOKEN}
+    plain = ServerConfig(data_dir=tmp_path / "plain", token=TOKEN, demo=False, workers=1)
+    with serve_in_thread(plain) as base_url, httpx.Client(base_url=base_url, headers=auth) as api:
         assert _usecases(api) == []
 
-    with LocalServer(tmp_path / "demo", extra_args=["--workers", "1"]) as server:
-        api = httpx.Client(base_url=server.base_url, headers=server.auth, timeout=30)
+    config = ServerConfig(data_dir=tmp_path / "demo", token=TOKEN, workers=1)
+    with serve_in_thread(config) as base_url:
+        api = httpx.Client(base_url=base_url, headers=auth, timeout=30)
         usecases = _usecases(api)
         assert {u["usecase_name"] for u in usecases} == {"Loan leads", "Support line"}
         recordings = []
@@ -58,8 +69,8 @@ def test_a_first_start_seeds_the_demo_once(tmp_path: Path) -> None:
             ).json()["url"]
         )
         assert audio.content.startswith(b"OggS")
-
-        server.restart()
-        api = httpx.Client(base_url=server.base_url, headers=server.auth, timeout=30)
-        assert len(_usecases(api)) == 2
         api.close()
+
+    # A second start on the same data dir seeds nothing more.
+    with serve_in_thread(config) as base_url, httpx.Client(base_url=base_url, headers=auth) as api:
+        assert len(_usecases(api)) == 2
