@@ -25,6 +25,7 @@ from tests.server.vozzo.vz_support import (
     upload_link,
     wait_final,
 )
+from tests.support.local_server import LocalServer
 from voxdesk.contracts.vozzo import INVALID_DATE, MAX_FILE_SIZE, METADATA_NOT_JSON_STRING
 
 
@@ -38,7 +39,9 @@ def _listed(api: httpx.Client, usecase: dict) -> list[str]:
     return [r["recording_uuid"] for r in body.json()["recordings"]]
 
 
-def test_link_then_put_then_processing(api: httpx.Client, org: dict, usecase: dict, tone: bytes):
+def test_link_then_put_then_processing(
+    vz_server: LocalServer, api: httpx.Client, org: dict, usecase: dict, tone: bytes
+) -> None:
     metadata = {
         "usecase_uuid": usecase["usecase_uuid"],
         "call_date": "2025-12-04",
@@ -70,6 +73,11 @@ def test_link_then_put_then_processing(api: httpx.Client, org: dict, usecase: di
     assert_error(put_upload(link["upload_url"], tone), 409, "already been used")
 
     assert link["recording_uuid"] in _listed(api, usecase)
+    # The server's log (uvicorn's access lines included) shows neither link nor key.
+    log = vz_server.stderr_text()
+    assert "/v1alpha/callintel/uploads/" in log
+    assert parse_qs(urlsplit(link["upload_url"]).query)["signature"][0] not in log
+    assert vz_server.token not in log
     done = wait_final(api, link["recording_uuid"])
     assert done["state"] == "ANALYSIS_COMPLETED", done
     assert done["metadata"] == metadata
