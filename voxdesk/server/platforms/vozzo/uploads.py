@@ -40,7 +40,6 @@ from voxdesk.server.core.signing import Verdict
 from voxdesk.server.core.storage import (
     FORMAT_TYPES,
     SNIFF_BYTES,
-    AlreadyStored,
     NotAudio,
     StorageError,
     TooLarge,
@@ -252,7 +251,7 @@ async def direct_upload(platform: VozzoPlatform, profile: str, request: Request)
             raise VozzoError(415, "unsupported_media_type", f"file: {exc}") from None
         except TooLarge as exc:
             raise VozzoError(413, "payload_too_large", str(exc)) from None
-        except (AlreadyStored, StorageError) as exc:
+        except StorageError as exc:  # an unusable or taken key: not expected for a new uuid
             raise bad_request(str(exc)) from None
     except FormError as exc:
         raise bad_request(str(exc)) from None
