@@ -263,3 +263,11 @@ def test_catch_all_buckets_by_name_or_description_only() -> None:
     assert is_catch_all(Bucket("Leftovers", "None of the above."))
     assert not is_catch_all(Bucket("Other provider", "The customer uses a competitor."))
     assert not is_catch_all(Bucket("Not booked", "The patient did not book."))
+
+
+def test_recognised_speech_without_punctuation_question_words_start_a_question() -> None:
+    # No punctuation, as the recogniser writes: the statement before "do you" stands.
+    turns = call(LOAN_PITCH, ("customer", "yes but i am not interested do you understand"))
+    assert one(turns, INTERESTED).answer == NO
+    turns = call(("agent", "we have a new loan"), ("customer", "are you interested in a loan"))
+    assert one(turns, INTERESTED).answer == NOT_CLEAR

@@ -199,7 +199,7 @@ def main() -> int:
             what = (
                 "script text (ceiling: no recogniser)"
                 if condition == "text"
-                else ("recognised speech (flite + pocketsphinx)")
+                else f"recognised speech ({args.format}, flite + pocketsphinx)"
             )
             report(f"{set_name}, {what}", tally)
     if audio_seconds:

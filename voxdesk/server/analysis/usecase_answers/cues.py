@@ -10,6 +10,7 @@ offer?" is read as "did the customer accept the offer?", flipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from voxdesk.server.analysis.usecase_answers.language import (
     AGENT_WORDS,
@@ -161,12 +162,26 @@ _PRONOUNS = frozenset({"me", "you", "him", "her", "us", "them", "it"})
 def find_phrase(said: list[Token], phrases: frozenset[tuple[str, ...]]) -> list[int]:
     """Indexes of ``said`` where any of ``phrases`` (stem sequences) starts. A pronoun
     may sit inside a phrasal verb: "call you back" is "call back"."""
+    by_first = _by_first_stem(phrases)
     stems = [t.stem for t in said]
-    hits = []
-    for i in range(len(stems)):
-        if any(_phrase_at(stems, i, phrase) for phrase in phrases):
-            hits.append(i)
-    return hits
+    return [
+        i
+        for i, first in enumerate(stems)
+        if any(_phrase_at(stems, i, phrase) for phrase in by_first.get(first, ()))
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _by_first_stem(
+    phrases: frozenset[tuple[str, ...]],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``phrases`` by their first stem: a turn's words are checked against only the
+    phrases they could start (each turn is read for every question)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in index.items()}
 
 
 def _phrase_at(stems: list[str], i: int, phrase: tuple[str, ...]) -> bool:

@@ -9,7 +9,7 @@ interested" — are level 2) and the confidence of the words that decided it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from voxdesk.server.analysis.timefmt import stamp
@@ -117,23 +117,29 @@ class CallReading:
 
 
 def is_question(said: list[Token]) -> bool:
-    """Whether any sentence of a turn is a question."""
-    return any(
-        question_at(said, i)
-        for i in range(len(said))
-        if i == 0 or said[i].sentence != said[i - 1].sentence
-    )
+    """Whether a turn asks something: a written question mark, or, since recognised
+    speech has none, question words ("would you", "do you", "can I"...)."""
+    return any(t.asked for t in said) or bool(_question_starts(said))
 
 
 def question_at(said: list[Token], index: int) -> bool:
-    """Whether the sentence holding word ``index`` is a question: by a written question
-    mark, or by its words, since recognised speech has none: "would you", "do you",
-    "can I"..."""
-    sentence = [t for t in said if t.sentence == said[index].sentence]
-    if sentence and sentence[-1].asked:
+    """Whether word ``index`` is inside a question: its sentence ends with a written
+    question mark, or question words start at or before it in its sentence ("no, I am
+    not interested, do you understand" asks nothing about the interest)."""
+    if said[index].asked:
         return True
-    texts = [t.text for t in sentence]
-    return any(a in _AUXILIARIES and b in _SUBJECTS for a, b in pairwise(texts))
+    return any(
+        start <= index and said[start].sentence == said[index].sentence
+        for start in _question_starts(said)
+    )
+
+
+def _question_starts(said: list[Token]) -> list[int]:
+    return [
+        i
+        for i, (a, b) in enumerate(pairwise(t.text for t in said))
+        if a in _AUXILIARIES and b in _SUBJECTS and said[i].sentence == said[i + 1].sentence
+    ]
 
 
 def negation_at(said: list[Token], index: int) -> int | None:
@@ -151,11 +157,16 @@ def negation_at(said: list[Token], index: int) -> int | None:
     return None
 
 
-def answer_phrases(said: list[Token]) -> list[tuple[int, int, str]]:
+def answer_phrases(said: list[Token]) -> tuple[tuple[int, int, str], ...]:
     """Every yes/no/unsure phrase in ``said`` as (start, length, polarity), neutral
     phrases ("no problem") left out; where phrases overlap, unsure wins ("I'm not sure"
     is not "I'm not"), then the longer."""
-    texts = [t.text for t in said]
+    return _answer_phrases(tuple(t.text for t in said))
+
+
+# Each turn is read for every question (and every bucket): remember the last few.
+@lru_cache(maxsize=4096)
+def _answer_phrases(texts: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     covered: set[int] = set()
     for i in range(len(texts)):
         for phrase in _NEUTRAL:
@@ -174,7 +185,7 @@ def answer_phrases(said: list[Token]) -> list[tuple[int, int, str]]:
     ):
         if not any(start < s + n and s < start + length for s, n, _ in kept):
             kept.append((start, length, polarity))
-    return sorted(kept)
+    return tuple(sorted(kept))
 
 
 def unsure_near(said: list[Token], index: int) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from voxdesk.server.analysis.usecase_answers.model import Turn
 
@@ -66,6 +67,7 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "edly", "ed", "i
 _VOWELS = set("aeiouy")
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude stem that makes inflections of one word equal: interested/interest,
     offers/offered/offer, cancellation/cancel, satisfied/satisfy, agreed/agree.
