@@ -82,6 +82,9 @@ class QuestionAnswer(DomainModel):
     question: str
     answer: str
     rationale: str | None = None
+    #: The words that decided the answer, and where in the call they were said (seconds).
+    evidence: str | None = None
+    time: float | None = None
 
 
 class Classification(DomainModel):
