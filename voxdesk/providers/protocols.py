@@ -123,6 +123,8 @@ class SupportsUseCaseUpload(Protocol):
 
     async def find_upload(self, request: UseCaseUpload) -> RecordingDetails | None: ...
 
+    async def upload_call_id(self, request: UseCaseUpload, recording_id: str) -> str: ...
+
 
 class Capability(StrEnum):
     """Names of the protocols, for the UI and the CLI to ask about."""

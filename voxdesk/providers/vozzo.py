@@ -377,6 +377,9 @@ class VozzoProvider(Provider):
                     org_uuid=org.org_uuid,
                     page=page,
                     limit=wire.MAX_LIMIT,
+                    # The metadata's call date is the one the list filters by.
+                    start_date=request.call_date,
+                    end_date=request.call_date,
                 )
             )
             for recording in recordings:
@@ -391,6 +394,11 @@ class VozzoProvider(Provider):
             if not recordings or page * wire.MAX_LIMIT >= total:
                 return None
             page += 1
+
+    async def upload_call_id(self, request: UseCaseUpload, recording_id: str) -> str:
+        """The ``Call.id`` of the recording an upload made."""
+        org = await self.organization()
+        return recording_ref(org.org_uuid, request.usecase_id, recording_id).key
 
     async def direct_upload(self, request: UseCaseUpload, path: Path) -> wire.DirectUploadResult:
         """The contract's experimental one-request upload (metadata as a JSON *string*).
