@@ -13,7 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from voxdesk.contracts.vozzo import RecordingDetails, UploadLink, Usecase, UsecaseListItem
+from voxdesk.contracts.vozzo import (
+    RecordingDetails,
+    SummaryCounts,
+    SummaryDetails,
+    UploadLink,
+    Usecase,
+    UsecaseListItem,
+)
 from voxdesk.domain import (
     Category,
     IngestEvent,
@@ -104,6 +111,10 @@ class SupportsUseCases(Protocol):
     async def update_usecase(self, usecase_id: str, draft: UsecaseDraft) -> Usecase: ...
 
     async def delete_usecase(self, usecase_id: str) -> None: ...
+
+    async def summary_counts(self, usecase_id: str) -> SummaryCounts: ...
+
+    async def summary_details(self, usecase_id: str) -> SummaryDetails: ...
 
 
 @runtime_checkable
