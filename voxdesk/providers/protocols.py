@@ -126,7 +126,7 @@ class SupportsUseCaseUpload(Protocol):
 
     async def put_recording(
         self,
-        link: UploadLink,
+        upload_url: str,
         request: UseCaseUpload,
         path: Path,
         progress: ProgressCallback | None = None,

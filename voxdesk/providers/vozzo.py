@@ -351,19 +351,21 @@ class VozzoProvider(Provider):
 
     async def put_recording(
         self,
-        link: wire.UploadLink,
+        upload_url: str,
         request: UseCaseUpload,
         path: Path,
         progress: ProgressCallback | None = None,
     ) -> None:
-        """PUT the file to the link: the exact signed content type, explicit length."""
+        """PUT the file to the link: the exact signed content type, explicit length.
+        The link takes one body: PUT again after the first was stored, it answers 409
+        (a ``ValidationError`` with that status), which proves the recording exists."""
         if path.stat().st_size != request.size:
             raise ValidationError(
                 f"{path.name} is {path.stat().st_size} bytes now, not the {request.size} "
                 "the upload link was signed for.",
                 status=None,
             )
-        await self.http.put_file(link.upload_url, path, request.content_type, progress=progress)
+        await self.http.put_file(upload_url, path, request.content_type, progress=progress)
 
     async def find_upload(self, request: UseCaseUpload) -> wire.RecordingDetails | None:
         """The recording made for ``request`` (its marker in the metadata), or ``None``
