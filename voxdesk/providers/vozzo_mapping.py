@@ -82,7 +82,7 @@ def map_answer(answer: wire.QuestionAnswer) -> QuestionAnswer:
 
 def answer_criterion(index: int, answer: wire.QuestionAnswer) -> Criterion:
     if answer.evidence and answer.timestamp is not None:
-        rationale = f"“{answer.evidence}” [{stamp(answer.timestamp)}]"
+        rationale = f"“{answer.evidence}” {stamp(answer.timestamp)}"
     else:
         rationale = answer.evidence or "No words in the call decided this question."
     if answer.reason:
@@ -103,7 +103,7 @@ def answer_criterion(index: int, answer: wire.QuestionAnswer) -> Criterion:
 
 def _bucket_rationale(bucket: wire.BucketChoice) -> str:
     if bucket.evidence and bucket.timestamp is not None:
-        return f"{bucket.reason} “{bucket.evidence}” [{stamp(bucket.timestamp)}]"
+        return f"{bucket.reason} “{bucket.evidence}” {stamp(bucket.timestamp)}"
     return bucket.reason
 
 

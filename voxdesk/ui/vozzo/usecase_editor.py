@@ -152,7 +152,9 @@ class UseCaseEditor(QDialog):
             name = self.buckets.item(row, 0)
             description = self.buckets.item(row, 1)
             if name is not None and name.text().strip():
-                buckets.append((name.text().strip(), description.text().strip() if description else ""))
+                buckets.append(
+                    (name.text().strip(), description.text().strip() if description else "")
+                )
         tags = tuple(t.strip() for t in self.tags_edit.text().split(",") if t.strip())
         return UsecaseDraft(
             name=self.name_edit.text().strip(),

@@ -32,6 +32,7 @@ from voxdesk.ui.widgets.banner import ErrorBanner
 
 COLUMNS = ("Use case", "Tags", "Questions", "Buckets", "Recordings", "Analysed", "In progress",
            "Failed")  # fmt: skip
+NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: The use case's uuid, on each row's first cell.
 USECASE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -121,7 +122,9 @@ class UseCaseManager(QDialog):
             for column, value in enumerate(row_values(item)):
                 cell = QTableWidgetItem(value)
                 if column >= 2:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if column == 0:
                     cell.setData(USECASE_ROLE, item.usecase_uuid)
                     cell.setToolTip(item.usecase_desc or item.usecase_name)

@@ -1,0 +1,172 @@
+"""The Vozzo desk against the real local server: a use case made in the manager with two
+questions and three buckets, two spoken recordings dropped on it and watched until
+ANALYSIS_COMPLETED, one opened — its answers with evidence that plays from its moment,
+its bucket — and the dashboard's counts equal to the server's own summary."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from tests.support.qt_drops import drop_files
+from tests.support.vozzo_server import (
+    BUCKETS,
+    QUESTIONS,
+    auth,
+    organization,
+    sales_call_wav,
+    vozzo_server,
+)
+from voxdesk.contracts import vozzo as wire
+from voxdesk.domain.timeline import find_timestamps
+from voxdesk.providers.registry import make_provider
+from voxdesk.services.calls import CallService
+from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.uploads.store import UploadStore
+from voxdesk.ui.vozzo.dashboard import COUNT_FIELDS, count_text
+from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
+from voxdesk.ui.widgets.widgets import SEEK_SCHEME
+
+#: Slack for a played position: the player reports every ~50 ms and seeks land on packets.
+POSITION_SLACK = 1.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with vozzo_server(tmp_path_factory.mktemp("vozzo-desk") / "data") as srv:
+        yield srv
+
+
+@pytest.fixture
+def desk(server, driver, tmp_path, qtbot):
+    provider = make_provider("vozzo", {"base_url": server.base_url, "token": server.token})
+    catalog = CallCatalog(tmp_path / "catalog.sqlite3")
+    uploads = UploadStore(tmp_path / "uploads.sqlite3")
+    driver.run(catalog.open())
+    driver.run(uploads.open())
+    desk = VozzoDesk(CallService("vozzo-desk", provider, catalog), uploads)
+    qtbot.addWidget(desk)
+    desk.resize(1400, 900)
+    desk.show()
+    desk.start()
+    yield desk
+    driver.run(desk.shutdown())
+    driver.run(uploads.close())
+    driver.run(catalog.close())
+    driver.run(provider.aclose())
+
+
+def _server_post(server, path: str, body: dict) -> dict:
+    response = httpx.post(server.base_url + path, json=body, headers=auth(server))
+    response.raise_for_status()
+    return response.json()
+
+
+def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
+    desk, server, driver, tmp_path
+) -> None:
+    # The manager: a use case with two questions and three buckets.
+    desk.open_manager()
+    manager = desk.manager
+    assert manager is not None
+    driver.wait_until(lambda: not manager.running_tasks(), what="the use cases read")
+    manager.new_button.click()
+    editor = manager.editor
+    assert editor is not None and editor.isVisible()
+    editor.name_edit.setText("Loan leads")
+    editor.tags_edit.setText("sales, quality")
+    for question in QUESTIONS:
+        editor.add_question(question)
+    for name, description in BUCKETS:
+        editor.add_bucket(name, description)
+    editor.accept()
+    driver.wait_until(lambda: manager.table.rowCount() == 1, what="the new use case listed")
+    assert manager.table.item(0, 0).text() == "Loan leads"
+    assert [manager.table.item(0, c).text() for c in (2, 3, 4)] == ["2", "3", "0"]
+    driver.wait_until(lambda: desk.picker.currentText() == "Loan leads", what="the picker")
+    usecase = desk.usecase_id()
+    stored = httpx.get(f"{server.base_url}{wire.USECASE_PATH}/{usecase}", headers=auth(server))
+    config = stored.json()["analysis_config"]
+    assert config["analysis_questions"] == list(QUESTIONS)
+    assert len(config["analysis_buckets"]) == 3
+    manager.close()
+
+    # Two recordings dropped on the list, watched until analysed.
+    files = [sales_call_wav(tmp_path / f"lead{n}.wav") for n in (1, 2)]
+    assert desk.drops.refusal is None, desk.drops.refusal
+    drop_files(desk.table.viewport(), files)
+    seen_states: set[str] = set()
+
+    def analysed() -> bool:
+        states = [desk.table.item(r, 1).text() for r in range(desk.table.rowCount())]
+        seen_states.update(states)
+        return len(states) == 2 and set(states) == {"ANALYSIS_COMPLETED"}
+
+    driver.wait_until(analysed, timeout=240, what="both recordings analysed")
+    assert {desk.table.item(r, 0).text() for r in range(2)} == {"lead1.wav", "lead2.wav"}
+
+    # One opened: the answers as a scorecard, with evidence that plays from its moment.
+    shown = []
+    desk.recordingShown.connect(shown.append)
+    desk.select_row(0)
+    driver.wait_until(lambda: bool(shown), what="the recording read")
+    call = shown[-1]
+    ref_parts = call.id.split("/")
+    analytics = _server_post(
+        server,
+        wire.TRANSCRIPT_ANALYTICS_PATH,
+        {"org_uuid": ref_parts[0], "usecase_uuid": usecase, "recording_uuid": ref_parts[2]},
+    )["analytics"]
+    answers = desk.detail.answers
+    for row, expected in enumerate(analytics["answers"]):
+        name = f"section-0-criterion-{row}"
+        assert answers.findChild(QLabel, f"{name}-question").text() == expected["question"]
+        assert expected["answer"] in answers.findChild(QLabel, f"{name}-result").text()
+    evidenced = [
+        (row, a) for row, a in enumerate(analytics["answers"]) if a["timestamp"] is not None
+    ]
+    assert evidenced, "the sales call's answers came back without any evidence"
+    row, answer = evidenced[0]
+    rationale = answers.findChild(QLabel, f"section-0-criterion-{row}-rationale")
+    moment = find_timestamps(rationale.property("plainText"))[0]
+    assert moment.seconds == int(answer["timestamp"])
+    rationale.linkActivated.emit(f"{SEEK_SCHEME}{moment.seconds:g}")
+    driver.wait_until(
+        lambda: desk.player is not None and bool(desk.player.source), what="audio loaded"
+    )
+    driver.wait_until(
+        lambda: desk.player.playing and desk.player.position >= moment.seconds - POSITION_SLACK,
+        timeout=15,
+        what=f"playing from {moment.seconds} s",
+    )
+    assert desk.player.position < moment.seconds + 3 * POSITION_SLACK
+
+    # The bucket, as the outcome.
+    bucket = analytics["bucket"]
+    shown_bucket = desk.detail.findChild(QLabel, "recording-bucket").text()
+    if bucket and bucket["name"]:
+        assert shown_bucket == bucket["name"]
+    else:
+        assert shown_bucket == "No bucket fits this recording."
+
+    # The dashboard's counts are the server's summary.
+    desk.open_dashboard()
+    dashboard = desk.dashboard
+    assert dashboard is not None
+    driver.wait_until(
+        lambda: dashboard.counts is not None and dashboard.counts.completed == 2,
+        what="the dashboard's summary",
+    )
+    body = {"org_uuid": organization(server)["org_uuid"], "usecase_uuid": usecase}
+    counts = wire.SummaryCounts.model_validate(_server_post(server, wire.SUMMARY_COUNTS_PATH, body))
+    details = _server_post(server, wire.SUMMARY_DETAILS_PATH, body)
+    for field, _label in COUNT_FIELDS:
+        assert dashboard.count_labels[field].text() == count_text(field, counts)
+    assert counts.total_calls == 2
+    bars = dashboard.bucket_view.chart().series()[0].barSets()[0]
+    assert [bars.at(i) for i in range(bars.count())] == [b["count"] for b in details["buckets"]]
+    answer_sets = dashboard.answer_view.chart().series()[0].barSets()
+    assert [[s.at(i) for i in range(s.count())] for s in answer_sets] == [
+        [a[key] for a in details["answers"]] for key in ("yes", "no", "not_clear")
+    ]
