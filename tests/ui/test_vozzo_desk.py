@@ -119,6 +119,8 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
         {"org_uuid": ref_parts[0], "usecase_uuid": usecase, "recording_uuid": ref_parts[2]},
     )["analytics"]
     answers = desk.detail.answers
+    # Answers are not a score: no "– / –" and no empty bar over them.
+    assert answers.findChild(QLabel, "section-0-score") is None
     for row, expected in enumerate(analytics["answers"]):
         name = f"section-0-criterion-{row}"
         assert answers.findChild(QLabel, f"{name}-question").text() == expected["question"]

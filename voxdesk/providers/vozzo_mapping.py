@@ -84,7 +84,7 @@ def answer_criterion(index: int, answer: wire.QuestionAnswer) -> Criterion:
     if answer.evidence and answer.timestamp is not None:
         rationale = f"“{answer.evidence}” {stamp(answer.timestamp)}"
     else:
-        rationale = answer.evidence or "No words in the call decided this question."
+        rationale = answer.evidence or "The platform quoted no words for this answer."
     if answer.reason:
         rationale = f"{rationale}\n{answer.reason}"
     not_clear = answer.answer is wire.Answer.NOT_CLEAR

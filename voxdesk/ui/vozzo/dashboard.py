@@ -40,13 +40,26 @@ COUNT_FIELDS = (
 ANSWER_SERIES = (("yes", "Yes"), ("no", "No"), ("not_clear", "Not clear"))
 
 
-def _axis_max(values: list[int]) -> int:
-    return max([1, *values])
+def count_axis(values: list[int]) -> QValueAxis:
+    """An axis of whole counts: one tick per count up to five, nice numbers beyond."""
+    top = max([1, *values])
+    axis = QValueAxis()
+    axis.setRange(0, top)
+    axis.setLabelFormat("%d")
+    if top <= 5:
+        axis.setTickCount(top + 1)
+    else:
+        axis.applyNiceNumbers()
+    return axis
 
 
-def bucket_chart(details: wire.SummaryDetails) -> QChart:
+def bucket_chart(details: wire.SummaryDetails, analysed: int) -> QChart:
+    """Recordings per bucket; the title says how many analysed ones fit none."""
     chart = QChart()
-    chart.setTitle("Recordings per bucket")
+    unsorted = max(0, analysed - sum(b.count for b in details.buckets))
+    chart.setTitle(
+        f"Recordings per bucket ({unsorted} fit no bucket)" if unsorted else "Recordings per bucket"
+    )
     counts = QBarSet("Recordings")
     counts.append([float(b.count) for b in details.buckets])
     series = QHorizontalBarSeries()
@@ -57,9 +70,7 @@ def bucket_chart(details: wire.SummaryDetails) -> QChart:
     names.append([b.name for b in details.buckets])
     chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(names)
-    values = QValueAxis()
-    values.setRange(0, _axis_max([b.count for b in details.buckets]))
-    values.setLabelFormat("%d")
+    values = count_axis([b.count for b in details.buckets])
     chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(values)
     chart.legend().hide()
@@ -80,9 +91,7 @@ def answer_chart(details: wire.SummaryDetails) -> QChart:
     questions.append([_short(a.question) for a in details.answers])
     chart.addAxis(questions, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(questions)
-    values = QValueAxis()
-    values.setRange(0, _axis_max([a.yes + a.no + a.not_clear for a in details.answers]))
-    values.setLabelFormat("%d")
+    values = count_axis([a.yes + a.no + a.not_clear for a in details.answers])
     chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(values)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -171,7 +180,7 @@ class UseCaseDashboard(QWidget):
         for field, label in self.count_labels.items():
             label.setText(count_text(field, counts))
         for view, chart in (
-            (self.bucket_view, bucket_chart(details)),
+            (self.bucket_view, bucket_chart(details, counts.completed)),
             (self.answer_view, answer_chart(details)),
         ):
             old = view.chart()

@@ -95,6 +95,8 @@ class RecordingDetail(QWidget):
         box.addWidget(self.transcript)
         splitter.addWidget(self.answers)
         splitter.addWidget(transcript_box)
+        lines = self.fontMetrics().height()
+        splitter.setSizes([lines * 22, lines * 14])  # the answers first
         layout.addWidget(splitter, 1)
 
     def show_call(self, call: Call | None) -> None:

@@ -163,6 +163,9 @@ class VozzoDesk(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
+        # The list wide enough for a file name, its state and day; the rest for the detail.
+        chars = self.fontMetrics().averageCharWidth()
+        splitter.setSizes([chars * 70, chars * 110])
         layout.addWidget(splitter, 1)
         self.drops = DropTarget(self.table.viewport())
         self.drops.files_dropped.connect(self.upload)
