@@ -36,6 +36,7 @@ from voxdesk.providers.vozzo import VozzoProvider
 from voxdesk.server.analysis.synth import render, write_wav
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.uploads.queue import UploadQueue
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
 
@@ -118,7 +119,9 @@ async def capture(out: Path, base_url: str, work: Path) -> list[Path]:
     uploads = UploadStore(work / "uploads.sqlite3")
     await catalog.open()
     await uploads.open()
-    desk = VozzoDesk(CallService("vozzo", provider, catalog), uploads)
+    service = CallService("vozzo", provider, catalog)
+    queue = UploadQueue(service, uploads)
+    desk = VozzoDesk(service, queue)
     saved: list[Path] = []
     try:
         leads = await provider.create_usecase(LEADS)
@@ -184,6 +187,7 @@ async def capture(out: Path, base_url: str, work: Path) -> list[Path]:
     finally:
         desk.close()
         await desk.shutdown()
+        await queue.close()
         await uploads.close()
         await catalog.close()
         await provider.aclose()

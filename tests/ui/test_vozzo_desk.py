@@ -18,12 +18,16 @@ from tests.support.vozzo_server import (
     sales_call_wav,
     vozzo_server,
 )
+from tests.ui.conftest import make_services
 from voxdesk.contracts import vozzo as wire
 from voxdesk.domain.timeline import find_timestamps
 from voxdesk.providers.registry import make_provider
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import Connection
+from voxdesk.services.uploads.queue import UploadQueue
 from voxdesk.services.uploads.store import UploadStore
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
 from voxdesk.ui.vozzo.dashboard import COUNT_FIELDS, count_text
 from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
 from voxdesk.ui.widgets.widgets import SEEK_SCHEME
@@ -45,13 +49,16 @@ def desk(server, driver, tmp_path, qtbot):
     uploads = UploadStore(tmp_path / "uploads.sqlite3")
     driver.run(catalog.open())
     driver.run(uploads.open())
-    desk = VozzoDesk(CallService("vozzo-desk", provider, catalog), uploads)
+    service = CallService("vozzo-desk", provider, catalog)
+    queue = UploadQueue(service, uploads)
+    desk = VozzoDesk(service, queue)
     qtbot.addWidget(desk)
     desk.resize(1400, 900)
     desk.show()
     desk.start()
     yield desk
     driver.run(desk.shutdown())
+    driver.run(queue.close())
     driver.run(uploads.close())
     driver.run(catalog.close())
     driver.run(provider.aclose())
@@ -172,3 +179,66 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
     assert [[s.at(i) for i in range(s.count())] for s in answer_sets] == [
         [a[key] for a in details["answers"]] for key in ("yes", "no", "not_clear")
     ]
+
+
+def _direct_upload(server, usecase: str, path) -> str:
+    client = organization(server)["client_name"]
+    response = httpx.post(
+        f"{server.base_url}{wire.API_PREFIX}/{client}/{wire.DEFAULT_PROFILE}/direct-upload",
+        files={"file": (path.name, path.read_bytes(), "audio/wav")},
+        data={"usecase_uuid": usecase, "metadata": "{}"},
+        headers=auth(server),
+    )
+    response.raise_for_status()
+    return response.json()["recording_uuid"]
+
+
+def test_the_main_window_lists_every_use_case_and_opens_the_vozzo_desk(
+    windows, server, home, driver, tmp_path
+) -> None:
+    org = organization(server)["org_uuid"]
+    usecases = [
+        _server_post(server, wire.USECASE_PATH, {"org_uuid": org, "usecase_name": name})
+        for name in ("Window A", "Window B")
+    ]
+    uploaded = {
+        _direct_upload(server, usecase["usecase_uuid"], sales_call_wav(tmp_path / f"w{n}.wav"))
+        for n, usecase in enumerate(usecases)
+    }
+    services = make_services(
+        home,
+        [
+            (Connection("Local QA", "local", server.base_url), server.token),
+            (Connection("Vozzo", "vozzo", server.base_url), server.token),
+        ],
+    )
+    vozzo = services.connections.find("Vozzo")
+    assert vozzo is not None
+    services.connections.set_active(vozzo.id)
+    window = windows.open(services)
+    # The list holds the recordings of every use case.
+    driver.wait_until(
+        lambda: uploaded <= {call_id.rsplit("/", 1)[-1] for call_id in _listed(window)},
+        timeout=60,
+        what="both use cases' recordings listed",
+    )
+    action = window.usecase_desk.action
+    assert action.isVisible() and not window.window_actions.upload_action.isVisible()
+    assert window.drop_target.refusal is not None and "use case" in window.drop_target.refusal
+    action.trigger()
+    desk = window.usecase_desk.desk
+    assert desk is not None and window.usecase_desk.window.isVisible()
+    driver.wait_until(lambda: desk.picker.count() >= 2, what="the desk's use cases")
+    assert desk.queue is window.uploads.queue  # one queue per connection, never two
+
+    # Another platform: no use cases offered, and the desk is closed.
+    local = services.connections.find("Local QA")
+    assert local is not None
+    window.session.switch_to(local.id)
+    driver.wait_until(lambda: not action.isVisible(), what="the action withdrawn")
+    assert window.usecase_desk.desk is None
+
+
+def _listed(window) -> list[str]:
+    model = window.model
+    return [model.index(r, 0).data(CALL_ID_ROLE) for r in range(model.rowCount())]

@@ -107,6 +107,7 @@ class WindowActions:
             self.connections_action,
             self.open_id_action,
             self.upload_action,
+            self._window.usecase_desk.action,
             self.refresh_action,
             self.stop_sync_action,
         ):

@@ -7,8 +7,9 @@ Filtering is the platform's (its recordings request takes the state and the days
 nothing is filtered here. While a listed recording is still in progress the list is
 read again every ``POLL_MS`` and the open recording with it, so a reviewer watches
 uploads reach ANALYSIS_COMPLETED. Uploads go through the persistent queue
-(``UploadQueue``: one recording per file, resumable). Every request is a named task the
-desk owns; ``close`` cancels them and closes the queue.
+(``UploadQueue``: one recording per file, resumable) — the caller's, since one
+connection's jobs must run in one queue (the window's upload presenter owns it). Every
+request is a named task the desk owns; ``shutdown`` cancels them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from voxdesk.services.calls import CallService
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.services.uploads.jobs import UploadMetadata
 from voxdesk.services.uploads.queue import UploadQueue
-from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.vozzo.dashboard import UseCaseDashboard
 from voxdesk.ui.vozzo.recording_detail import RecordingDetail
@@ -75,14 +75,14 @@ class VozzoDesk(QWidget):
     recordingShown = Signal(object)
 
     def __init__(
-        self, service: CallService, uploads: UploadStore, parent: QWidget | None = None
+        self, service: CallService, queue: UploadQueue, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         assert isinstance(service.provider, VozzoProvider)
         self.setObjectName("vozzo-desk")
         self.service = service
         self.provider: VozzoProvider = service.provider
-        self.queue = UploadQueue(service, uploads)
+        self.queue = queue
         self.usecases: list[wire.UsecaseListItem] = []
         self.calls: list[Call] = []
         self.player: Player | None = None
@@ -97,7 +97,7 @@ class VozzoDesk(QWidget):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.reload_recordings)
         self._setup_ui()
-        self.queue.subscribe(lambda _job: self._poll.start())
+        self._unsubscribe = queue.subscribe(lambda _job: self._poll.start())
 
     def _setup_ui(self) -> None:
         layout = QVBoxLayout(self)
@@ -173,9 +173,8 @@ class VozzoDesk(QWidget):
     # --- use cases ----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Read the use cases (then the picked one's recordings) and resume uploads."""
+        """Read the use cases (then the picked one's recordings)."""
         self._tasks.start("usecases", self._load_usecases())
-        self._tasks.start("resume", self.queue.resume())
 
     async def _load_usecases(self) -> None:
         try:
@@ -368,7 +367,7 @@ class VozzoDesk(QWidget):
     async def shutdown(self) -> None:
         self._poll.stop()
         await self._tasks.close()
+        self._unsubscribe()
         for child in (self.manager, self.dashboard):
             if child is not None:
                 await child.close_tasks()
-        await self.queue.close()
