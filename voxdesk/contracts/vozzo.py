@@ -44,6 +44,8 @@ UPLOAD_LINK_SECONDS = 15 * 60
 DEFAULT_PAGE = 1
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+#: Far past any real list; keeps the row offset inside SQLite's integers.
+MAX_PAGE = 10_000_000
 DEFAULT_CLIENT_NAME = "local"
 DEFAULT_PROFILE = "default"
 
@@ -289,7 +291,7 @@ class UploadMetadata(OpenWire):
 class UploadLinkRequest(VozzoWire):
     """The body of ``POST /{client_name}/{client_profile}/create-upload-link``."""
 
-    file_name: str = Field(min_length=1)
+    file_name: str = Field(min_length=1, max_length=255)
     file_size: int = Field(ge=1, le=MAX_FILE_SIZE)
     content_type: str
     metadata: UploadMetadata = Field(default_factory=UploadMetadata)
@@ -324,7 +326,7 @@ class RecordingsRequest(VozzoWire):
 
     usecase_uuid: str
     org_uuid: str | None = None
-    page: int = Field(default=DEFAULT_PAGE, ge=1)
+    page: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     state: RecordingState | None = None
     start_date: str | None = None

@@ -8,6 +8,8 @@ signing key and storage URLs (recordings stream, Range and all, from ``/storage/
 
 from __future__ import annotations
 
+import asyncio
+
 from voxdesk.server.config import ServerConfig
 from voxdesk.server.core.ingest import FetchLimits
 from voxdesk.server.core.pipeline import Pipeline
@@ -17,6 +19,7 @@ from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.platforms.vozzo.auth import ApiKey
 from voxdesk.server.platforms.vozzo.db import DB_FILE, VozzoDb
+from voxdesk.server.platforms.vozzo.demo import seed_demo
 from voxdesk.server.platforms.vozzo.processing import TranscriptionJobs, UsecaseAnalyser
 from voxdesk.server.platforms.vozzo.recordings import RecordingStore
 from voxdesk.server.platforms.vozzo.usecases import UsecaseStore
@@ -57,6 +60,12 @@ class VozzoPlatform:
     async def start(self) -> None:
         await self.analyser.start()
         await self.transcription.start()
+        if self.config.demo:
+            seeded = await asyncio.to_thread(
+                seed_demo, self.db, self.usecases, self.recordings, self.storage
+            )
+            for recording_uuid in seeded:
+                self.transcription.submit(recording_uuid)
 
     async def stop(self) -> None:
         await self.transcription.stop()

@@ -41,6 +41,12 @@ _STORED = "state IS NOT NULL"
 _ORDER = "created_at DESC, seq DESC"
 
 
+def storage_key(s3_key: str) -> str:
+    """Where a recording's audio lives in the server's storage: under ``vozzo/``, so an
+    ``s3_key`` can only ever name Vozzo's own objects."""
+    return f"vozzo/{s3_key}"
+
+
 @dataclass(frozen=True)
 class NewRecording:
     recording_uuid: str
@@ -311,7 +317,7 @@ class RecordingStore:
         rows = self._db.query(
             f"SELECT call_type, COUNT(*) AS n FROM vozzo_recordings "
             f"WHERE usecase_uuid = ? AND {_STORED} GROUP BY call_type "
-            "ORDER BY n DESC, call_type",
+            "ORDER BY n DESC, call_type IS NULL, call_type",
             (usecase_uuid,),
         )
         return [(row["call_type"], row["n"]) for row in rows]

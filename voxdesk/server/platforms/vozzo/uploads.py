@@ -52,9 +52,10 @@ from voxdesk.server.platforms.vozzo.bodies import problem_text
 from voxdesk.server.platforms.vozzo.errors import VozzoError, bad_request, not_found
 from voxdesk.server.platforms.vozzo.multipart import FormError, FormTooLarge, read_form
 from voxdesk.server.platforms.vozzo.platform import VozzoPlatform
-from voxdesk.server.platforms.vozzo.recordings import NewRecording
+from voxdesk.server.platforms.vozzo.recordings import NewRecording, storage_key
 
 UPLOADS_PATH = f"{API_PREFIX}/uploads"
+MAX_FILE_NAME = 255
 _PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _EXTENSIONS = {fmt: f".{fmt}" for fmt in FORMAT_TYPES}
@@ -79,10 +80,6 @@ def _s3_key(platform: VozzoPlatform, profile: str, recording_uuid: str, file_nam
     suffix = PurePosixPath(sanitise_filename(file_name)).suffix.lower()
     extension = suffix if _EXTENSION.fullmatch(suffix) else ""
     return f"{platform.org.client_name}/{profile}/recordings/{recording_uuid}{extension}"
-
-
-def storage_key(s3_key: str) -> str:
-    return f"vozzo/{s3_key}"
 
 
 async def _usecase_exists(platform: VozzoPlatform, usecase_uuid: str | None) -> None:
@@ -228,6 +225,8 @@ async def direct_upload(platform: VozzoPlatform, profile: str, request: Request)
         file_part = form.field("file")
         if file_part is None or file_part.filename is None:
             raise bad_request("file: the recording is required, as a file part named 'file'.")
+        if len(file_part.filename) > MAX_FILE_NAME:
+            raise bad_request(f"file: the file name is longer than {MAX_FILE_NAME} characters.")
         if file_part.size > limit:
             raise VozzoError(
                 413, "payload_too_large", f"The upload is larger than the {limit}-byte limit."
