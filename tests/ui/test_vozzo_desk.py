@@ -29,6 +29,12 @@ from voxdesk.services.uploads.queue import UploadQueue
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
 from voxdesk.ui.vozzo.dashboard import COUNT_FIELDS, count_text
+from voxdesk.ui.vozzo.recording_detail import (
+    LOW_CONFIDENCE,
+    LOW_STYLE,
+    low_confidence_words,
+    turn_html,
+)
 from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
 from voxdesk.ui.widgets.widgets import SEEK_SCHEME
 
@@ -120,11 +126,12 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
     driver.wait_until(lambda: bool(shown), what="the recording read")
     call = shown[-1]
     ref_parts = call.id.split("/")
-    analytics = _server_post(
+    read = _server_post(
         server,
         wire.TRANSCRIPT_ANALYTICS_PATH,
         {"org_uuid": ref_parts[0], "usecase_uuid": usecase, "recording_uuid": ref_parts[2]},
-    )["analytics"]
+    )
+    analytics = read["analytics"]
     answers = desk.detail.answers
     # Answers are not a score: no "– / –" and no empty bar over them.
     assert answers.findChild(QLabel, "section-0-score") is None
@@ -158,6 +165,18 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
         assert shown_bucket == bucket["name"]
     else:
         assert shown_bucket == "No bucket fits this recording."
+
+    # The transcript: every word the recogniser was unsure of is marked, no other.
+    unsure = [
+        w["word"]
+        for t in read["transcript"]
+        for w in t["words"]
+        if w["confidence"] < LOW_CONFIDENCE
+    ]
+    assert low_confidence_words(call) == unsure
+    shown_html = "".join(turn_html(turn) for turn in call.transcript)
+    assert shown_html.count(LOW_STYLE) == len(unsure)
+    assert "Customer:" in desk.detail.transcript.toPlainText()
 
     # The dashboard's counts are the server's summary.
     desk.open_dashboard()
