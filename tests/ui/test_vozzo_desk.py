@@ -105,7 +105,15 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
     assert len(config["analysis_buckets"]) == 3
     manager.close()
 
-    # Two recordings dropped on the list, watched until analysed.
+    # Two recordings dropped on the list, watched until analysed — and the dashboard,
+    # open from the start, following them.
+    desk.open_dashboard()
+    dashboard = desk.dashboard
+    assert dashboard is not None
+    driver.wait_until(lambda: dashboard.counts is not None, what="the first summary")
+    assert dashboard.counts.total_calls == 0
+    followed: list[tuple[int, int]] = []
+    dashboard.refreshed.connect(lambda c, _d: followed.append((c.total_calls, c.completed)))
     files = [sales_call_wav(tmp_path / f"lead{n}.wav") for n in (1, 2)]
     assert desk.drops.refusal is None, desk.drops.refusal
     drop_files(desk.table.viewport(), files)
@@ -118,6 +126,8 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
 
     driver.wait_until(analysed, timeout=240, what="both recordings analysed")
     assert {desk.table.item(r, 0).text() for r in range(2)} == {"lead1.wav", "lead2.wav"}
+    driver.wait_until(lambda: followed and followed[-1] == (2, 2), what="the dashboard follows")
+    desk.dashboard_dialog.close()
 
     # One opened: the answers as a scorecard, with evidence that plays from its moment.
     shown = []
@@ -180,8 +190,6 @@ def test_a_use_case_made_dropped_on_analysed_opened_and_summed_up(
 
     # The dashboard's counts are the server's summary.
     desk.open_dashboard()
-    dashboard = desk.dashboard
-    assert dashboard is not None
     driver.wait_until(
         lambda: dashboard.counts is not None and dashboard.counts.completed == 2,
         what="the dashboard's summary",

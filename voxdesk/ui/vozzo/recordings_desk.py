@@ -249,7 +249,11 @@ class VozzoDesk(QWidget):
             self._poll.start()
             return
         self.banner.hide()
+        states = [(call.id, call.status) for call in page.calls]
+        changed = states != [(call.id, call.status) for call in self.calls]
         self.show_recordings(page.calls)
+        if changed and self.dashboard is not None and self.dashboard.isVisible():
+            self.dashboard.refresh()  # a recording arrived or finished: the counts moved
         opened = self.detail.call
         if opened is not None:
             listed = next((c for c in page.calls if c.id == opened.id), None)
