@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from tests.support.qt_drops import drop_files
 from tests.support.vozzo_server import (
@@ -36,6 +36,7 @@ from voxdesk.ui.vozzo.recording_detail import (
     turn_html,
 )
 from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
+from voxdesk.ui.vozzo.usecase_manager import USECASE_ROLE
 from voxdesk.ui.widgets.widgets import SEEK_SCHEME
 
 #: Slack for a played position: the player reports every ~50 ms and seeks land on packets.
@@ -257,6 +258,42 @@ def test_the_main_window_lists_every_use_case_and_opens_the_vozzo_desk(
     assert desk is not None and window.usecase_desk.window.isVisible()
     driver.wait_until(lambda: desk.picker.count() >= 2, what="the desk's use cases")
     assert desk.queue is window.uploads.queue  # one queue per connection, never two
+
+    # The manager edits and deletes (asking first).
+    desk.open_manager()
+    manager = desk.manager
+    assert manager is not None
+    target = usecases[1]["usecase_uuid"]
+
+    def row_of(uuid: str) -> int | None:
+        rows = range(manager.table.rowCount())
+        return next((r for r in rows if manager.table.item(r, 0).data(USECASE_ROLE) == uuid), None)
+
+    driver.wait_until(lambda: row_of(target) is not None, what="the use case in the manager")
+    manager.table.selectRow(row_of(target))
+    manager.edit_selected()
+    editor = manager.editor
+    assert editor is not None and editor.name_edit.text() == "Window B"
+    editor.name_edit.setText("Window B, renamed")
+    editor.add_question("Did the customer agree? (Yes/No)")
+    editor.add_bucket("Agreed", "The customer agreed.")
+    editor.accept()
+    driver.wait_until(
+        lambda: desk.picker.findText("Window B, renamed") >= 0, what="the rename in the picker"
+    )
+    stored = httpx.get(f"{server.base_url}{wire.USECASE_PATH}/{target}", headers=auth(server))
+    assert stored.json()["analysis_config"]["analysis_questions"] == [
+        "Did the customer agree? (Yes/No)"
+    ]
+    manager.table.selectRow(row_of(target))
+    manager.delete_selected()
+    confirm = manager.findChild(QMessageBox, "usecase-delete-confirm")
+    assert confirm is not None and "recording(s) are kept" in confirm.text()
+    confirm.button(QMessageBox.StandardButton.Yes).click()
+    driver.wait_until(lambda: row_of(target) is None, what="the use case deleted")
+    gone = httpx.get(f"{server.base_url}{wire.USECASE_PATH}/{target}", headers=auth(server))
+    assert gone.status_code == 404
+    manager.close()
 
     # Another platform: no use cases offered, and the desk is closed.
     local = services.connections.find("Local QA")
