@@ -18,6 +18,7 @@ from voxdesk.server.analysis.usecase_answers import (
     choose_bucket,
     turns_from_transcript,
 )
+from voxdesk.server.analysis.usecase_answers.buckets import is_catch_all
 
 INTERESTED = "If the lead is interested in the loan offer. (Yes/No)"
 LEAD_BUCKETS = [
@@ -146,7 +147,7 @@ def test_questions_about_the_agent() -> None:
 
 
 def test_hints_add_cues_and_answer_phrases() -> None:
-    question = "Did the customer request the application forms?"
+    question = "Did the customer agree to receive the application forms by post?"
     turns = call(("agent", "Shall I post you the paperwork?"), ("customer", "Send them over."))
     assert one(turns, question).answer == NOT_CLEAR
     hints = QuestionHints(cues=("paperwork",), yes=("send them",))
@@ -202,3 +203,63 @@ def test_turns_from_the_engines_transcript() -> None:
     (turn,) = turns_from_transcript(transcript)
     assert turn.speaker == "unknown" and turn.end == 2.0
     assert turn.confidences == (0.9, 0.8, 0.7, 0.6)
+
+
+def test_feelings_answer_only_when_the_agent_names_them() -> None:
+    # "Do you have other loans?" is not a question about interest: its "no" says nothing.
+    turns = call(
+        LOAN_PITCH,
+        ("customer", "Yes, sounds good."),
+        ("agent", "Do you have any loans with other banks?"),
+        ("customer", "No, none."),
+    )
+    assert one(turns, INTERESTED).answer == YES
+
+
+def test_the_customer_asking_for_something() -> None:
+    question = "Did the customer ask for a refund?"
+    turns = call(("customer", "I was charged twice, I want a refund."))
+    assert one(turns, question).answer == YES
+    turns = call(("customer", "I was charged twice, please fix it."))
+    assert one(turns, question).answer == NO
+
+
+def test_a_cue_word_possibly_misheard_is_not_clear_rather_than_no() -> None:
+    # Recognised speech (with confidences) where "refund" came out as "it fun".
+    question = "Did the customer ask for a refund?"
+    heard = "i was charged twice highlander it fun for the second payment"
+    turns = call(("customer", heard), confidences={0: (0.9,) * len(heard.split())})
+    got = one(turns, question)
+    assert got.answer == NOT_CLEAR and '"it fun"' in got.reason
+    heard = "i was charged twice please fix the second payment"
+    turns = call(("customer", heard), confidences={0: (0.9,) * len(heard.split())})
+    assert one(turns, question).answer == NO
+
+
+def test_equally_supported_buckets_go_to_what_the_call_ends_with() -> None:
+    buckets = [
+        Bucket("Retained", "The customer stays after the offer."),
+        Bucket("Lost", "The customer cancels anyway."),
+    ]
+    turns = call(
+        ("customer", "I want to cancel my subscription."),
+        ("agent", "I can give you half price if you stay."),
+        ("customer", "Okay, then I will stay."),
+    )
+    choice = choose_bucket(turns, buckets)
+    assert choice.name == "Retained" and choice.timestamp == 10.0
+
+
+def test_a_mono_call_answers_from_the_next_turn() -> None:
+    # Unattributed turns (a mono recording): anyone may ask, the next turn replies.
+    turns = call(("speaker", LOAN_PITCH[1]), ("speaker", "No."), ("speaker", "Okay, goodbye."))
+    got = one(turns, INTERESTED)
+    assert got.answer == NO and got.timestamp == 0.0
+
+
+def test_catch_all_buckets_by_name_or_description_only() -> None:
+    assert is_catch_all(Bucket("Not Clear", "if it is not clear that user is interested"))
+    assert is_catch_all(Bucket("Misc", "Anything else."))
+    assert is_catch_all(Bucket("Leftovers", "None of the above."))
+    assert not is_catch_all(Bucket("Other provider", "The customer uses a competitor."))
+    assert not is_catch_all(Bucket("Not booked", "The patient did not book."))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from voxdesk.server.analysis.usecase_answers.answers import answer
-from voxdesk.server.analysis.usecase_answers.cues import Cues, read_question
+from voxdesk.server.analysis.usecase_answers.cues import PERSON_WORDS, Cues, read_question
 from voxdesk.server.analysis.usecase_answers.evidence import (
     CallReading,
     group_hits,
@@ -30,10 +30,14 @@ from voxdesk.server.analysis.usecase_answers.model import (
     BucketChoice,
 )
 
-_CATCH_ALL = re.compile(
-    r"\b(not clear|unclear|unknown|undetermined|other|others|none of|can ?not tell|"
-    r"can't tell|no category|miscellaneous|misc)\b"
+# A catch-all bucket's whole name ("Not Clear", "Other", "Unknown lead"), or what its
+# description opens with ("if it is not clear that...", "anything else").
+_CATCH_ALL_NAME = re.compile(
+    r"(not clear|unclear|unknown|undetermined|other|others|misc|miscellaneous|none|"
+    r"no category)( (lead|leads|bucket|category|calls?|cases?))?"
 )
+_CATCH_ALL_DESCRIPTION = ("not clear", "unclear", "cannot tell", "can't tell", "none of the",
+                          "anything else", "everything else", "no other bucket")  # fmt: skip
 #: A topic bucket needs this many of its words heard in one turn, or in the call in all.
 MIN_TOPIC_WORDS = 2
 #: A topic's words in a customer turn count this much more than in an agent turn: the
@@ -52,19 +56,23 @@ class _Support:
 
 def is_catch_all(bucket: Bucket) -> bool:
     """A bucket for calls that fit no other: named or described as not clear / other."""
-    name = bucket.name.lower()
-    description = bucket.description.lower().strip()
-    opening = description.removeprefix("if ").removeprefix("when ").split(" that ")[0]
-    return bool(_CATCH_ALL.match(name) or _CATCH_ALL.match(opening)) or any(
-        phrase in opening for phrase in ("not clear", "unclear", "cannot tell", "can't tell")
-    )
+    if _CATCH_ALL_NAME.fullmatch(" ".join(words(bucket.name))):
+        return True
+    opening = bucket.description.lower().split(" that ")[0].split(" whether ")[0]
+    return any(phrase in opening for phrase in _CATCH_ALL_DESCRIPTION)
 
 
 def choose(call: CallReading, buckets: list[Bucket]) -> BucketChoice:
     catch_all = next((b for b in buckets if is_catch_all(b)), None)
     supported = [s for b in buckets if b is not catch_all and (s := _support(call, b)) is not None]
-    supported.sort(key=lambda s: s.score, reverse=True)
-    if supported and (len(supported) == 1 or supported[0].score > supported[1].score):
+    # Equal support goes to the later evidence: a call's outcome is what it ends with
+    # ("I want to cancel" ... "okay, I will stay then").
+    supported.sort(key=lambda s: (s.score, s.timestamp or 0.0), reverse=True)
+    if supported and (
+        len(supported) == 1
+        or (supported[0].score, supported[0].timestamp)
+        != (supported[1].score, supported[1].timestamp)
+    ):
         best = supported[0]
         return BucketChoice(best.bucket.name, best.reason, best.evidence, best.timestamp)
     if supported:
@@ -97,11 +105,16 @@ def _support(call: CallReading, bucket: Bucket) -> _Support | None:
 
 
 def _is_proposition(description: str) -> bool:
-    """A description that states something about the call (a stance, a negation)
-    rather than listing a topic."""
+    """A description that states something about someone on the call ("The customer
+    cancels anyway", a stance, a negation) rather than listing a topic."""
     said = words(description)
     cues = read_question(description)
-    return cues.stance is not None or cues.flipped or (bool(said) and said[0] in ("if", "when"))
+    return (
+        cues.stance is not None
+        or cues.flipped
+        or (bool(said) and said[0] in ("if", "when"))
+        or any(w in PERSON_WORDS for w in said)
+    )
 
 
 def _topic_support(call: CallReading, bucket: Bucket, cues: Cues) -> _Support | None:

@@ -9,10 +9,11 @@ offer?" is read as "did the customer accept the offer?", flipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from voxdesk.server.analysis.usecase_answers.language import (
     AGENT_WORDS,
+    MENTION_VERBS,
     NEGATIVE_STANCES,
     SPEECH_VERBS,
     STANCE_WORDS,
@@ -28,6 +29,7 @@ from voxdesk.server.analysis.usecase_answers.model import QuestionHints
 
 _CUSTOMER_WORDS = frozenset({"customer", "lead", "user", "caller", "client", "prospect",
                              "consumer", "patient", "member", "buyer", "subscriber"})  # fmt: skip
+PERSON_WORDS = _CUSTOMER_WORDS | AGENT_WORDS
 _MARKERS = ("(yes/no)", "(yes / no)", "yes/no", "(y/n)")
 
 
@@ -48,10 +50,13 @@ class Cues:
     about_agent: bool
     flipped: bool  # the question is negated: answer its positive form, then flip
     groups: tuple[CueGroup, ...]
-    speech_verb: bool = False  # "did the agent mention X": negation does not matter
+    # "did the agent mention X", "did the customer ask for X": answered by whether the
+    # subject said X (``mention_only``: even negated, as "there is no fee" mentions it)
+    speech_verb: bool = False
+    mention_only: bool = False
     hint_cues: frozenset[tuple[str, ...]] = frozenset()
     hint_yes: frozenset[tuple[str, ...]] = frozenset()
-    hint_no: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    hint_no: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def stance(self) -> CueGroup | None:
@@ -71,7 +76,7 @@ def read_question(question: str, hints: QuestionHints | None = None) -> Cues:
     about_agent = _about_agent(said)
     flipped = False
     groups: list[CueGroup] = []
-    speech_verb = False
+    speech_verbs: list[str] = []
     i = 0
     while i < len(said):
         word = said[i]
@@ -88,24 +93,27 @@ def read_question(question: str, hints: QuestionHints | None = None) -> Cues:
         if key in NEGATIVE_STANCES:
             flipped = not flipped
             positive = NEGATIVE_STANCES[key]
-            groups.append(CueGroup(positive, frozenset(synonyms(positive)), stance=True))
+            stance = stem(positive) in STANCE_WORDS and not any(g.stance for g in groups)
+            groups.append(CueGroup(positive, frozenset(synonyms(positive)), stance=stance))
             continue
         if key in STOPWORDS or word in AGENT_WORDS or word in _CUSTOMER_WORDS:
             continue
-        if about_agent and key in SPEECH_VERBS:
-            speech_verb = True
+        if key in SPEECH_VERBS:
+            speech_verbs.append(key)
             continue
         stance = key in STANCE_WORDS and not any(g.stance for g in groups)
         groups.append(CueGroup(word, frozenset(synonyms(word)), stance=stance))
-    if about_agent and not groups and speech_verb:
-        speech_verb = False  # "did the agent ask?" — the verb is all there is
+    if not groups:  # "did the agent ask?" — the verb is all there is
+        groups = [CueGroup(v, frozenset(synonyms(v))) for v in speech_verbs]
+        speech_verbs = []
     hints = hints or QuestionHints()
     return Cues(
         question=question,
         about_agent=about_agent,
         flipped=flipped,
         groups=_unique(groups),
-        speech_verb=speech_verb,
+        speech_verb=bool(speech_verbs),
+        mention_only=bool(speech_verbs) and all(v in MENTION_VERBS for v in speech_verbs),
         hint_cues=frozenset(phrase_stems(p) for p in hints.cues if words(p)),
         hint_yes=frozenset(phrase_stems(p) for p in hints.yes if words(p)),
         hint_no=frozenset(phrase_stems(p) for p in hints.no if words(p)),
@@ -133,13 +141,41 @@ def _unique(groups: list[CueGroup]) -> tuple[CueGroup, ...]:
     return tuple(kept)
 
 
+def span_at(said: list[Token], index: int, cues: Cues) -> int:
+    """How many words the longest cue phrase starting at ``index`` covers (1 if none):
+    "half price" is two words of evidence, not one."""
+    stems = [t.stem for t in said]
+    phrases = [p for g in cues.groups for p in g.phrases]
+    phrases += [*cues.hint_cues, *cues.hint_yes, *cues.hint_no]
+    spans = [
+        len(p) + (tuple(stems[index : index + len(p)]) != p)
+        for p in phrases
+        if _phrase_at(stems, index, p)
+    ]
+    return max(spans, default=1)
+
+
+_PRONOUNS = frozenset({"me", "you", "him", "her", "us", "them", "it"})
+
+
 def find_phrase(said: list[Token], phrases: frozenset[tuple[str, ...]]) -> list[int]:
-    """Indexes of ``said`` where any of ``phrases`` (stem sequences) starts."""
+    """Indexes of ``said`` where any of ``phrases`` (stem sequences) starts. A pronoun
+    may sit inside a phrasal verb: "call you back" is "call back"."""
     stems = [t.stem for t in said]
     hits = []
     for i in range(len(stems)):
-        for phrase in phrases:
-            if tuple(stems[i : i + len(phrase)]) == phrase:
-                hits.append(i)
-                break
+        if any(_phrase_at(stems, i, phrase) for phrase in phrases):
+            hits.append(i)
     return hits
+
+
+def _phrase_at(stems: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    if tuple(stems[i : i + len(phrase)]) == phrase:
+        return True
+    return (
+        len(phrase) == 2
+        and i + 2 < len(stems)
+        and stems[i] == phrase[0]
+        and stems[i + 1] in _PRONOUNS
+        and stems[i + 2] == phrase[1]
+    )

@@ -116,12 +116,23 @@ class CallReading:
         return reply
 
 
-def is_question(turn: Turn, said: list[Token]) -> bool:
-    """A question by its words, since recognised speech has no question marks: "would
-    you", "do you", "can I"..., or a written question mark."""
-    if "?" in turn.text:
+def is_question(said: list[Token]) -> bool:
+    """Whether any sentence of a turn is a question."""
+    return any(
+        question_at(said, i)
+        for i in range(len(said))
+        if i == 0 or said[i].sentence != said[i - 1].sentence
+    )
+
+
+def question_at(said: list[Token], index: int) -> bool:
+    """Whether the sentence holding word ``index`` is a question: by a written question
+    mark, or by its words, since recognised speech has none: "would you", "do you",
+    "can I"..."""
+    sentence = [t for t in said if t.sentence == said[index].sentence]
+    if sentence and sentence[-1].asked:
         return True
-    texts = [t.text for t in said]
+    texts = [t.text for t in sentence]
     return any(a in _AUXILIARIES and b in _SUBJECTS for a, b in pairwise(texts))
 
 
@@ -167,8 +178,15 @@ def answer_phrases(said: list[Token]) -> list[tuple[int, int, str]]:
 
 
 def unsure_near(said: list[Token], index: int) -> bool:
+    """An unsure phrase anywhere before word ``index`` in its turn ("I am not sure yet.
+    I have to check my schedule."), or just after it in its sentence ("interested,
+    maybe")."""
     return any(
-        polarity == UNSURE and abs(start - index) <= UNSURE_REACH
+        polarity == UNSURE
+        and (
+            start < index
+            or (said[start].sentence == said[index].sentence and start - index <= UNSURE_REACH)
+        )
         for start, _, polarity in answer_phrases(said)
     )
 

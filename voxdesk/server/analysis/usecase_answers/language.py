@@ -8,7 +8,7 @@ must run offline, and a reviewer must be able to read why a word counted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voxdesk.server.analysis.usecase_answers.model import Turn
 
@@ -17,22 +17,32 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 @dataclass(frozen=True)
 class Token:
-    """A lower-case word of a turn, its stem, and the recogniser's posterior of it."""
+    """A lower-case word of a turn, its stem, the recogniser's posterior of it, which
+    sentence of the turn it is in, and whether that sentence ends with a question mark
+    (written text only: recognised speech is one unpunctuated sentence per turn)."""
 
     text: str
     stem: str
     confidence: float
+    sentence: int = 0
+    asked: bool = False
 
 
 def tokens(turn: Turn) -> list[Token]:
     """The turn's words; each inherits the confidence of the whitespace word it is in
     (``"don't,"`` is one word, ``"follow-up"`` two tokens of one word)."""
     found: list[Token] = []
+    sentence = 0
+    asked: set[int] = set()
     for index, raw in enumerate(turn.text.split()):
         confidence = turn.confidences[index] if index < len(turn.confidences) else 1.0
         for word in _TOKEN.findall(raw.lower().replace("\u2019", "'")):
-            found.append(Token(word, stem(word), confidence))
-    return found
+            found.append(Token(word, stem(word), confidence, sentence))
+        if raw.rstrip("\"')").endswith(("?", ".", "!")):
+            if raw.rstrip("\"')").endswith("?"):
+                asked.add(sentence)
+            sentence += 1
+    return [replace(t, asked=t.sentence in asked) for t in found]
 
 
 def words(text: str) -> list[str]:
@@ -98,6 +108,7 @@ clients prospect prospects consumer agent agents representative rep reps operato
 advisor adviser staff person call calls phone conversation recording question yes/no
 please another other show shows showed express expresses expressed indicate indicates
 indicated seem seems appear appears sound sounds feel feels really actually clearly
+anyway service help experience support during
 """)
 STOPWORDS = frozenset(stem(w) for w in _STOPWORDS)
 
@@ -106,23 +117,30 @@ AGENT_WORDS = frozenset({"agent", "agents", "representative", "rep", "operator",
                          "adviser", "salesperson", "staff"})  # fmt: skip
 
 # Verbs of speaking: "did the agent mention the fee" is about the fee, not about the verb,
-# so they are dropped from the cues of questions about the agent.
+# so they are dropped from the cues, and the question is answered by whether its
+# subject said the rest (absence, in clearly heard speech, is a No).
 SPEECH_VERBS = frozenset(
     stem(w)
     for w in wordlist(
-        "mention say tell explain inform ask talk discuss state bring raise describe note"
+        "mention say tell explain inform ask talk discuss state bring raise describe note request"
     )
 )
+# Of those, the ones a negated mention still satisfies ("there is no fee" mentions the
+# fee; "I don't want a refund" does not ask for one).
+MENTION_VERBS = frozenset(
+    stem(w) for w in wordlist("mention say talk discuss state bring raise describe note")
+)
 
-# Stances a question can ask about. When a question contains one, the customer's own
-# words count as an answer only when they express that stance (or its synonym):
-# "I'm not sure about the loan" is not an answer to "is the lead interested?".
+# Feelings a question can ask about, which the agent asks about in so many words ("are
+# you interested?"). When a question has one, only the customer's words for that feeling
+# answer it: "I'm not sure about the loan" is not an answer to "is the lead interested?".
+# Other verbs ("agree", "book", "accept") are topic words: a yes to the agent proposing
+# the topic is the assent.
 STANCE_WORDS = frozenset(
     stem(w)
     for w in wordlist(
-        "interested interest agree accept want like satisfy happy book schedule buy "
-        "purchase renew upgrade pay confirm consent recommend resolve fix continue keep "
-        "cancel switch need plan own have willing ready sign enrol enroll subscribe"
+        "interested interest want like love satisfied satisfy happy pleased willing keen "
+        "ready prefer"
     )
 )
 
@@ -144,14 +162,14 @@ _SYNONYMS = [
     "offer deal proposal promotion promo plan package",
     "price cost fee fees charge charges rate amount",
     "interest_rate apr rate percent percentage",
-    "discount reduction off cheaper saving savings",
+    "discount reduction cheaper saving savings half_price",
     "refund reimburse reimbursement money_back repayment",
     "cancel cancellation terminate terminating end close leave quit stop",
     "satisfied happy pleased glad great content",
     "resolved fixed solved sorted working works",
-    "appointment booking visit slot reservation",
+    "appointment booking visit slot reservation opening",
     "book schedule reserve arrange",
-    "callback call_back ring_back follow_up follow-up",
+    "callback call_back ring_back follow_up follow-up call_again",
     "agree accept okay fine",
     "apologise apologize apology sorry",
     "address street postcode zip",
@@ -168,9 +186,11 @@ _SYNONYMS = [
     "internet broadband wifi connection",
     "speak talk",
     "recommend suggest",
+    "retention retain stay keep remain",
     "competitor another_provider other_provider another_bank other_bank elsewhere",
-    "date day",
-    "time hour clock",
+    "date day today tomorrow monday tuesday wednesday thursday friday saturday sunday",
+    "time hour clock morning afternoon evening noon o'clock",
+    "pain hurt hurts ache aches toothache painful sore",
     "confirm confirmed verify",
 ]
 
@@ -208,14 +228,14 @@ YES_PHRASES = (
     "yes", "yeah", "yep", "yup", "sure", "okay", "ok", "absolutely", "definitely",
     "certainly", "of course", "please do", "sounds good", "sounds great", "that works",
     "go ahead", "i would", "i'd like", "i would like", "i'd love", "i do", "i am",
-    "correct", "that's right", "exactly", "alright", "all right", "why not", "i will",
+    "correct", "that's right", "exactly", "alright", "all right", "why not",
     "i'll take it", "deal", "perfect", "great",
 )  # fmt: skip
 NO_PHRASES = (
     "no", "nope", "nah", "not really", "no thanks", "no thank you", "i don't", "i do not",
     "i'm not", "i am not", "not now", "not at the moment", "not at this time", "never",
     "i'd rather not", "i would rather not", "not for me", "i won't", "i will not",
-    "no need", "don't bother", "not interested",
+    "no need", "don't bother", "not interested", "not right now", "not today", "not yet",
 )  # fmt: skip
 UNSURE_PHRASES = (
     "not sure", "maybe", "perhaps", "possibly", "i don't know", "i do not know",
