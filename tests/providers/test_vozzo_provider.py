@@ -174,7 +174,7 @@ async def test_an_uploaded_call_reads_back_with_answers_bucket_and_transcript(
             is {
                 "Yes": CriterionResult.YES,
                 "No": CriterionResult.NO,
-                "Not clear": CriterionResult.UNKNOWN,
+                "Not clear": CriterionResult.NOT_CLEAR,
             }[answer.answer]
         )
         if answer.time is not None:

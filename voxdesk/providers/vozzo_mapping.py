@@ -46,7 +46,7 @@ STATE_OF_STATUS = {status: state for state, status in STATUS_OF_STATE.items()}
 _RESULTS = {
     wire.Answer.YES: CriterionResult.YES,
     wire.Answer.NO: CriterionResult.NO,
-    wire.Answer.NOT_CLEAR: CriterionResult.UNKNOWN,
+    wire.Answer.NOT_CLEAR: CriterionResult.NOT_CLEAR,
 }
 
 
