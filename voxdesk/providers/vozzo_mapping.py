@@ -82,7 +82,9 @@ def map_answer(answer: wire.QuestionAnswer) -> QuestionAnswer:
 
 def answer_criterion(index: int, answer: wire.QuestionAnswer) -> Criterion:
     if answer.evidence and answer.timestamp is not None:
-        rationale = f"“{answer.evidence}” {stamp(answer.timestamp)}"
+        # The evidence as the platform quotes it (the local server names the speaker and
+        # quotes the words itself), then the moment, as a link.
+        rationale = f"{answer.evidence} {stamp(answer.timestamp)}"
     else:
         rationale = answer.evidence or "The platform quoted no words for this answer."
     if answer.reason:
@@ -103,7 +105,7 @@ def answer_criterion(index: int, answer: wire.QuestionAnswer) -> Criterion:
 
 def _bucket_rationale(bucket: wire.BucketChoice) -> str:
     if bucket.evidence and bucket.timestamp is not None:
-        return f"{bucket.reason} “{bucket.evidence}” {stamp(bucket.timestamp)}"
+        return f"{bucket.reason} {bucket.evidence} {stamp(bucket.timestamp)}"
     return bucket.reason
 
 
