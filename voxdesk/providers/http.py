@@ -80,7 +80,8 @@ class HttpClient:
             register_secret(token)
         headers = {"Accept": "application/json", "User-Agent": "voxdesk"}
         if token:
-            headers["Authorization"] = f"{auth_scheme} {token}"
+            # An empty scheme sends the key alone (``Authorization: <key>``, one of Vozzo's forms).
+            headers["Authorization"] = f"{auth_scheme} {token}" if auth_scheme else token
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self._client = httpx.AsyncClient(
@@ -110,6 +111,29 @@ class HttpClient:
             method=method,
             target=path,
             idempotent=idempotent,
+        )
+        return decode_json(response)
+
+    async def request_multipart(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: Mapping[str, str],
+        file_field: str,
+        path_on_disk: Path,
+        content_type: str,
+    ) -> Any:
+        """Send a form with one file (a create: never replayed once sent); the decoded
+        JSON answer. The file is read whole: this serves small one-request uploads."""
+        content = await asyncio.to_thread(path_on_disk.read_bytes)
+
+        def send() -> Any:
+            files = {file_field: (path_on_disk.name, content, content_type)}
+            return self._client.request(method, path, data=dict(data), files=files)
+
+        response = await self._send_with_retries(
+            send, method=method.upper(), target=path, idempotent=False
         )
         return decode_json(response)
 

@@ -111,6 +111,7 @@ class WindowActions:
             self.open_id_action,
             self.upload_action,
             self.send_call_log_action,
+            self._window.usecase_desk.action,
             self.refresh_action,
             self.stop_sync_action,
         ):

@@ -11,6 +11,8 @@ from voxdesk.providers.base import Capability, Provider
 #: Why a platform takes no uploads, where there is more to say than that it cannot.
 UPLOAD_REFUSALS = {
     "voicecalls": "Voice-bot calls can't be uploaded: this platform records its own calls.",
+    "vozzo": "Vozzo recordings go into a use case: drop them on its list in "
+    "File ▸ Vozzo use cases…",
 }
 
 

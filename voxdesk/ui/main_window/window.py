@@ -62,6 +62,7 @@ from voxdesk.ui.transcript.panel import TranscriptPanel
 from voxdesk.ui.upload.upload_controller import UploadController
 from voxdesk.ui.upload.upload_panel import UploadPanel
 from voxdesk.ui.voix.voix_controller import VoixController
+from voxdesk.ui.vozzo.launcher import UseCaseDeskLauncher
 from voxdesk.ui.widgets.banner import ErrorBanner
 from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
@@ -221,6 +222,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.upload_panel)
         self.upload_panel.hide()  # until something is uploaded (or it was left open)
         self.drop_target = DropTarget(self)
+        self.usecase_desk = UseCaseDeskLauncher(self.uploads, self)
 
         self.connection_label = QLabel("Not connected", self)
         self.connection_label.setObjectName("status-connection")
@@ -271,6 +273,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         session.serviceChanged.connect(self._offer_platform)
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
+        session.serviceChanged.connect(self.usecase_desk.set_service)  # after: uses its queue
         session.serviceChanged.connect(self.playback.set_service)
         session.connectionChanged.connect(self._show_connection)
         session.errorRaised.connect(self.banner.show_error)
@@ -533,6 +536,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         await self.browser.close()
         await self.playback.close()
         # Before the session closes the provider the uploads are using.
+        await self.usecase_desk.shutdown()
         await self.uploads.close()
         await self.voix.close()
         await self.session.close()
