@@ -31,8 +31,8 @@ from voxdesk.services.catalog.query import (
     order_by,
     where_sql,
 )
+from voxdesk.services.catalog.rows import INSERT_CALLS, CallRows
 from voxdesk.services.catalog.schema import (
-    CALL_COLUMNS,
     DEFERRABLE_INDEXES,
     MIGRATIONS,
     ORDER_INDEXES,
@@ -41,7 +41,6 @@ from voxdesk.services.catalog.schema import (
     SEARCH_BACKFILL,
     SEARCH_INDEX_BATCH,
     SEARCH_SCHEMA,
-    neutral_values,
 )
 from voxdesk.services.connections import ConnectionStore
 from voxdesk.services.sqlite_migrations import migrate
@@ -156,19 +155,22 @@ class CallCatalog(SqliteThread):
         """Store (or replace, by id) these calls in one transaction; with ``sync``, the
         connection's sync state is saved in the same transaction, so the mark never
         runs ahead of the calls it vouches for."""
-        batch = list(calls)
-        await self._run(lambda: self._upsert(connection, batch, sync))
-        if not batch:
+        await self.upsert_rows(CallRows.of(connection, calls), sync=sync)
+
+    async def upsert_rows(self, rows: CallRows, *, sync: SyncState | None = None) -> None:
+        """``upsert_calls`` for calls already laid out as rows (``CallRows.of``, on
+        any thread)."""
+        await self._run(lambda: self._upsert(rows, sync))
+        if not rows:
             return
-        ids = [call.id for call in batch]
         for listener in list(self._listeners):
             try:
-                listener(connection, ids)
+                listener(rows.connection, rows.ids)
             except Exception:
                 log.exception("a catalog listener failed")
 
-    def _upsert(self, connection: str, calls: list[Call], sync: SyncState | None) -> None:
-        now = datetime.now(UTC).timestamp()
+    def _upsert(self, rows: CallRows, sync: SyncState | None) -> None:
+        connection = rows.connection
         with self.db:
             agents = dict(
                 self.db.execute(
@@ -184,34 +186,9 @@ class CallCatalog(SqliteThread):
                     (connection,),
                 ).fetchall()
             )
-            marks = ",".join("?" * (CALL_COLUMNS.count(",") + 1))
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO calls ({CALL_COLUMNS}) VALUES ({marks})",
-                [
-                    (
-                        connection,
-                        call.id,
-                        call.status.value,
-                        call.member_id,
-                        agents.get(call.member_id, call.member_id),
-                        call.category_id,
-                        categories.get(call.category_id, call.category_id),
-                        iso(call.date),
-                        call.duration,
-                        call.analysis.score if call.analysis else None,
-                        call.analysis.outcome_label if call.analysis else None,
-                        call.summary,
-                        # Defaults left out (parsing puts them back): about half the
-                        # size, so most rows fit their page without an overflow page.
-                        call.model_dump_json(exclude_defaults=True),
-                        now,
-                        *neutral_values(call),
-                    )
-                    for call in calls
-                ],
-            )
-            if self.indexed_search and calls:
-                batch = json.dumps([call.id for call in calls])
+            self.db.executemany(INSERT_CALLS, rows.named(agents, categories))
+            if self.indexed_search and rows:
+                batch = json.dumps(rows.ids)
                 for statement in SEARCH_INDEX_BATCH:
                     self.db.execute(statement, (connection, batch))
             if sync is not None:
@@ -222,7 +199,7 @@ class CallCatalog(SqliteThread):
                         iso(sync.newest_started_at),
                         iso(sync.oldest_started_at),
                         int(sync.complete),
-                        now,
+                        datetime.now(UTC).timestamp(),
                     ),
                 )
 
