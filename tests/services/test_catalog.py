@@ -205,3 +205,33 @@ async def test_sorts_on_the_neutral_facts_with_nulls_last_through_an_index(
 async def test_the_filter_drop_downs_offer_the_facts(voice) -> None:
     assert await voice.distinct_values("vc", SortKey.GROUPING) == [f"camp_{n}" for n in range(4)]
     assert await voice.distinct_values("vc", SortKey.DIRECTION) == ["inbound", "outbound"]
+
+
+async def test_a_search_backlog_left_by_a_stopped_app_is_indexed_on_the_next_open(
+    tmp_path,
+) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    catalog = CallCatalog(path)
+    await catalog.open()
+    await catalog.upsert_calls("vc", [_voice_call(1)])
+    # A connection that already has calls keeps indexing per batch.
+    await catalog.defer_indexes("vc")
+    assert catalog._searchable("vc")
+    await catalog.defer_indexes("fresh")
+    await catalog.upsert_calls("fresh", [_voice_call(i) for i in range(2, 6)])
+    assert not catalog._searchable("fresh")
+    assert await catalog.count("fresh", CallFilter(text="call-003")) == 1  # by LIKE
+    await catalog.close()  # stopped before build_indexes
+
+    reopened = CallCatalog(path)
+    await reopened.open()
+    try:
+        assert reopened._searchable("fresh")
+        keys = reopened.db.execute(
+            "SELECT count(*) FROM call_keys WHERE connection = 'fresh'"
+        ).fetchone()[0]
+        assert keys == 4
+        assert await reopened.count("fresh", CallFilter(text="call-003")) == 1
+        assert await reopened.count("vc", CallFilter(text="call-001")) == 1
+    finally:
+        await reopened.close()

@@ -125,11 +125,12 @@ class CallSync:
         oldest call stored so far (all of it, the first time). Returns the state to
         refresh from when the pass was resumed, else ``None``.
 
-        The catalog's slow-to-fill sort indexes are dropped for it and built once at its
-        end, stopped or not (``CallCatalog.defer_indexes``)."""
+        The catalog's slow-to-fill sort indexes (and, into an empty connection, its text
+        search) are dropped for it and built once at its end, stopped or not
+        (``CallCatalog.defer_indexes``)."""
         resumed = state is not None
         state = state or SyncState()
-        await self.catalog.defer_indexes()
+        await self.catalog.defer_indexes(self.connection)
         try:
             state = await self._pass(state, date_to=state.oldest_started_at, first_sync=True)
             state = SyncState(state.newest_started_at, state.oldest_started_at, complete=True)

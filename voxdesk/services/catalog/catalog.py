@@ -42,6 +42,12 @@ from voxdesk.services.catalog.schema import (
     SEARCH_INDEX_BATCH,
     SEARCH_SCHEMA,
 )
+from voxdesk.services.catalog.search_backlog import (
+    BACKLOG_SCHEMA,
+    backlog,
+    index_backlog,
+    start_backlog,
+)
 from voxdesk.services.connections import ConnectionStore
 from voxdesk.services.sqlite_migrations import migrate
 from voxdesk.services.sqlite_thread import SqliteThread
@@ -50,7 +56,7 @@ log = logging.getLogger("voxdesk.catalog")
 
 #: ``listener(connection, call_ids)``: these calls were just written.
 CallsChanged = Callable[[str, list[str]], None]
-_PER_CONNECTION_TABLES = ("calls", "members", "categories", "sync_state")
+_PER_CONNECTION_TABLES = ("calls", "members", "categories", "sync_state", "search_backlog")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class CallCatalog(SqliteThread):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.indexed_search = False
+        #: Connections whose calls are indexed for search at the end of their first
+        #: sync (``search_backlog``); read and changed on the catalog's thread only.
+        self._search_backlog: set[str] = set()
         self._listeners: list[CallsChanged] = []
 
     def _prepare(self, db: sqlite3.Connection) -> None:
@@ -100,6 +109,10 @@ class CallCatalog(SqliteThread):
         db.executescript(ORDER_INDEXES)
         db.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in RETIRED_INDEXES))
         self.indexed_search = self._open_search(db)
+        db.execute(BACKLOG_SCHEMA)
+        for connection in backlog(db) if self.indexed_search else ():
+            # A first sync stopped with the app before it indexed its calls.
+            index_backlog(db, connection)
         # Statistics let the planner pick the filter's index over the order's one
         # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
         # most 1000 rows per index keeps ANALYZE to milliseconds even at a million calls.
@@ -187,7 +200,7 @@ class CallCatalog(SqliteThread):
                 ).fetchall()
             )
             self.db.executemany(INSERT_CALLS, rows.named(agents, categories))
-            if self.indexed_search and rows:
+            if self._searchable(connection) and rows:
                 batch = json.dumps(rows.ids)
                 for statement in SEARCH_INDEX_BATCH:
                     self.db.execute(statement, (connection, batch))
@@ -203,23 +216,33 @@ class CallCatalog(SqliteThread):
                     ),
                 )
 
-    async def defer_indexes(self) -> None:
+    def _searchable(self, connection: str) -> bool:
+        """Whether ``connection``'s calls are in the text-search index (else ``LIKE``)."""
+        return self.indexed_search and connection not in self._search_backlog
+
+    async def defer_indexes(self, connection: str | None = None) -> None:
         """Drop the sort indexes that a bulk write fills slowly (``DEFERRABLE_INDEXES``),
         for a first sync; ``build_indexes`` makes them again. Meanwhile a sort by one of
         their keys sorts the rows instead of walking an index: right, only slower. If the
-        app stops before they are built, the next open builds them (``_create``)."""
+        app stops before they are built, the next open builds them (``_create``). A
+        ``connection`` with no calls yet also has its text search built then
+        (``search_backlog``)."""
 
         def work() -> None:
             self.db.executescript(
                 "".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRABLE_INDEXES)
             )
+            if connection and self.indexed_search and start_backlog(self.db, connection):
+                self._search_backlog.add(connection)
 
         await self._run(work)
 
     async def build_indexes(self) -> None:
         """Make every deferred index that is missing, one per turn of the catalog's
         thread (the list's queries run between them), then refresh the planner's
-        statistics; a few milliseconds when none is missing."""
+        statistics; a few milliseconds when none is missing. Indexes the search backlog
+        first."""
+        await self._run(self._index_search_backlog)
         missing = await self._run(
             lambda: [sql for name, sql in DEFERRABLE_INDEXES.items() if not _exists(self.db, name)]
         )
@@ -227,6 +250,11 @@ class CallCatalog(SqliteThread):
             await self._run(lambda sql=sql: self.db.execute(sql))
         if missing:
             await self._run(lambda: self.db.execute("ANALYZE calls"))
+
+    def _index_search_backlog(self) -> None:
+        for connection in sorted(self._search_backlog):
+            index_backlog(self.db, connection)
+            self._search_backlog.discard(connection)
 
     async def sync_state(self, connection: str) -> SyncState | None:
         """The connection's sync state; ``None`` before its first sync wrote anything."""
@@ -247,6 +275,9 @@ class CallCatalog(SqliteThread):
         batch = list(members)
 
         def work() -> None:
+            # Renaming agents re-indexes their calls for search (a trigger): only
+            # keyed calls can be re-indexed, so a backlog is indexed first.
+            self._index_search_backlog()
             with self.db:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO members VALUES (?,?,?,?)",
@@ -280,6 +311,7 @@ class CallCatalog(SqliteThread):
             with self.db:
                 for table in _PER_CONNECTION_TABLES:
                     self.db.execute(f"DELETE FROM {table} WHERE connection = ?", (connection,))
+            self._search_backlog.discard(connection)
 
         await self._run(work)
 
@@ -326,7 +358,7 @@ class CallCatalog(SqliteThread):
         narrow = matching is not None and matching <= NARROW_FILTER_ROWS
         broad = matching is not None and not narrow
         clause = where_sql(
-            connection, where, index_filters=not broad, indexed_search=self.indexed_search
+            connection, where, index_filters=not broad, indexed_search=self._searchable(connection)
         )
         sql = (
             f"SELECT {ROW_COLUMNS} "
@@ -351,7 +383,7 @@ class CallCatalog(SqliteThread):
 
     async def count(self, connection: str, where: CallFilter) -> int:
         def work() -> int:
-            clause = where_sql(connection, where, indexed_search=self.indexed_search)
+            clause = where_sql(connection, where, indexed_search=self._searchable(connection))
             return self.db.execute(
                 f"SELECT COUNT(*) FROM calls WHERE {clause.sql}", clause.params
             ).fetchone()[0]
