@@ -19,7 +19,7 @@ from voxdesk.domain import (
     Member,
     SurveyResult,
 )
-from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey, search_backlog
 from voxdesk.services.catalog.query import order_by
 
 BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -208,8 +208,9 @@ async def test_the_filter_drop_downs_offer_the_facts(voice) -> None:
 
 
 async def test_a_search_backlog_left_by_a_stopped_app_is_indexed_on_the_next_open(
-    tmp_path,
+    tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.setattr(search_backlog, "BACKLOG_CHUNK", 2)
     path = tmp_path / "catalog.sqlite3"
     catalog = CallCatalog(path)
     await catalog.open()
@@ -221,7 +222,9 @@ async def test_a_search_backlog_left_by_a_stopped_app_is_indexed_on_the_next_ope
     await catalog.upsert_calls("fresh", [_voice_call(i) for i in range(2, 6)])
     assert not catalog._searchable("fresh")
     assert await catalog.count("fresh", CallFilter(text="call-003")) == 1  # by LIKE
-    await catalog.close()  # stopped before build_indexes
+    # Stopped after the first chunk of its indexing (two of the four calls).
+    await catalog._run(lambda: search_backlog.index_backlog_chunk(catalog.db, "fresh", ""))
+    await catalog.close()
 
     reopened = CallCatalog(path)
     await reopened.open()
@@ -230,7 +233,11 @@ async def test_a_search_backlog_left_by_a_stopped_app_is_indexed_on_the_next_ope
         keys = reopened.db.execute(
             "SELECT count(*) FROM call_keys WHERE connection = 'fresh'"
         ).fetchone()[0]
-        assert keys == 4
+        indexed = reopened.db.execute(
+            "SELECT count(*) FROM calls_search WHERE rowid IN "
+            "(SELECT id FROM call_keys WHERE connection = 'fresh')"
+        ).fetchone()[0]
+        assert keys == indexed == 4
         assert await reopened.count("fresh", CallFilter(text="call-003")) == 1
         assert await reopened.count("vc", CallFilter(text="call-001")) == 1
     finally:

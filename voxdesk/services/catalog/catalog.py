@@ -46,6 +46,7 @@ from voxdesk.services.catalog.search_backlog import (
     BACKLOG_SCHEMA,
     backlog,
     index_backlog,
+    index_backlog_chunk,
     start_backlog,
 )
 from voxdesk.services.connections import ConnectionStore
@@ -85,7 +86,7 @@ class CallCatalog(SqliteThread):
         super().__init__(path)
         self.indexed_search = False
         #: Connections whose calls are indexed for search at the end of their first
-        #: sync (``search_backlog``); read and changed on the catalog's thread only.
+        #: sync (``search_backlog``); changed on the catalog's thread only.
         self._search_backlog: set[str] = set()
         self._listeners: list[CallsChanged] = []
 
@@ -242,7 +243,7 @@ class CallCatalog(SqliteThread):
         thread (the list's queries run between them), then refresh the planner's
         statistics; a few milliseconds when none is missing. Indexes the search backlog
         first."""
-        await self._run(self._index_search_backlog)
+        await self._index_search_backlog()
         missing = await self._run(
             lambda: [sql for name, sql in DEFERRABLE_INDEXES.items() if not _exists(self.db, name)]
         )
@@ -251,10 +252,16 @@ class CallCatalog(SqliteThread):
         if missing:
             await self._run(lambda: self.db.execute("ANALYZE calls"))
 
-    def _index_search_backlog(self) -> None:
+    async def _index_search_backlog(self) -> None:
+        """Index the backlog a chunk per turn of the catalog's thread (the list's
+        queries run between them); its connections search by ``LIKE`` until done."""
         for connection in sorted(self._search_backlog):
-            index_backlog(self.db, connection)
-            self._search_backlog.discard(connection)
+            after: str | None = ""
+            while after is not None:
+                after = await self._run(
+                    lambda c=connection, a=after: index_backlog_chunk(self.db, c, a)
+                )
+            await self._run(lambda c=connection: self._search_backlog.discard(c))
 
     async def sync_state(self, connection: str) -> SyncState | None:
         """The connection's sync state; ``None`` before its first sync wrote anything."""
@@ -274,10 +281,11 @@ class CallCatalog(SqliteThread):
     async def remember_members(self, connection: str, members: Iterable[Member]) -> None:
         batch = list(members)
 
+        # Renaming agents re-indexes their calls for search (a trigger): only keyed
+        # calls can be re-indexed, so a backlog is indexed first.
+        await self._index_search_backlog()
+
         def work() -> None:
-            # Renaming agents re-indexes their calls for search (a trigger): only
-            # keyed calls can be re-indexed, so a backlog is indexed first.
-            self._index_search_backlog()
             with self.db:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO members VALUES (?,?,?,?)",
