@@ -21,6 +21,7 @@ from voxdesk.ui.connections.session import Session
 from voxdesk.ui.main_window.window import AppServices, MainWindow, Presenters
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
+from voxdesk.ui.review.review_controller import ReviewController
 from voxdesk.ui.settings import open_settings
 from voxdesk.ui.upload.upload_controller import UploadController
 
@@ -58,6 +59,7 @@ def build_presenters(services: AppServices) -> Presenters:
         playback=PlaybackController(
             player, PositionMemory.from_json(keys.load_text(settings, keys.POSITIONS))
         ),
+        review=ReviewController(services.reviews, services.catalog),
     )
 
 

@@ -69,18 +69,12 @@ class CallFilter:
     review_states: frozenset[str] = frozenset()
     delta_min: float | None = None
     delta_max: float | None = None
+    #: Only calls whose human score differs from the AI's.
+    differs: bool = False
     #: The Needs attention view: analysed calls not yet reviewed whose AI score is
     #: below this, or that the AI failed on an auto-fail criterion, or that have an
     #: answer the engine marked uncertain.
     attention_below: float | None = None
-
-    @property
-    def reads_reviews(self) -> bool:
-        return (
-            bool(self.review_states)
-            or self.attention_below is not None
-            or (self.delta_min is not None or self.delta_max is not None)
-        )
 
 
 @dataclass(frozen=True)
@@ -267,6 +261,8 @@ def _review_filters(clause: Where, where: CallFilter) -> None:
         clause.add("score_delta >= ?", where.delta_min)
     if where.delta_max is not None:
         clause.add("score_delta <= ?", where.delta_max)
+    if where.differs:
+        clause.add("score_delta != 0")
     if where.attention_below is not None:
         clause.add(
             f"status = ? AND {REVIEW_STATE_SQL} != 'reviewed' "

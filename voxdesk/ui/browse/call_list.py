@@ -42,6 +42,7 @@ from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.browse.call_list_header import CallListHeader
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel
 from voxdesk.ui.browse.columns import FilterKind, ListLayout
+from voxdesk.ui.browse.review_filter import ReviewFilter
 from voxdesk.ui.widgets.date_filter import DateFilterEdit
 from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
 
@@ -164,7 +165,9 @@ class CallListPanel(QWidget):
         self.more_button.setToolTip("Show agent, category, outcome, score and date filters")
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Clear the search and every filter")
+        self.review_filter = ReviewFilter(self)
         top.addWidget(self.search, 1)
+        top.addWidget(self.review_filter)
         top.addWidget(self.status_box)
         top.addWidget(self.more_button)
         top.addWidget(self.clear_button)
@@ -263,6 +266,7 @@ class CallListPanel(QWidget):
         self.search.installEventFilter(self._search_arrows)
         self._search_timer.timeout.connect(self._emit_filter)
         self.status_box.currentIndexChanged.connect(self._emit_filter)
+        self.review_filter.changed.connect(self._emit_filter)
         for box in (
             self.agent_box,
             self.category_box,
@@ -290,7 +294,7 @@ class CallListPanel(QWidget):
     def current_filter(self) -> CallFilter:
         """What the widgets say, for the filters the list's layout offers."""
         offers = self.model.list_layout.offers
-        return CallFilter(
+        where = CallFilter(
             text=self.search.text().strip(),
             statuses=(self.status_box.currentData() or frozenset())
             if offers(FilterKind.STATUS)
@@ -312,6 +316,7 @@ class CallListPanel(QWidget):
             else None,
             direction=self.direction_box.currentData() if offers(FilterKind.DIRECTION) else None,
         )
+        return self.review_filter.applied_to(where) if offers(FilterKind.REVIEW) else where
 
     def set_filter(self, where: CallFilter) -> None:
         """Show ``where`` in the widgets without emitting ``filterChanged``."""
@@ -333,6 +338,7 @@ class CallListPanel(QWidget):
             self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
             self.date_from.set_date(_local_day(where.date_from))
             self.date_to.set_date(_local_day(where.date_to))
+            self.review_filter.show_filter(where)
             advanced = any(
                 v is not None
                 for v in (
@@ -480,6 +486,7 @@ class CallListPanel(QWidget):
         offers = layout.offers
         self.search.setPlaceholderText(layout.search_hint)
         self.status_box.setVisible(offers(FilterKind.STATUS))
+        self.review_filter.setVisible(offers(FilterKind.REVIEW))
         for kind, widgets in (
             (FilterKind.AGENT, (self.agent_box,)),
             (FilterKind.CATEGORY, (self.category_box,)),

@@ -66,6 +66,7 @@ class WindowActions:
         self.filters_action.setCheckable(True)
         more.toggled.connect(self.filters_action.setChecked)
         self._add_player_actions()
+        self._add_review_actions()
         self._setup_menus()
 
     def _add(self, text: str, shortcut: Keys, slot: Callable[..., object]) -> QAction:
@@ -100,6 +101,19 @@ class WindowActions:
             self.evidence_action,
         ]
 
+    def _add_review_actions(self) -> None:
+        w = self._window
+        self.note_action = self._add("Add &note at playhead…", "Ctrl+M", w.ask_note)
+        self.submit_next_action = self._add("&Submit and next", "Ctrl+Return", w.submit_and_next)
+        self.next_unreviewed_action = self._add(
+            "Next &unreviewed", "Ctrl+Shift+N", w.next_unreviewed
+        )
+        self.review_actions = [
+            self.note_action,
+            self.submit_next_action,
+            self.next_unreviewed_action,
+        ]
+
     def _setup_menus(self) -> None:
         bar = self._window.menuBar()
         file_menu = bar.addMenu("&File")
@@ -120,6 +134,9 @@ class WindowActions:
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.uploads_view_action)
         self._setup_theme_menu(view_menu.addMenu("&Theme"))
+        review_menu = bar.addMenu("&Review")
+        for action in self.review_actions:
+            review_menu.addAction(action)
         play_menu = bar.addMenu("&Playback")
         for action in self.player_actions:
             play_menu.addAction(action)

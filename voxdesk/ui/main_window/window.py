@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import Call, CallStatus
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services import paths
 from voxdesk.services.call_words import never_connected
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
@@ -48,11 +50,13 @@ from voxdesk.ui.connections.session import ServerFactory, Session, default_serve
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
 from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
+from voxdesk.ui.main_window.review_desk import ReviewDeskMixin
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.playback.player_bar import PlayerBar
 from voxdesk.ui.review.call_detail import CallDetailView
+from voxdesk.ui.review.review_controller import ReviewController
 from voxdesk.ui.review.section_panel import SectionScorePanel
 from voxdesk.ui.review.survey_panel import SurveyPanel
 from voxdesk.ui.theme import Theme, apply_theme
@@ -112,14 +116,20 @@ class AppServices:
     server_dir: Path | None = None
     #: Polling and settling waits of uploads (tests shorten them).
     upload_timings: FlowTimings | None = None
+    #: The reviewer's reviews (SQLite per user; a shared store later).
+    reviews: ReviewService = field(
+        default_factory=lambda: ReviewService(SqliteReviewStore(paths.reviews_path()))
+    )
 
     async def open(self) -> None:
         """Open the databases (each on its own thread) before the window is built."""
         await self.catalog.open()
         await self.uploads.open()
+        await self.reviews.open()
 
     async def close(self) -> None:
         """Close the databases after the window has shut down."""
+        await self.reviews.close()
         await self.uploads.close()
         await self.catalog.close()
 
@@ -135,9 +145,10 @@ class Presenters:
     uploads: UploadController
     player: Player
     playback: PlaybackController
+    review: ReviewController
 
 
-class MainWindow(WindowDialogsMixin, QMainWindow):
+class MainWindow(ReviewDeskMixin, WindowDialogsMixin, QMainWindow):
     """List, detail and sections of the active connection's calls."""
 
     closed = Signal()
@@ -153,6 +164,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.uploads = presenters.uploads
         self.player = presenters.player
         self.playback = presenters.playback
+        self.review = presenters.review
         # The window owns its presenters: they live and die with it.
         for presenter in (
             self.model,
@@ -161,6 +173,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.uploads,
             self.player,
             self.playback,
+            self.review,
         ):
             presenter.setParent(self)
         #: Which failed criterion Ctrl+J goes to next (it cycles through them).
@@ -191,8 +204,14 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.reading_splitter.setChildrenCollapsible(False)
         # Section scores (Voxxi) or the post-call survey (voice-bot): one pane, the
         # page the connected platform has (``platform_offer.shows_surveys``).
-        self.verdict = QStackedWidget(self.splitter)
+        # Under the verdict, the review pane (scores, outcome, notes, Submit).
+        verdict_column = QWidget(self.splitter)
+        column = QVBoxLayout(verdict_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.verdict = QStackedWidget(verdict_column)
         self.verdict.setObjectName("verdict-pane")
+        column.addWidget(self.verdict, 1)
+        self._setup_review_pane(verdict_column, column)
         self.sections = SectionScorePanel(self.verdict)
         self.survey = SurveyPanel(self.verdict)
         self.verdict.addWidget(self.sections)
@@ -277,6 +296,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         uploads.errorRaised.connect(self.banner.show_error)
         self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
         self._connect_player()
+        self._connect_review()
 
     def _connect_player(self) -> None:
         player, bar, playback = self.player, self.player_bar, self.playback
@@ -359,6 +379,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.detail.show_call(call, agent, category)
         self.sections.show_call(call)
         self.survey.show_call(call)
+        self.review.show_call(call)
         if changed or (call is not None and call.transcript != shown.transcript):
             self._show_timeline(call)
         self.playback.show_call(call)
@@ -506,6 +527,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         """Cancel every task and stop the local server before the loop ends."""
         await self.browser.close()
         await self.playback.close()
+        await self.close_review()
         # Before the session closes the provider the uploads are using.
         await self.uploads.close()
         await self.session.close()
