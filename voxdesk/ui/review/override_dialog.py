@@ -55,7 +55,7 @@ class OverrideDialog(QDialog):
         self.answer.setObjectName("override-answer")
         if self._outcomes is None:
             for result in HUMAN_RESULTS:
-                self.answer.addItem(result.value, result)
+                self.answer.addItem(result.value, result.value)
         else:
             self.answer.setEditable(True)
             self.answer.addItems(self._outcomes)
@@ -63,7 +63,7 @@ class OverrideDialog(QDialog):
         self.reason = QComboBox(self)
         self.reason.setObjectName("override-reason")
         for reason in OverrideReason:
-            self.reason.addItem(reason.value, reason)
+            self.reason.addItem(reason.value, reason.value)
         form.addRow("Reason:", self.reason)
         self.comment = QLineEdit(self)
         self.comment.setObjectName("override-comment")
@@ -80,10 +80,10 @@ class OverrideDialog(QDialog):
         if current is not None:
             answer, reason, comment = current
             if self._outcomes is None:
-                self.answer.setCurrentIndex(max(0, self.answer.findData(answer)))
+                self.answer.setCurrentIndex(max(0, self.answer.findData(str(answer))))
             else:
                 self.answer.setCurrentText(str(answer))
-            self.reason.setCurrentIndex(max(0, self.reason.findData(reason)))
+            self.reason.setCurrentIndex(max(0, self.reason.findData(reason.value)))
             self.comment.setText(comment)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
@@ -96,9 +96,13 @@ class OverrideDialog(QDialog):
     def problem(self) -> str | None:
         if self._outcomes is not None and not self.answer.currentText().strip():
             return "Give the outcome."
-        if self.reason.currentData() is OverrideReason.OTHER and not self.comment.text().strip():
+        if self.chosen_reason() is OverrideReason.OTHER and not self.comment.text().strip():
             return 'Say why in the comment: the reason "Other" needs one.'
         return None
+
+    def chosen_reason(self) -> OverrideReason:
+        # Qt hands an enum stored in an item back as its plain value.
+        return OverrideReason(self.reason.currentData())
 
     def _check(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -109,21 +113,21 @@ class OverrideDialog(QDialog):
     def set_values(self, answer: CriterionResult | str, reason: OverrideReason, comment: str):
         """Fill the form (tests and keyboard-driven callers)."""
         if isinstance(answer, CriterionResult):
-            self.answer.setCurrentIndex(self.answer.findData(answer))
+            self.answer.setCurrentIndex(self.answer.findData(answer.value))
         else:
             self.answer.setCurrentText(answer)
-        self.reason.setCurrentIndex(self.reason.findData(reason))
+        self.reason.setCurrentIndex(self.reason.findData(reason.value))
         self.comment.setText(comment)
 
     def _accept(self) -> None:
         if self.problem() is not None:
             return
         answer = (
-            self.answer.currentData()
+            CriterionResult(self.answer.currentData())
             if self._outcomes is None
             else self.answer.currentText().strip()
         )
-        self.chosen.emit(answer, self.reason.currentData(), self.comment.text().strip())
+        self.chosen.emit(answer, self.chosen_reason(), self.comment.text().strip())
         self.accept()
 
     def _clear(self) -> None:
