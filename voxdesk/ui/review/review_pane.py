@@ -42,7 +42,7 @@ def format_delta(delta: float | None) -> str:
 def note_line(note: ReviewNote, criteria: dict[str, str]) -> str:
     span = f"{stamp(note.start)}–{stamp(note.end)}" if note.end is not None else stamp(note.start)
     about = f" ({criteria[note.criterion_id]})" if note.criterion_id in criteria else ""
-    return f"[{span}] {note.text}{about}"
+    return f"{span} {note.text}{about}"
 
 
 class ReviewPane(QFrame):
