@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from voxdesk import __version__
-from voxdesk.cli import calls, connections, upload, voix
+from voxdesk.cli import calls, connections, export, upload, voix
 from voxdesk.cli.common import (
     BASE_URL_ENV,
     EXIT_FAILED,
@@ -87,6 +87,7 @@ def _parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     upload.add_parser(sub, target)
     connections.add_parsers(sub)
     voix.add_parsers(sub)
+    export.add_parser(sub)
     return parser, frozenset(sub.choices)
 
 
