@@ -18,6 +18,7 @@ from voxdesk.services.formatting import format_duration, format_score
 
 #: An excerpt shows the turns from this long before a moment to this long after it.
 EXCERPT_BEFORE, EXCERPT_AFTER = 5.0, 10.0
+TABLE = "<table border='1' cellpadding='3' cellspacing='0' width='100%'>"
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
 
 
@@ -89,9 +90,7 @@ def _scorecard(item: ReportItem) -> str:
                     escape(criterion.rationale),
                 )
             )
-        parts.append(
-            f"<table border='1' cellpadding='3' cellspacing='0' width='100%'>{''.join(rows)}</table>"
-        )
+        parts.append(f"{TABLE}{''.join(rows)}</table>")
     return "".join(parts)
 
 
