@@ -6,6 +6,7 @@ calls it should."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,27 @@ def test_needs_attention_lists_exactly_the_calls_it_should(
         if threshold > 100:
             # Every analysed call scores below 101: all of them but the reviewed one.
             assert expected == set(_scored(calls)) - {reviewed}
+
+
+def test_file_export_writes_the_filtered_list_with_its_review(
+    driver: Driver, window: MainWindow, calls: dict[str, dict], tmp_path: Path
+) -> None:
+    call_id = _scored(calls)[2]
+    _open(driver, window, call_id)
+    window.review.add_note(3.0, "agent talks over the customer")
+    assert window.review.submit()
+    box = window.call_list.review_filter.box
+    box.setCurrentIndex(box.findData("reviewed"))
+    driver.wait_until(lambda: list(_rows(window)) == [call_id], what="only the reviewed call")
+    out = tmp_path / "reviewed.csv"
+    task = window.export_csv(out)
+    driver.wait_until(task.done, timeout=30, what="the export")
+    with open(out, newline="", encoding="utf-8") as file:
+        [row] = list(csv.DictReader(file))
+    assert row["call_id"] == call_id and row["review"] == "reviewed"
+    assert row["reviewer"] == window.review.reviewer
+    assert "agent talks over the customer" in row["notes"]
+    assert "calls exported" in window.statusBar().currentMessage()
+    pdf = tmp_path / "call.pdf"
+    window.export_to(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -108,6 +108,7 @@ class WindowActions:
         self.next_unreviewed_action = self._add(
             "Next &unreviewed", "Ctrl+Shift+N", w.next_unreviewed
         )
+        self.export_action = self._add("&Export…", "Ctrl+E", w.ask_export)
         self.review_actions = [
             self.note_action,
             self.submit_next_action,
@@ -121,6 +122,7 @@ class WindowActions:
             self.connections_action,
             self.open_id_action,
             self.upload_action,
+            self.export_action,
             self.refresh_action,
             self.stop_sync_action,
         ):

@@ -49,6 +49,7 @@ from voxdesk.ui.browse.columns import ANALYSIS, ListLayout
 from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
+from voxdesk.ui.main_window.export_desk import ExportDeskMixin
 from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
 from voxdesk.ui.main_window.review_desk import ReviewDeskMixin
 from voxdesk.ui.playback.call_map import CallMap
@@ -148,7 +149,7 @@ class Presenters:
     review: ReviewController
 
 
-class MainWindow(ReviewDeskMixin, WindowDialogsMixin, QMainWindow):
+class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWindow):
     """List, detail and sections of the active connection's calls."""
 
     closed = Signal()
