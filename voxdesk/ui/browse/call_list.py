@@ -165,9 +165,7 @@ class CallListPanel(QWidget):
         self.more_button.setToolTip("Show agent, category, outcome, score and date filters")
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Clear the search and every filter")
-        self.review_filter = ReviewFilter(self)
         top.addWidget(self.search, 1)
-        top.addWidget(self.review_filter)
         top.addWidget(self.status_box)
         top.addWidget(self.more_button)
         top.addWidget(self.clear_button)
@@ -227,6 +225,11 @@ class CallListPanel(QWidget):
         dates.addWidget(QLabel("to", self.filter_bar))
         dates.addWidget(self.date_to)
         grid.addLayout(dates, 1, 4, 1, 2)
+        # Under Filters: the list's top row must fit a 853-pixel-wide window.
+        self.review_label = QLabel("Review", self.filter_bar)
+        grid.addWidget(self.review_label, 2, 0)
+        self.review_filter = ReviewFilter(self.filter_bar)
+        grid.addWidget(self.review_filter, 2, 1, 1, 3)
         self.filter_bar.setVisible(False)
         layout.addWidget(self.filter_bar)
 
@@ -352,8 +355,9 @@ class CallListPanel(QWidget):
                     where.grouping,
                     where.disposition,
                     where.direction,
+                    where.attention_below,
                 )
-            )
+            ) or bool(where.review_states or where.differs)
             self.more_button.setChecked(advanced or self.more_button.isChecked())
         finally:
             self._restoring = False
@@ -487,6 +491,7 @@ class CallListPanel(QWidget):
         self.search.setPlaceholderText(layout.search_hint)
         self.status_box.setVisible(offers(FilterKind.STATUS))
         self.review_filter.setVisible(offers(FilterKind.REVIEW))
+        self.review_label.setVisible(offers(FilterKind.REVIEW))
         for kind, widgets in (
             (FilterKind.AGENT, (self.agent_box,)),
             (FilterKind.CATEGORY, (self.category_box,)),
@@ -510,6 +515,7 @@ class CallListPanel(QWidget):
                     (FilterKind.CAMPAIGN, "campaign"),
                     (FilterKind.DISPOSITION, "state"),
                     (FilterKind.DIRECTION, "direction"),
+                    (FilterKind.REVIEW, "review"),
                 )
                 if offers(kind)
             )

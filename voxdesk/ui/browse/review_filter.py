@@ -37,6 +37,12 @@ class ReviewFilter(QWidget):
         self.box.setObjectName("review-filter")
         for text, key, _ in CHOICES:
             self.box.addItem(text, key)
+        # As narrow as a short word: the list's top row must fit a 853-pixel window.
+        self.box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.box.setMinimumContentsLength(7)
+        self.box.setToolTip("Review state, or the Needs attention view")
         self.threshold = QSpinBox(self)
         self.threshold.setObjectName("attention-threshold")
         self.threshold.setRange(0, 100)
