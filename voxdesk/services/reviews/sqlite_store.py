@@ -2,7 +2,9 @@
 like the catalog: review notes can quote what customers said.
 
 A review is stored whole as JSON (it is read and written one call at a time) with its
-summary in columns beside it, for the list. ``synchronous = FULL``: a saved review
+summary in columns beside it, for the list, and its export cells (``export_cells``),
+so that a CSV export of 100,000 reviews is SQL feeding ``csv.writer``, with no Python
+per row. ``synchronous = FULL``: a saved review
 survives a power cut, not only a crash — a draft lost is the complaint this store
 answers.
 """
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from voxdesk.domain.review import Review, ReviewState
+from voxdesk.services.reviews.export_cells import EXPORT_COLUMNS, export_cells
 from voxdesk.services.reviews.store import ReviewSummary
 from voxdesk.services.sqlite_migrations import migrate
 from voxdesk.services.sqlite_thread import SqliteThread
@@ -35,6 +38,12 @@ MIGRATIONS = (
             reviewer TEXT,
             updated_at TEXT,
             review_json TEXT NOT NULL,
+            submitted_at TEXT,
+            seconds_spent REAL,
+            outcome_label TEXT,
+            outcome_reason TEXT,
+            overrides_json TEXT,
+            notes_text TEXT,
             PRIMARY KEY (connection, call_ref)
         ) WITHOUT ROWID;
         """,
@@ -83,6 +92,7 @@ class SqliteReviewStore(SqliteThread):
                 s.reviewer,
                 s.updated_at.isoformat() if s.updated_at else None,
                 review.model_dump_json(exclude_defaults=True),
+                *export_cells(review),
             )
             for review, s in reviews
         ]
@@ -90,8 +100,8 @@ class SqliteReviewStore(SqliteThread):
         def work() -> None:
             with self.db:
                 self.db.executemany(
-                    f"INSERT OR REPLACE INTO reviews ({_SUMMARY}, review_json) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
+                    f"INSERT OR REPLACE INTO reviews ({_SUMMARY}, review_json, {EXPORT_COLUMNS}) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     batch,
                 )
 
