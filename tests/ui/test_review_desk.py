@@ -114,6 +114,14 @@ def test_an_override_changes_the_human_score_and_the_list_but_keeps_the_ai_answe
         ),
         what="the list's review columns",
     )
+    # The outcome is overridden the same way, the AI's kept beside it.
+    window.review_pane.outcome_button.click()
+    dialogs = [d for d in window.findChildren(OverrideDialog) if d.isVisible()]
+    dialogs[-1].set_values("Escalated", OverrideReason.INCORRECT_RESULT, "")
+    dialogs[-1].buttons.accepted.emit()
+    assert window.review.review.outcome.label == "Escalated"
+    ai_outcome = call.analysis.outcome_label
+    assert f"Outcome: Escalated (AI: {ai_outcome}" in window.review_pane.outcome.text()
     # Saved within 2 s, and said so.
     driver.wait_until(
         lambda: window.review_pane.saved.text().startswith("Saved "), timeout=2.5, what="saved"

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
-from voxdesk.domain.review import OverrideReason
 from voxdesk.services.catalog.review_marks import UNREVIEWED
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.ui.review.override_dialog import OverrideDialog
@@ -103,9 +102,7 @@ class ReviewDeskMixin:
         dialog.chosen.connect(
             lambda label, reason, comment: self.review.override_outcome(label, reason, comment)
         )
-        dialog.cleared.connect(
-            lambda: self.review.override_outcome(None, OverrideReason.OTHER, "cleared")
-        )
+        dialog.cleared.connect(self.review.clear_outcome)
         return self._open_dialog(dialog)
 
     def _open_dialog(self: MainWindow, dialog: QWidget) -> QWidget:

@@ -134,9 +134,12 @@ class ReviewController(QObject):
     def clear_override(self, criterion_id: str) -> None:
         self._change(lambda review: review.without_override(criterion_id))
 
-    def override_outcome(self, label: str | None, reason: OverrideReason, comment: str) -> None:
-        outcome = OutcomeOverride(label=label, reason=reason, comment=comment) if label else None
+    def override_outcome(self, label: str, reason: OverrideReason, comment: str) -> None:
+        outcome = OutcomeOverride(label=label, reason=reason, comment=comment)
         self._change(lambda review: review.with_outcome(outcome))
+
+    def clear_outcome(self) -> None:
+        self._change(lambda review: review.with_outcome(None))
 
     def add_note(
         self, start: float, text: str, *, end: float | None = None, criterion_id: str | None = None
