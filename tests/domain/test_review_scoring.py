@@ -85,6 +85,25 @@ def test_weights_are_the_section_mean_of_applicable_criteria() -> None:
     assert criterion_weights(analysis.sections[1]) == {"recorded": 5, "consent": 5, "refund": 5}
 
 
+def test_a_no_turned_yes_never_earns_more_than_the_section_missed() -> None:
+    # 25 of 30: the one No missed 5 points, whatever the two Yes answers are worth.
+    section = Section(
+        id="conduct",
+        name="Conduct",
+        score=25,
+        total_score=30,
+        criteria=(
+            _criterion("a", Y),
+            _criterion("silence", N),
+            _criterion("b", Y),
+        ),
+    )
+    assert criterion_weights(section) == {"a": 12.5, "silence": 5, "b": 12.5}
+    score = human_score(Analysis(score=83, sections=(section,)), _review(("silence", Y)))
+    assert (score.sections[0].earned, score.sections[0].applicable) == (30, 30)
+    assert score.score == 100
+
+
 def test_explicit_points_win_over_the_inferred_mean() -> None:
     section = Section(
         id="s",

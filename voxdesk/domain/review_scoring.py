@@ -12,8 +12,7 @@ scorecard's own rules (those of ``voxdesk.server.analysis.scoring``):
 The wire gives each section's earned and applicable points but not each criterion's
 points, so a section's figures are kept exactly as the AI gave them and only the
 overridden criteria move them, each by its weight: its own ``points`` where a platform
-gives them, else the section's applicable points shared equally among its applicable
-criteria (the section's mean), else 1.
+gives them, else inferred from the section's figures (``criterion_weights``), else 1.
 """
 
 from __future__ import annotations
@@ -67,10 +66,26 @@ def _percent(earned: float, applicable: float) -> int | None:
 
 
 def criterion_weights(section: Section) -> dict[str, float]:
-    """Each criterion's points: see the module's docstring for why they are inferred."""
-    applicable = [c for c in section.criteria if c.result in _COUNTED]
-    mean = section.total_score / len(applicable) if section.total_score and applicable else 1.0
-    return {c.id: (c.points if c.points is not None else mean) for c in section.criteria}
+    """Each criterion's points: see the module's docstring for why they are inferred.
+
+    The section's Yes criteria earned its score and its No criteria missed the rest,
+    so a Yes weighs the score shared among the Yes answers and a No the missed points
+    shared among the No answers (exact when there is one of a kind); an N/A or "?"
+    the applicable points shared among all applicable criteria."""
+    yes = [c for c in section.criteria if c.result is CriterionResult.YES]
+    no = [c for c in section.criteria if c.result is CriterionResult.NO]
+    total, score = section.total_score, section.score
+    mean = total / (len(yes) + len(no)) if total and (yes or no) else 1.0
+    by_result = {}
+    if total and score is not None:
+        if yes:
+            by_result[CriterionResult.YES] = score / len(yes)
+        if no:
+            by_result[CriterionResult.NO] = (total - score) / len(no)
+    return {
+        c.id: c.points if c.points is not None else by_result.get(c.result, mean)
+        for c in section.criteria
+    }
 
 
 def _ai_totals(section: Section, weights: dict[str, float]) -> tuple[float, float]:
