@@ -4,7 +4,8 @@
 # synthesiser the tests and the demo library generator use), Debian's espeak-ng (the
 # analysis engine's letter-to-sound guess for words outside the dictionary), the
 # validators and the SVG renderer for the desktop files in packaging/linux/
-# (desktop-file-utils, appstream, librsvg2-bin) and uv.
+# (desktop-file-utils, appstream, librsvg2-bin), poppler-utils (pdftotext and pdftoppm,
+# which the review export tests read the PDF with) and uv.
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -12,6 +13,7 @@ APT_PACKAGES=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   flite espeak-ng
   desktop-file-utils appstream librsvg2-bin
+  poppler-utils
 )
 
 missing=()

@@ -21,6 +21,12 @@ Reproduces docs/screenshots/voix-{send-dialog,sent-call}-1280x720.png: the same 
 server as VOIX (its third connection, "VOIX (this computer)", with the team's members), a
 demo recording dropped on a VOIX connection with the send dialog filled in over the
 window, then that call once VOIX has completed it, its transcript shown.
+
+    uv run python packaging/screenshots.py --review
+
+Reproduces docs/screenshots/review-call-1920x1080{,-dark}.png: the same call under
+review — a failed criterion overridden with a reason (the AI's answer struck beside the
+reviewer's), the human score and Δ, two notes in the notes list and on the call map.
 """
 
 from __future__ import annotations
@@ -51,7 +57,8 @@ from PySide6.QtWidgets import QApplication
 # isort: split
 import qasync
 
-from voxdesk.domain import CallStatus
+from voxdesk.domain import CallStatus, CriterionResult
+from voxdesk.domain.review import OverrideReason
 from voxdesk.domain.timeline import failed_evidence
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 from voxdesk.services.local_server import (
@@ -112,6 +119,40 @@ async def _grab_at_sizes(window, out: Path, prefix: str) -> list[Path]:
     return saved
 
 
+async def _choose_call(window, services):
+    """Wait until the demo calls are analysed; the list row of the call to show."""
+    await _wait_for(lambda: window.browser.service is not None, 120, "the local server")
+    service = window.browser.service
+    assert service is not None
+    print("waiting for the demo calls to be analysed…", flush=True)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ANALYSIS_TIMEOUT
+    while True:
+        await service.refresh()
+        pending = await services.catalog.pending_ids(service.connection)
+        known = await services.catalog.count(service.connection, CallFilter())
+        if known and not pending:
+            break
+        if loop.time() > deadline:
+            raise TimeoutError("the demo calls were not analysed in time")
+        await asyncio.sleep(2)
+    window.browser.set_order(CallOrder(SortKey.DATE, descending=True))
+    window.browser.reload()
+    await _wait_for(lambda: window.model.rowCount() > 0, 30, "the list")
+    rows = window.state.rows
+    completed = [r for r in rows if r.status is CallStatus.COMPLETED and r.score is not None]
+    # A support call that missed a criterion or two shows the most of the window.
+    support = [r for r in completed if PREFERRED_CALL in (r.category or "").lower()]
+    candidates = support or completed or rows
+    # …and one whose failed criteria quote a moment, so the map shows its pins.
+    with_pins = [
+        r
+        for r in candidates
+        if failed_evidence(getattr(await service.cached_call(r.call_id), "analysis", None))
+    ]
+    return min(with_pins or candidates, key=lambda r: abs((r.score or 0) - TARGET_SCORE))
+
+
 async def capture(out: Path) -> None:
     services = default_services()
     await services.open()
@@ -119,36 +160,7 @@ async def capture(out: Path) -> None:
     window.show()
     window.start()
     try:
-        await _wait_for(lambda: window.browser.service is not None, 120, "the local server")
-        service = window.browser.service
-        assert service is not None
-        print("waiting for the demo calls to be analysed…", flush=True)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + ANALYSIS_TIMEOUT
-        while True:
-            await service.refresh()
-            pending = await services.catalog.pending_ids(service.connection)
-            known = await services.catalog.count(service.connection, CallFilter())
-            if known and not pending:
-                break
-            if loop.time() > deadline:
-                raise TimeoutError("the demo calls were not analysed in time")
-            await asyncio.sleep(2)
-        window.browser.set_order(CallOrder(SortKey.DATE, descending=True))
-        window.browser.reload()
-        await _wait_for(lambda: window.model.rowCount() > 0, 30, "the list")
-        rows = window.state.rows
-        completed = [r for r in rows if r.status is CallStatus.COMPLETED and r.score is not None]
-        # A support call that missed a criterion or two shows the most of the window.
-        support = [r for r in completed if PREFERRED_CALL in (r.category or "").lower()]
-        candidates = support or completed or rows
-        # …and one whose failed criteria quote a moment, so the map shows its pins.
-        with_pins = [
-            r
-            for r in candidates
-            if failed_evidence(getattr(await service.cached_call(r.call_id), "analysis", None))
-        ]
-        chosen = min(with_pins or candidates, key=lambda r: abs((r.score or 0) - TARGET_SCORE))
+        chosen = await _choose_call(window, services)
         await _show_call(window, chosen.call_id)
         window.jump_to_failed_evidence()
         window.playback.play()
@@ -159,6 +171,49 @@ async def capture(out: Path) -> None:
         window.set_theme(Theme.DARK)
         await _settle(1.5)
         saved.append(out / f"main-window-{width}x{height}-dark.png")
+        window.grab().save(str(saved[-1]))
+        print("saved", *saved)
+    finally:
+        window.close()
+        await window.shutdown()
+        await services.close()
+
+
+async def capture_review(out: Path) -> None:
+    """A call under review: an override with its reason, human score and Δ, notes."""
+    services = default_services()
+    await services.open()
+    window = build_window(services)
+    window.show()
+    window.start()
+    try:
+        chosen = await _choose_call(window, services)
+        await _show_call(window, chosen.call_id)
+        await _wait_for(lambda: window.review.review is not None, 30, "the review")
+        pins = failed_evidence(window.review.call.analysis)
+        failed = pins[0]
+        window.review.override(
+            failed.criterion_id,
+            CriterionResult.YES,
+            OverrideReason.WRONG_EVIDENCE,
+            "the agent said it in the next turn",
+        )
+        window.review.add_note(failed.seconds, "Listen again: the greeting overlaps the hold music")
+        window.review.add_note(
+            max(0.0, (window.review.call.duration or 20.0) * 0.6), "Good de-escalation here"
+        )
+        window.playback.play_from(failed.seconds)
+        width, height = SIZES[-1]
+        window.resize(width, height)
+        await _settle(0.5)
+        window.default_layout()
+        await _settle(2.5)  # "Saved hh:mm:ss" shows
+        out.mkdir(parents=True, exist_ok=True)
+        saved = [out / f"review-call-{width}x{height}.png"]
+        window.grab().save(str(saved[-1]))
+        window.set_theme(Theme.DARK)
+        await _settle(1.5)
+        saved.append(out / f"review-call-{width}x{height}-dark.png")
         window.grab().save(str(saved[-1]))
         print("saved", *saved)
     finally:
@@ -307,12 +362,15 @@ def main() -> int:
         "--voice-bot", action="store_true", help="take the voice-bot desk's screenshots"
     )
     parser.add_argument("--voix", action="store_true", help="take the VOIX desk's screenshots")
+    parser.add_argument("--review", action="store_true", help="take a call under review")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     app.setQuitOnLastWindowClosed(False)
     if args.voix:
         qasync.run(capture_voix(args.out))
+    elif args.review:
+        qasync.run(capture_review(args.out))
     else:
         qasync.run(capture_voice_bot(args.out) if args.voice_bot else capture(args.out))
     return 0

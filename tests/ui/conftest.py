@@ -23,6 +23,7 @@ from tests.support.audio import make_wav
 from tests.support.local_server import LocalServer
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
+from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui.composition import build_window
 from voxdesk.ui.main_window.window import AppServices, MainWindow
@@ -169,6 +170,7 @@ def make_services(
         connections=store,
         credentials=credentials,
         settings=open_settings(home / "config" / "voxdesk.ini"),
+        reviews=ReviewService(SqliteReviewStore(home / "data" / "reviews.sqlite3")),
         **extra,
     )
 

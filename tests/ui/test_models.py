@@ -92,6 +92,11 @@ def test_filter_and_order_round_trip_through_settings(tmp_path: Path) -> None:
         date_from=START,
     )
     assert filter_from_json(filter_to_json(where)) == where
+    # Needs attention is remembered, so it can be the view the desk opens on.
+    attention = CallFilter(attention_below=65.0)
+    assert filter_from_json(filter_to_json(attention)) == attention
+    reviewed = CallFilter(review_states=frozenset({"reviewed", "draft"}), differs=True)
+    assert filter_from_json(filter_to_json(reviewed)) == reviewed
     settings = open_settings(tmp_path / "x.ini")
     save_list(settings, where, CallOrder(SortKey.SCORE, descending=False))
     assert load_order(settings) == CallOrder(SortKey.SCORE, descending=False)

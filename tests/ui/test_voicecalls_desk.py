@@ -42,8 +42,14 @@ from voxdesk.ui.widgets.widgets import PLAIN_TEXT_PROPERTY
 
 VOICE = "Voice bots"
 LOCAL = "Local QA"
-VOICE_COLUMNS = ["Date", "Direction", "Campaign", "State", "Outcome", "Survey", "Duration"]
-ANALYSIS_COLUMNS = ["Date", "Agent", "Category", "Duration", "Score", "Outcome", "Status"]
+# A survey-only call has nothing to override, but it can be reviewed: its Review column.
+VOICE_COLUMNS = [
+    *("Date", "Direction", "Campaign", "State", "Outcome", "Survey", "Duration", "Review")
+]
+ANALYSIS_COLUMNS = [
+    *("Date", "Agent", "Category", "Duration", "Score", "Outcome", "Status"),
+    *("Review", "Human", "Δ"),
+]
 REFUSAL = "Voice-bot calls can't be uploaded: this platform records its own calls."
 
 

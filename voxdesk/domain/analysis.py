@@ -57,6 +57,9 @@ class Criterion(DomainModel):
     result: CriterionResult
     rationale: str = ""
     auto_fail: bool = False
+    #: The criterion's points where the platform gives them (none does on the wire yet:
+    #: ``review_scoring`` infers them from the section's when missing).
+    points: float | None = None
     # How far the platform's evidence supports the result (0-1) when it says; an
     # uncertain result is one a reviewer should check by ear, ``uncertain_reason`` why.
     confidence: float | None = None

@@ -27,5 +27,10 @@ def catalog_path() -> Path:
     return data_dir() / "catalog.sqlite3"
 
 
+def reviews_path() -> Path:
+    """The reviewer's own reviews (a shared team store would live elsewhere)."""
+    return data_dir() / "reviews.sqlite3"
+
+
 def local_server_dir() -> Path:
     return data_dir() / "server"

@@ -21,6 +21,7 @@ from voxdesk.ui.connections.session import Session
 from voxdesk.ui.main_window.window import AppServices, MainWindow, Presenters
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
+from voxdesk.ui.review.review_controller import ReviewController
 from voxdesk.ui.settings import open_settings
 from voxdesk.ui.upload.upload_controller import UploadController
 from voxdesk.ui.voix.voix_controller import VoixController
@@ -67,6 +68,7 @@ def build_presenters(services: AppServices) -> Presenters:
             session.token_for,
             server_dir=session.server_dir,
         ),
+        review=ReviewController(services.reviews, services.catalog),
     )
 
 

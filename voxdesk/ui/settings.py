@@ -87,6 +87,9 @@ def filter_to_json(where: CallFilter) -> str:
             "score_max": where.score_max,
             "date_from": where.date_from.isoformat() if where.date_from else None,
             "date_to": where.date_to.isoformat() if where.date_to else None,
+            "review_states": sorted(where.review_states),
+            "attention_below": where.attention_below,
+            "differs": where.differs,
         }
     )
 
@@ -103,6 +106,9 @@ def filter_from_json(text: str) -> CallFilter:
         score_max=raw.get("score_max"),
         date_from=datetime.fromisoformat(raw["date_from"]) if raw.get("date_from") else None,
         date_to=datetime.fromisoformat(raw["date_to"]) if raw.get("date_to") else None,
+        review_states=frozenset(str(s) for s in raw.get("review_states") or ()),
+        attention_below=raw.get("attention_below"),
+        differs=bool(raw.get("differs")),
     )
 
 

@@ -31,6 +31,7 @@ from voxdesk.services.catalog.query import (
     order_by,
     where_sql,
 )
+from voxdesk.services.catalog.review_marks import CALLS_WITH_MARKS, ReviewMark, write_marks
 from voxdesk.services.catalog.rows import INSERT_CALLS, CallRows
 from voxdesk.services.catalog.schema import (
     DEFERRABLE_INDEXES,
@@ -319,9 +320,23 @@ class CallCatalog(SqliteThread):
             with self.db:
                 for table in _PER_CONNECTION_TABLES:
                     self.db.execute(f"DELETE FROM {table} WHERE connection = ?", (connection,))
+                self.db.execute("DELETE FROM review_marks WHERE mark_connection = ?", (connection,))
             self._search_backlog.discard(connection)
 
         await self._run(work)
+
+    async def mark_reviews(
+        self, connection: str, marks: Iterable[ReviewMark], *, replace_all: bool = False
+    ) -> None:
+        """Copy review summaries into the list's review columns (``review_marks``);
+        ``replace_all`` makes these the connection's only ones (rebuilt from the store)."""
+        batch = list(marks)
+        await self._run(lambda: write_marks(self.db, connection, batch, replace_all=replace_all))
+        for listener in list(self._listeners):
+            try:
+                listener(connection, [m.call_id for m in batch])
+            except Exception:
+                log.exception("a catalog listener failed")
 
     # --- reading ---------------------------------------------------------------------
 
@@ -370,7 +385,7 @@ class CallCatalog(SqliteThread):
         )
         sql = (
             f"SELECT {ROW_COLUMNS} "
-            f"FROM calls WHERE {clause.sql} "
+            f"FROM {CALLS_WITH_MARKS} WHERE {clause.sql} "
             f"ORDER BY {order_by(order, use_index=not narrow or newest_of_one(where, order))} "
             "LIMIT ? OFFSET ?"
         )
@@ -382,7 +397,8 @@ class CallCatalog(SqliteThread):
 
         def work() -> CallRow | None:
             row = self.db.execute(
-                f"SELECT {ROW_COLUMNS} FROM calls WHERE connection = ? AND call_id = ?",
+                f"SELECT {ROW_COLUMNS} FROM {CALLS_WITH_MARKS} "
+                "WHERE connection = ? AND call_id = ?",
                 (connection, call_id),
             ).fetchone()
             return call_row(row) if row else None
@@ -393,7 +409,7 @@ class CallCatalog(SqliteThread):
         def work() -> int:
             clause = where_sql(connection, where, indexed_search=self._searchable(connection))
             return self.db.execute(
-                f"SELECT COUNT(*) FROM calls WHERE {clause.sql}", clause.params
+                f"SELECT COUNT(*) FROM {CALLS_WITH_MARKS} WHERE {clause.sql}", clause.params
             ).fetchone()[0]
 
         return await self._run(work)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from voxdesk.domain import AgentKind, CallStatus, Direction, Disposition
+from voxdesk.services.catalog.review_marks import REVIEW_STATE_SQL
 
 #: Trigrams need three characters; shorter searches scan with LIKE.
 MIN_INDEXED_SEARCH = 3
@@ -36,6 +37,13 @@ class SortKey(StrEnum):
     GROUPING = "grouping_name"
     TALK_TIME = "talk_time"
     SURVEY_SCORE = "survey_score"
+    # The review columns, from ``review_marks`` (joined, so sorted rather than indexed).
+    REVIEW = "review_state"
+    HUMAN_SCORE = "human_score"
+    DELTA = "score_delta"
+
+
+REVIEW_SORT_KEYS = frozenset({SortKey.REVIEW, SortKey.HUMAN_SCORE, SortKey.DELTA})
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,16 @@ class CallFilter:
     grouping: str | None = None
     disposition: Disposition | None = None
     direction: Direction | None = None
+    #: Review states (``ReviewState`` values: unreviewed, draft, reviewed).
+    review_states: frozenset[str] = frozenset()
+    delta_min: float | None = None
+    delta_max: float | None = None
+    #: Only calls whose human score differs from the AI's.
+    differs: bool = False
+    #: The Needs attention view: analysed calls not yet reviewed whose AI score is
+    #: below this, or that the AI failed on an auto-fail criterion, or that have an
+    #: answer the engine marked uncertain.
+    attention_below: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,11 +105,16 @@ class CallRow:
     talk_time: float | None = None
     survey_score: float | None = None
     agent_kind: AgentKind | None = None
+    review_state: str = "unreviewed"
+    human_score: float | None = None
+    delta: float | None = None
 
 
+#: Read from ``calls`` joined to ``review_marks`` (``CALLS_WITH_MARKS``).
 ROW_COLUMNS = (
     "call_id, status, agent, category, date, duration, score, outcome, "
-    "direction, disposition, grouping_name, talk_time, survey_score, agent_kind"
+    "direction, disposition, grouping_name, talk_time, survey_score, agent_kind, "
+    f"{REVIEW_STATE_SQL}, human_score, score_delta"
 )
 
 
@@ -111,6 +134,9 @@ def call_row(r: tuple) -> CallRow:
         talk_time=r[11],
         survey_score=r[12],
         agent_kind=AgentKind(r[13]) if r[13] else None,
+        review_state=r[14],
+        human_score=r[15],
+        delta=r[16],
     )
 
 
@@ -222,4 +248,25 @@ def where_sql(
         clause.add(f"{c}date >= ?", iso(where.date_from))
     if where.date_to is not None:
         clause.add(f"{c}date <= ?", iso(where.date_to))
+    _review_filters(clause, where)
     return clause
+
+
+def _review_filters(clause: Where, where: CallFilter) -> None:
+    """The review columns' filters (the query joins ``review_marks`` for them)."""
+    if where.review_states:
+        marks = ",".join("?" * len(where.review_states))
+        clause.add(f"{REVIEW_STATE_SQL} IN ({marks})", *sorted(where.review_states))
+    if where.delta_min is not None:
+        clause.add("score_delta >= ?", where.delta_min)
+    if where.delta_max is not None:
+        clause.add("score_delta <= ?", where.delta_max)
+    if where.differs:
+        clause.add("score_delta != 0")
+    if where.attention_below is not None:
+        clause.add(
+            f"status = ? AND {REVIEW_STATE_SQL} != 'reviewed' "
+            "AND (score < ? OR auto_failed = 1 OR uncertain_criteria > 0)",
+            CallStatus.COMPLETED.value,
+            where.attention_below,
+        )

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from voxdesk.domain import Call
 from voxdesk.services.catalog.query import iso
+from voxdesk.services.catalog.review_marks import attention_values
 from voxdesk.services.catalog.schema import CALL_COLUMNS, neutral_values
 
 #: Positions in a row (``CALL_COLUMNS`` order) of what is resolved when it is written:
@@ -49,6 +50,7 @@ def catalog_row(connection: str, call: Call, fetched_at: float) -> tuple:
         call.model_dump_json(exclude_defaults=True),
         fetched_at,
         *neutral_values(call),
+        *attention_values(call),
     )
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import sqlite3
 
 from voxdesk.domain import Call
-from voxdesk.services.catalog.query import NEWEST_INDEXED_COLUMNS, SortKey, iso
+from voxdesk.services.catalog.query import NEWEST_INDEXED_COLUMNS, REVIEW_SORT_KEYS, SortKey, iso
+from voxdesk.services.catalog.review_marks import ATTENTION_COLUMNS, add_review_columns
 
 PRAGMAS = """
 PRAGMA journal_mode = WAL;
@@ -121,13 +122,13 @@ def _add_neutral_columns(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = ((1, SCHEMA), (2, _add_neutral_columns))
+MIGRATIONS = ((1, SCHEMA), (2, _add_neutral_columns), (3, add_review_columns))
 #: The layout ``MIGRATIONS`` ends at; a file of a later one is refused.
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 CALL_COLUMNS = (
     "connection, call_id, status, member_id, agent, category_id, category, date, duration, "
     "score, outcome, summary, call_json, fetched_at, "
-    + ", ".join(name for name, _ in NEUTRAL_COLUMNS)
+    + ", ".join(name for name, _ in (*NEUTRAL_COLUMNS, *ATTENTION_COLUMNS))
 )
 
 
@@ -201,7 +202,10 @@ def _order_index(key: SortKey, null_test: str) -> tuple[str, str]:
 # One index per sort key and direction, matching ``order_by`` exactly, so a sorted
 # page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
 _SORT_INDEXES = dict(
-    _order_index(key, test) for key in SortKey for test in ("IS NULL", "IS NOT NULL")
+    _order_index(key, test)
+    for key in SortKey
+    if key not in REVIEW_SORT_KEYS
+    for test in ("IS NULL", "IS NOT NULL")
 )
 #: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
 #: instead of row by row: every key but the date breaks its ties by call id, which has

@@ -42,6 +42,7 @@ from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.browse.call_list_header import CallListHeader
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel
 from voxdesk.ui.browse.columns import FilterKind, ListLayout
+from voxdesk.ui.browse.review_filter import ReviewFilter
 from voxdesk.ui.widgets.date_filter import DateFilterEdit
 from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
 
@@ -224,6 +225,11 @@ class CallListPanel(QWidget):
         dates.addWidget(QLabel("to", self.filter_bar))
         dates.addWidget(self.date_to)
         grid.addLayout(dates, 1, 4, 1, 2)
+        # Under Filters: the list's top row must fit a 853-pixel-wide window.
+        self.review_label = QLabel("Review", self.filter_bar)
+        grid.addWidget(self.review_label, 2, 0)
+        self.review_filter = ReviewFilter(self.filter_bar)
+        grid.addWidget(self.review_filter, 2, 1, 1, 3)
         self.filter_bar.setVisible(False)
         layout.addWidget(self.filter_bar)
 
@@ -263,6 +269,7 @@ class CallListPanel(QWidget):
         self.search.installEventFilter(self._search_arrows)
         self._search_timer.timeout.connect(self._emit_filter)
         self.status_box.currentIndexChanged.connect(self._emit_filter)
+        self.review_filter.changed.connect(self._emit_filter)
         for box in (
             self.agent_box,
             self.category_box,
@@ -290,7 +297,7 @@ class CallListPanel(QWidget):
     def current_filter(self) -> CallFilter:
         """What the widgets say, for the filters the list's layout offers."""
         offers = self.model.list_layout.offers
-        return CallFilter(
+        where = CallFilter(
             text=self.search.text().strip(),
             statuses=(self.status_box.currentData() or frozenset())
             if offers(FilterKind.STATUS)
@@ -312,6 +319,7 @@ class CallListPanel(QWidget):
             else None,
             direction=self.direction_box.currentData() if offers(FilterKind.DIRECTION) else None,
         )
+        return self.review_filter.applied_to(where) if offers(FilterKind.REVIEW) else where
 
     def set_filter(self, where: CallFilter) -> None:
         """Show ``where`` in the widgets without emitting ``filterChanged``."""
@@ -333,6 +341,7 @@ class CallListPanel(QWidget):
             self.score_max.setValue(-1 if where.score_max is None else int(where.score_max))
             self.date_from.set_date(_local_day(where.date_from))
             self.date_to.set_date(_local_day(where.date_to))
+            self.review_filter.show_filter(where)
             advanced = any(
                 v is not None
                 for v in (
@@ -346,8 +355,9 @@ class CallListPanel(QWidget):
                     where.grouping,
                     where.disposition,
                     where.direction,
+                    where.attention_below,
                 )
-            )
+            ) or bool(where.review_states or where.differs)
             self.more_button.setChecked(advanced or self.more_button.isChecked())
         finally:
             self._restoring = False
@@ -480,6 +490,8 @@ class CallListPanel(QWidget):
         offers = layout.offers
         self.search.setPlaceholderText(layout.search_hint)
         self.status_box.setVisible(offers(FilterKind.STATUS))
+        self.review_filter.setVisible(offers(FilterKind.REVIEW))
+        self.review_label.setVisible(offers(FilterKind.REVIEW))
         for kind, widgets in (
             (FilterKind.AGENT, (self.agent_box,)),
             (FilterKind.CATEGORY, (self.category_box,)),
@@ -503,6 +515,7 @@ class CallListPanel(QWidget):
                     (FilterKind.CAMPAIGN, "campaign"),
                     (FilterKind.DISPOSITION, "state"),
                     (FilterKind.DIRECTION, "direction"),
+                    (FilterKind.REVIEW, "review"),
                 )
                 if offers(kind)
             )

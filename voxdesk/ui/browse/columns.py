@@ -44,6 +44,7 @@ class FilterKind(StrEnum):
     CAMPAIGN = "campaign"
     DISPOSITION = "disposition"
     DIRECTION = "direction"
+    REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,28 @@ DURATION = ListColumn(
 OUTCOME = ListColumn(
     SortKey.OUTCOME, "Outcome", "Unresolved", lambda r: _or_placeholder(r.outcome), elides=True
 )
+REVIEW_TEXT = {"unreviewed": "Unreviewed", "draft": "Draft", "reviewed": "Reviewed"}
+#: The reviewer's columns: review state, human score and human − AI.
+REVIEW_COLUMNS = (
+    ListColumn(
+        SortKey.REVIEW, "Review", "Unreviewed", lambda r: REVIEW_TEXT.get(r.review_state, "?")
+    ),
+    ListColumn(
+        SortKey.HUMAN_SCORE,
+        "Human",
+        "Human 100",
+        lambda r: format_score(r.human_score),
+        numeric=True,
+        score=lambda r: r.human_score,
+    ),
+    ListColumn(
+        SortKey.DELTA,
+        "Δ",
+        "Δ -100",
+        lambda r: PLACEHOLDER if r.delta is None else f"{r.delta:+.0f}",
+        numeric=True,
+    ),
+)
 
 #: Voxxi's and the local server's list; its column order is ``call_list_model.Column``.
 ANALYSIS = ListLayout(
@@ -127,9 +150,11 @@ ANALYSIS = ListLayout(
             lambda r: STATUS_TEXT[r.status],
             status_icon=True,
         ),
+        *REVIEW_COLUMNS,
     ),
     filters=frozenset(
         {
+            FilterKind.REVIEW,
             FilterKind.STATUS,
             FilterKind.AGENT,
             FilterKind.CATEGORY,
@@ -176,9 +201,16 @@ VOICE_BOT = ListLayout(
             score=lambda r: r.survey_score,
         ),
         DURATION,
+        REVIEW_COLUMNS[0],
     ),
     filters=frozenset(
-        {FilterKind.CAMPAIGN, FilterKind.DISPOSITION, FilterKind.DIRECTION, FilterKind.DATE}
+        {
+            FilterKind.CAMPAIGN,
+            FilterKind.DISPOSITION,
+            FilterKind.DIRECTION,
+            FilterKind.DATE,
+            FilterKind.REVIEW,
+        }
     ),
     search_hint="Search outcome, call ID  (Ctrl+F)",
 )

@@ -69,6 +69,7 @@ class WindowActions:
         self.filters_action.setCheckable(True)
         more.toggled.connect(self.filters_action.setChecked)
         self._add_player_actions()
+        self._add_review_actions()
         self._setup_menus()
 
     def _add(self, text: str, shortcut: Keys, slot: Callable[..., object]) -> QAction:
@@ -103,6 +104,20 @@ class WindowActions:
             self.evidence_action,
         ]
 
+    def _add_review_actions(self) -> None:
+        w = self._window
+        self.note_action = self._add("Add &note at playhead…", "Ctrl+M", w.ask_note)
+        self.submit_next_action = self._add("&Submit and next", "Ctrl+Return", w.submit_and_next)
+        self.next_unreviewed_action = self._add(
+            "Next &unreviewed", "Ctrl+Shift+N", w.next_unreviewed
+        )
+        self.export_action = self._add("&Export…", "Ctrl+E", w.ask_export)
+        self.review_actions = [
+            self.note_action,
+            self.submit_next_action,
+            self.next_unreviewed_action,
+        ]
+
     def _setup_menus(self) -> None:
         bar = self._window.menuBar()
         file_menu = bar.addMenu("&File")
@@ -112,6 +127,7 @@ class WindowActions:
             self.upload_action,
             self.send_call_log_action,
             self._window.usecase_desk.action,
+            self.export_action,
             self.refresh_action,
             self.stop_sync_action,
         ):
@@ -125,6 +141,9 @@ class WindowActions:
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.uploads_view_action)
         self._setup_theme_menu(view_menu.addMenu("&Theme"))
+        review_menu = bar.addMenu("&Review")
+        for action in self.review_actions:
+            review_menu.addAction(action)
         play_menu = bar.addMenu("&Playback")
         for action in self.player_actions:
             play_menu.addAction(action)

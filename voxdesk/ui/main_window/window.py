@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from voxdesk.domain import Call, CallStatus
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services import paths
 from voxdesk.services.call_words import never_connected
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.services.voix_outbox import VoixOutbox
@@ -48,12 +50,15 @@ from voxdesk.ui.browse.columns import ANALYSIS, ListLayout
 from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
+from voxdesk.ui.main_window.export_desk import ExportDeskMixin
 from voxdesk.ui.main_window.platform_offer import sends_to_voix, shows_surveys, upload_refusal
+from voxdesk.ui.main_window.review_desk import ReviewDeskMixin
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.playback.player_bar import PlayerBar
 from voxdesk.ui.review.call_detail import CallDetailView
+from voxdesk.ui.review.review_controller import ReviewController
 from voxdesk.ui.review.section_panel import SectionScorePanel
 from voxdesk.ui.review.survey_panel import SurveyPanel
 from voxdesk.ui.theme import Theme, apply_theme
@@ -117,16 +122,22 @@ class AppServices:
     upload_timings: FlowTimings | None = None
     #: Calls sent to VOIX: their callIds and answered beats, on disk.
     voix_outbox: VoixOutbox = field(default_factory=VoixOutbox)
+    #: The reviewer's reviews (SQLite per user; a shared store later).
+    reviews: ReviewService = field(
+        default_factory=lambda: ReviewService(SqliteReviewStore(paths.reviews_path()))
+    )
 
     async def open(self) -> None:
         """Open the databases (each on its own thread) before the window is built."""
         await self.catalog.open()
         await self.uploads.open()
         await self.voix_outbox.open()
+        await self.reviews.open()
 
     async def close(self) -> None:
         """Close the databases after the window has shut down."""
         await self.voix_outbox.close()
+        await self.reviews.close()
         await self.uploads.close()
         await self.catalog.close()
 
@@ -143,9 +154,10 @@ class Presenters:
     player: Player
     playback: PlaybackController
     voix: VoixController
+    review: ReviewController
 
 
-class MainWindow(WindowDialogsMixin, QMainWindow):
+class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWindow):
     """List, detail and sections of the active connection's calls."""
 
     closed = Signal()
@@ -162,6 +174,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.player = presenters.player
         self.playback = presenters.playback
         self.voix = presenters.voix
+        self.review = presenters.review
         # The window owns its presenters: they live and die with it.
         for presenter in (
             self.model,
@@ -171,6 +184,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.player,
             self.playback,
             self.voix,
+            self.review,
         ):
             presenter.setParent(self)
         #: Which failed criterion Ctrl+J goes to next (it cycles through them).
@@ -201,8 +215,14 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.reading_splitter.setChildrenCollapsible(False)
         # Section scores (Voxxi) or the post-call survey (voice-bot): one pane, the
         # page the connected platform has (``platform_offer.shows_surveys``).
-        self.verdict = QStackedWidget(self.splitter)
+        # Under the verdict, the review pane (scores, outcome, notes, Submit).
+        verdict_column = QWidget(self.splitter)
+        column = QVBoxLayout(verdict_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.verdict = QStackedWidget(verdict_column)
         self.verdict.setObjectName("verdict-pane")
+        column.addWidget(self.verdict, 1)
+        self._setup_review_pane(verdict_column, column)
         self.sections = SectionScorePanel(self.verdict)
         self.survey = SurveyPanel(self.verdict)
         self.verdict.addWidget(self.sections)
@@ -290,6 +310,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self._connect_voix()
         self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
         self._connect_player()
+        self._connect_review()
 
     def _connect_voix(self) -> None:
         voix = self.voix
@@ -387,6 +408,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.detail.show_call(call, agent, category)
         self.sections.show_call(call)
         self.survey.show_call(call)
+        self.review.show_call(call)
         if changed or (call is not None and call.transcript != shown.transcript):
             self._show_timeline(call)
         self.playback.show_call(call)
@@ -535,6 +557,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         """Cancel every task and stop the local server before the loop ends."""
         await self.browser.close()
         await self.playback.close()
+        await self.close_review()
         # Before the session closes the provider the uploads are using.
         await self.usecase_desk.shutdown()
         await self.uploads.close()

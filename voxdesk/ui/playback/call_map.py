@@ -5,7 +5,8 @@ call goes quiet and where the AI says criteria failed, and to jump straight ther
 map shows the agent's turns on a top lane and the customer's on a lower one (turns whose
 speaker is unknown span both, in a neutral grey), shades silences across both lanes
 (the scorecard's own silences: ``voxdesk.domain.timeline.notable_silences``),
-marks each failed criterion's evidence with a red triangle, and seeks wherever it is
+marks each failed criterion's evidence with a red triangle and each reviewer's note
+with a purple diamond (a click on one plays from the note), and seeks wherever it is
 clicked or dragged.
 
 Colour is never the only signal: the lanes are labelled, silences are hatched as well
@@ -40,6 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from voxdesk.domain import CriterionResult, Speaker, TranscriptTurn, with_estimated_ends
+from voxdesk.domain.review import ReviewNote
 from voxdesk.domain.timeline import NOTABLE_SILENCE_SECONDS, EvidencePin, notable_silences
 from voxdesk.services.formatting import format_duration
 from voxdesk.ui.theme import RESULT_BADGES
@@ -56,6 +58,8 @@ CUSTOMER_COLOUR = QColor("#d9822b")
 #: Unknown speakers and failed criteria reuse the theme's "N/A" grey and "No" red.
 UNKNOWN_COLOUR = QColor(RESULT_BADGES[CriterionResult.NOT_APPLICABLE].background)
 FAIL_COLOUR = QColor(RESULT_BADGES[CriterionResult.NO].background)
+#: Reviewers' notes: purple, apart from the lanes' blue and orange and the fail red.
+NOTE_COLOUR = QColor("#8a4fd0")
 
 #: Silences are the window text colour, faint, so they follow light and dark palettes.
 SILENCE_FILL_ALPHA = 22
@@ -114,6 +118,8 @@ class CallMap(QWidget):
 
     #: The reviewer clicked or dragged to this moment (seconds, within the call).
     seekRequested = Signal(float)
+    #: A note's pin was clicked: play from the note (seconds).
+    noteActivated = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +128,7 @@ class CallMap(QWidget):
         self._span_starts: dict[Speaker, list[float]] = {speaker: [] for speaker in Speaker}
         self._silences: list[Span] = []
         self._pins: tuple[EvidencePin, ...] = ()
+        self._notes: tuple[ReviewNote, ...] = ()
         self._estimated = False
         self._position = 0.0
         self._playhead_x: int | None = None
@@ -181,6 +188,22 @@ class CallMap(QWidget):
         self._invalidate()
         self._update_description(len(turns or ()))
         self.setVisible(self.has_content)
+
+    def set_notes(self, notes: Sequence[ReviewNote]) -> None:
+        """The reviewer's notes, pinned at their moments."""
+        self._notes = tuple(notes)
+        self._invalidate()
+
+    @property
+    def notes(self) -> tuple[ReviewNote, ...]:
+        return self._notes
+
+    def note_at(self, x: float) -> ReviewNote | None:
+        """The note whose pin is at widget ``x`` (within half a marker)."""
+        if not self.has_content:
+            return None
+        half = self._layout().marker / 2
+        return next((n for n in self._notes if abs(self.x_for(n.start) - x) <= half), None)
 
     def _update_description(self, turn_count: int) -> None:
         if not self.has_content:
@@ -335,6 +358,11 @@ class CallMap(QWidget):
             for pin in self._pins
             if abs(self.x_for(pin.seconds) - x) <= slop
         ]
+        questions += [
+            f"✎ {note.text} ({format_duration(note.start)})"
+            for note in self._notes
+            if abs(self.x_for(note.start) - x) <= slop
+        ]
         if questions:
             return "\n".join(questions)
         if self.lanes_estimated:
@@ -367,6 +395,11 @@ class CallMap(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.has_content:
+            note = self.note_at(event.position().x())
+            if note is not None and event.position().y() < self._layout().lanes_top:
+                self.noteActivated.emit(note.start)
+                event.accept()
+                return
             self._dragging = True
             self._last_seek = None
             self._request_seek(event.position().x())
@@ -484,6 +517,7 @@ class CallMap(QWidget):
                 painter.drawRects(self._runs_to_rects(runs, lane.top(), lane.height()))
 
         self._draw_pins(painter, geometry)
+        self._draw_notes(painter, geometry)
         if self._estimated:
             caption = QColor(text_colour)
             caption.setAlpha(CAPTION_ALPHA)
@@ -516,6 +550,27 @@ class CallMap(QWidget):
                         QPointF(x + 0.5 - half, 0),
                         QPointF(x + 0.5 + half, 0),
                         QPointF(x + 0.5, geometry.marker),
+                    ]
+                )
+            )
+
+    def _draw_notes(self, painter: QPainter, geometry: _Geometry) -> None:
+        half = geometry.marker / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        for note in self._notes:
+            x = round(self.x_for(note.start)) + 0.5
+            painter.fillRect(
+                QRect(round(x), geometry.lanes_top, 1, geometry.lanes_bottom - geometry.lanes_top),
+                NOTE_COLOUR,
+            )
+            painter.setBrush(NOTE_COLOUR)
+            painter.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(x, 0),
+                        QPointF(x + half, half),
+                        QPointF(x, geometry.marker),
+                        QPointF(x - half, half),
                     ]
                 )
             )

@@ -1,7 +1,10 @@
 """The section-score panel: every scorecard section with its score and bar, and under it
 each criterion's result, question and rationale.
 
-Results are shown by symbol, colour and word together (never colour alone). A result
+Results are shown by symbol, colour and word together (never colour alone). Under
+review, each criterion has an Override… button; an overridden one keeps the AI's answer
+beside the reviewer's, struck through and greyed, with the AI's rationale and the
+reviewer's reason, and each section shows its human score beside the AI's. A result
 the platform marks uncertain gets a question-mark icon whose tooltip says why, so the
 reviewer knows which verdicts to check by ear. A call
 whose analysis is still running or has failed says so plainly instead of showing an
@@ -18,13 +21,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from voxdesk.domain import Call, CallStatus, Criterion, Section
+from voxdesk.domain import Call, CallStatus, Criterion, CriterionResult, Section
+from voxdesk.domain.review import Review
+from voxdesk.domain.review_scoring import HumanScore, SectionScore
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.theme import AUTO_FAIL, RESULT_BADGES, STATUS_BADGES
+from voxdesk.ui.theme import AUTO_FAIL, RESULT_BADGES, STATUS_BADGES, Badge, badge_css
 from voxdesk.ui.widgets.widgets import (
     ReadingPane,
     badge_label,
@@ -36,6 +42,11 @@ from voxdesk.ui.widgets.widgets import (
 )
 
 BAR_STEPS = 1000
+#: The AI's answer once a reviewer overrode it: greyed (and struck through).
+MUTED_BADGE = Badge(
+    RESULT_BADGES[CriterionResult.NOT_APPLICABLE].background.lighter(150),
+    RESULT_BADGES[CriterionResult.NOT_APPLICABLE].foreground,
+)
 
 
 def section_ratio(section: Section) -> float | None:
@@ -65,12 +76,31 @@ class SectionScorePanel(ReadingPane):
 
     #: A ``[MM:SS]`` in a rationale was clicked: play the call from that second.
     seekRequested = Signal(float)
+    #: The reviewer asked to override this criterion (its id).
+    overrideRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("section-panel", parent)
+        self._review: Review | None = None
+        self._editable = False
         self.show_call(None)
 
-    def show_call(self, call: Call | None) -> None:
+    def show_review(
+        self, call: Call | None, review: Review | None, score: HumanScore | None, editable: bool
+    ) -> None:
+        """The call with the reviewer's overrides and human scores beside the AI's."""
+        self.show_call(call, review=review, score=score, editable=editable)
+
+    def show_call(
+        self,
+        call: Call | None,
+        *,
+        review: Review | None = None,
+        score: HumanScore | None = None,
+        editable: bool = False,
+    ) -> None:
+        self._review, self._editable = review, editable and review is not None
+        scroll = self.verticalScrollBar().value()
         clear_layout(self._layout)
         if call is None:
             placeholder = QLabel("Section scores appear here.", self._content)
@@ -85,8 +115,9 @@ class SectionScorePanel(ReadingPane):
             return
         assert call.analysis is not None
         for number, section in enumerate(call.analysis.sections):
-            self._add_section(number, section)
+            self._add_section(number, section, score.sections[number] if score else None)
         self._layout.addStretch(1)
+        self.verticalScrollBar().setValue(scroll)
 
     def _add_notice(self, call: Call, title: str, text: str) -> None:
         badge = STATUS_BADGES[call.status]
@@ -97,7 +128,7 @@ class SectionScorePanel(ReadingPane):
         self._layout.addWidget(text_label(text, self._content, name="sections-notice"))
         self._layout.addStretch(1)
 
-    def _add_section(self, number: int, section: Section) -> None:
+    def _add_section(self, number: int, section: Section, human: SectionScore | None) -> None:
         frame = QFrame(self._content)
         frame.setObjectName(f"section-{number}")
         frame.setFrameShape(QFrame.Shape.StyledPanel)
@@ -110,7 +141,7 @@ class SectionScorePanel(ReadingPane):
         top.addWidget(name, 1)
         layout.addLayout(top)
         if section.score is not None or section.total_score is not None:
-            self._add_score(layout, top, number, section, frame)
+            self._add_score(layout, top, number, section, human, frame)
 
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
@@ -121,7 +152,13 @@ class SectionScorePanel(ReadingPane):
         self._layout.addWidget(frame)
 
     def _add_score(
-        self, layout: QVBoxLayout, top: QHBoxLayout, number: int, section: Section, frame: QFrame
+        self,
+        layout: QVBoxLayout,
+        top: QHBoxLayout,
+        number: int,
+        section: Section,
+        human: SectionScore | None,
+        frame: QFrame,
     ) -> None:
         """The section's score and its bar; a section scored by none (the answers to a
         Vozzo use case's questions) shows neither rather than "– / –"."""
@@ -132,6 +169,19 @@ class SectionScorePanel(ReadingPane):
             wrap=False,
         )
         top.addWidget(score)
+        if human is not None and (human.earned, human.applicable) != (
+            human.ai_earned,
+            human.ai_applicable,
+        ):
+            score.setText(f"AI {score.text()}")
+            top.addWidget(
+                text_label(
+                    f"Human {format_score(human.earned)} / {format_score(human.applicable)}",
+                    frame,
+                    name=f"section-{number}-human",
+                    wrap=False,
+                )
+            )
         bar = QProgressBar(frame)
         bar.setObjectName(f"section-{number}-bar")
         bar.setRange(0, BAR_STEPS)
@@ -145,10 +195,26 @@ class SectionScorePanel(ReadingPane):
     def _add_criterion(
         self, grid: QGridLayout, row: int, name: str, criterion: Criterion, parent: QWidget
     ) -> None:
+        override = self._review.override_for(criterion.id) if self._review else None
         badge = RESULT_BADGES[criterion.result]
         result = badge_label(badge, f"{badge.symbol} {badge.text}", parent, name=f"{name}-result")
         result.setToolTip(f"Result: {badge.text}")
-        grid.addWidget(result, row, 0, Qt.AlignmentFlag.AlignTop)
+        answers = QVBoxLayout()
+        answers.setSpacing(2)
+        answers.addWidget(result)
+        if override is not None:
+            # The AI's answer stays, struck through and greyed, above the human one.
+            result.setText(f"AI {badge.symbol} {badge.text}")
+            result.setStyleSheet(badge_css(MUTED_BADGE))
+            font = result.font()
+            font.setStrikeOut(True)
+            result.setFont(font)
+            result.setToolTip(f"The AI answered {badge.text}; the reviewer overrode it.")
+            human = RESULT_BADGES[override.result]
+            answers.addWidget(
+                badge_label(human, f"{human.symbol} {human.text}", parent, name=f"{name}-human")
+            )
+        grid.addLayout(answers, row, 0, Qt.AlignmentFlag.AlignTop)
 
         body = QVBoxLayout()
         body.setSpacing(2)
@@ -177,6 +243,29 @@ class SectionScorePanel(ReadingPane):
                     criterion.rationale, self.seekRequested.emit, parent, name=f"{name}-rationale"
                 )
             )
+        if override is not None:
+            comment = f" — {override.comment}" if override.comment else ""
+            body.addWidget(
+                text_label(
+                    f"Overridden: {override.reason.value}{comment}",
+                    parent,
+                    name=f"{name}-reason",
+                )
+            )
+        if self._review is not None:
+            button = QToolButton(parent)
+            button.setObjectName(f"{name}-override")
+            button.setText("Change override…" if override else "Override…")
+            button.setEnabled(self._editable)
+            button.setToolTip(
+                "Give your own answer, with a reason"
+                if self._editable
+                else "Reopen the review to change it"
+            )
+            button.clicked.connect(
+                lambda _=False, cid=criterion.id: self.overrideRequested.emit(cid)
+            )
+            body.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         grid.addLayout(body, row, 1)
 
     def _uncertain_icon(self, criterion: Criterion, parent: QWidget, name: str) -> QLabel:

@@ -337,6 +337,19 @@ class TranscriptPanel(TurnGeometryMixin, TranscriptSearchMixin, SpeakerNamesMixi
         """The shown transcript's index (turns sorted by start time), if any."""
         return self._index
 
+    def selected_span(self) -> tuple[float, float] | None:
+        """(start, end) of the turns the selected text covers, for a note on them."""
+        cursor = self.view.textCursor()
+        if self._index is None or not cursor.hasSelection():
+            return None
+        document = self.view.document()
+        first = document.findBlock(cursor.selectionStart()).blockNumber()
+        last = document.findBlock(cursor.selectionEnd()).blockNumber()
+        turns = self._index.turns
+        if not 0 <= first <= last < len(turns):
+            return None
+        return turns[first].start, turns[last].end
+
     def turn_span(self, turn: int) -> tuple[float, float]:
         """(start, end) of a turn, in seconds."""
         assert self._index is not None
