@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -21,6 +20,8 @@ from tests.support.local_server import LocalServer
 from voxdesk.providers.voix import VoixProvider
 from voxdesk.services.connections import Connection, ConnectionStore
 from voxdesk.services.factory import make_provider
+from voxdesk.services.local_server import LOCAL_VOIX_CONNECTION as APP_VOIX
+from voxdesk.services.local_server import LOCAL_VOIX_TEAM, save_local_connection
 from voxdesk.services.voix_call_log import read_call_log, send_call_log
 from voxdesk.services.voix_outbox import VoixOutbox
 
@@ -121,6 +122,8 @@ def test_a_log_sent_from_the_desk_is_not_sent_again_by_the_cli(
 def test_a_rerun_after_the_local_server_moved_to_a_new_port_sends_nothing_again(
     recordings: RecordingServer, home: Path, tmp_path: Path
 ) -> None:
+    """The app's own "VOIX (this computer)", used as the app leaves it: re-pointed at
+    its server's new port at each start, its key the server's token."""
     data = tmp_path / "data"
     data.mkdir()
     (data / "voix-members.json").write_text(json.dumps(MEMBERS), "utf-8")
@@ -139,10 +142,14 @@ def test_a_rerun_after_the_local_server_moved_to_a_new_port_sends_nothing_again(
             ],
         ],
     )
+    # The app's own server: its token kept where the app keeps it, none in the env.
+    (home / "data" / "server").mkdir(parents=True)
+    (home / "data" / "server" / "api-token").write_text(WORKSPACE_KEY + "\n")
+    store = ConnectionStore(home / "config" / "connections.json")
+    env = {**cli_env(home, "", ""), "VOXDESK_BASE_URL": "", "VOXDESK_TOKEN": ""}
     with LocalServer(data, token=WORKSPACE_KEY, extra_args=args) as server:
-        connection = _save_connection(home, "Local VOIX", server.base_url)
-        env = {**cli_env(home, "", TEAM_KEY), "VOXDESK_BASE_URL": ""}
-        first = voxdesk("voix", "send", "--csv", str(log), "--connection", "Local VOIX", env=env)
+        save_local_connection(store, server.base_url)  # what the app does at each start
+        first = voxdesk("voix", "send", "--csv", str(log), "--connection", APP_VOIX, env=env)
         assert first.code == 0, first.err
         assert _outcomes(first.out) == ["sent", "sent"]
 
@@ -151,16 +158,17 @@ def test_a_rerun_after_the_local_server_moved_to_a_new_port_sends_nothing_again(
         server.port = 0  # a new port, as the app's server gets at each start
         server.start()
         assert server.port != old_port
-        # What the app does at each start: its VOIX connection follows the server.
-        ConnectionStore(home / "config" / "connections.json").save(
-            replace(connection, base_url=server.base_url)
-        )
+        save_local_connection(store, server.base_url)
 
-        again = voxdesk("voix", "send", "--csv", str(log), "--connection", "Local VOIX", env=env)
+        again = voxdesk("voix", "send", "--csv", str(log), "--connection", APP_VOIX, env=env)
         assert again.code == 0, again.err
         assert _outcomes(again.out) == ["skipped", "skipped"]
         # Without --connection, the saved connection at that address gives the same key.
-        by_url = voxdesk("voix", "send", "--csv", str(log), "--base-url", server.base_url, env=env)
+        by_url = voxdesk(
+            *("voix", "send", "--csv", str(log), "--base-url", server.base_url),
+            *("--token", WORKSPACE_KEY, "--key-kind", "workspace", "--team-id", LOCAL_VOIX_TEAM),
+            env=env,
+        )
         assert by_url.code == 0, by_url.err
         assert _outcomes(by_url.out) == ["skipped", "skipped"]
         with httpx.Client(

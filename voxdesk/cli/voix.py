@@ -39,7 +39,9 @@ from voxdesk.cli.common import (
 from voxdesk.providers.http import HttpClient
 from voxdesk.providers.voix import KeyKind, VoixProvider, VoixSettings
 from voxdesk.providers.voxxi import LocalProvider
+from voxdesk.services import paths
 from voxdesk.services.connections import TOKEN_ENV, Connection, CredentialStore
+from voxdesk.services.local_server import is_app_served, local_server_token
 from voxdesk.services.voix_call_log import (
     CallLogError,
     LogRow,
@@ -119,6 +121,16 @@ def _saved_at(base_url: str) -> Connection | None:
     )
 
 
+def _token_of(connection: Connection | None) -> str | None:
+    """The key a saved connection is used with, as the desk uses it: the app's own
+    server's token for "VOIX (this computer)", else the keyring's (or ``$VOXDESK_TOKEN``)."""
+    if connection is None:
+        return os.environ.get(TOKEN_ENV)
+    if is_app_served(connection):
+        return local_server_token(paths.local_server_dir())
+    return CredentialStore().get(connection.id)
+
+
 def voix_send(options: argparse.Namespace) -> int:
     connection = _voix_connection(options.connection) if options.connection else None
     saved: dict[str, Any] = {} if connection is None else dict(connection.settings)
@@ -133,9 +145,7 @@ def voix_send(options: argparse.Namespace) -> int:
         )
     known = connection or _saved_at(base_url)
     outbox_key = known.id if known is not None else base_url
-    token = options.token or (
-        CredentialStore().get(connection.id) if connection else os.environ.get(TOKEN_ENV)
-    )
+    token = options.token or _token_of(connection)
     if not token:
         raise UsageError(f"the API key is needed: pass --token or set {TOKEN_ENV}")
     settings = VoixSettings(
