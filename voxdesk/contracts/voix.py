@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SUBMIT_PATH = "/submit"
 CALLS_PATH = "/calls"
+#: voxdesk's local server only: stage a recording for VOIX to fetch.
+STAGING_PATH = "/staging"
 MAX_BODY_BYTES = 64 * 1024
 
 FIELDS = (

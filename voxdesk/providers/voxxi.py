@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from voxdesk.contracts import voxxi as wire
+from voxdesk.contracts.voix import STAGING_PATH
 from voxdesk.contracts.voxxi import API_PREFIX
 from voxdesk.contracts.voxxi_dates import DateFormatError, parse_call_date
 from voxdesk.domain import (
@@ -234,6 +235,29 @@ class LocalProvider(VoxxiProvider):
     """voxdesk's local server: the Voxxi contract plus its local read-only extensions."""
 
     platform: ClassVar[str] = "local"
+
+    async def request_staging(
+        self, filename: str, content_type: str, expires_in: int | None = None
+    ) -> UploadTarget:
+        """Where to stage a recording for VOIX to fetch (the server's local extension
+        ``POST /staging``): the server removes it once its VOIX has fetched it, or once
+        the URL expired (``expires_in`` seconds; the server's default when ``None``)."""
+        body: dict[str, Any] = {"filename": filename, "contentType": content_type}
+        if expires_in is not None:
+            body["expiresIn"] = expires_in
+        # Staging creates nothing lasting until the upload, so a replay is harmless.
+        answer = await self.http.request_json("POST", STAGING_PATH, json=body, idempotent=True)
+        if not isinstance(answer, dict) or not all(
+            isinstance(answer.get(name), str) for name in ("uploadUrl", "recordingUrl")
+        ):
+            raise MalformedResponse("The staging answer has no uploadUrl and recordingUrl.")
+        return UploadTarget(
+            key=answer["recordingUrl"],
+            upload_url=answer["uploadUrl"],
+            public_url=answer["recordingUrl"],
+            content_type=content_type,
+            expires_at=url_expiry(answer["recordingUrl"]),
+        )
 
     async def list_calls(self, query: CallQuery) -> CallPage:
         if query.disposition is not None or query.direction is not None:

@@ -24,8 +24,8 @@ from typing import Any
 
 from voxdesk.contracts.voix import InvalidSubmission
 from voxdesk.providers.errors import ProviderError
-from voxdesk.providers.protocols import SupportsUpload
 from voxdesk.providers.voix import VoixProvider
+from voxdesk.providers.voxxi import LocalProvider
 from voxdesk.services.uploads.checks import check_file
 from voxdesk.services.voix_outbox import CALL_FIELDS, OutboxCall, Sent, VoixOutbox, check_call
 
@@ -127,15 +127,22 @@ class StagingRefused(ValueError):
     """The file cannot be staged (not audio, too large, missing); the message says why."""
 
 
-def stage_on_local_server(storage: SupportsUpload) -> Stager:
-    """A stager that uploads to the local server's storage (its Voxxi presigned upload)
-    and answers the signed URL, which that server fetches from itself."""
+def stage_on_local_server(storage: LocalProvider) -> Stager:
+    """A stager that uploads to the local server's staging (``POST /staging``) and
+    answers the signed URL VOIX fetches. The server removes the staged copy once its
+    own VOIX has fetched it, or once that URL has expired. A server older than staging
+    (404) gets a Voxxi presigned upload instead, which it keeps."""
 
     async def stage(path: Path) -> str:
         checked = check_file(path)
         if not checked.ok or checked.content_type is None:
             raise StagingRefused(f"{path.name}: {checked.reason}")
-        target = await storage.request_upload(path.name, checked.content_type, checked.size)
+        try:
+            target = await storage.request_staging(path.name, checked.content_type)
+        except ProviderError as exc:
+            if exc.status != 404:
+                raise
+            target = await storage.request_upload(path.name, checked.content_type, checked.size)
         await storage.upload(target, path)
         return target.public_url
 

@@ -137,6 +137,23 @@ class Storage:
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
 
+    def delete(self, key: str) -> bool:
+        """Remove the object at ``key`` and the folders that leaves empty; False when
+        there was none."""
+        path = self.path_for(key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        for folder in path.parents:
+            if folder == self.root:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: another object lives there
+                break
+        return True
+
     def content_type(self, key: str) -> str:
         """The served type, from the stored bytes rather than from what a client claimed."""
         with self.path_for(key).open("rb") as handle:

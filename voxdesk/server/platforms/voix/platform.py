@@ -10,6 +10,7 @@ both start a job or lose each other's values.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from voxdesk.server.platforms.voix.inference import attribute_agent, infer_outgo
 from voxdesk.server.platforms.voix.keys import Grant, VoixKeys
 from voxdesk.server.platforms.voix.members import MEMBERS_FILE, load_members
 from voxdesk.server.platforms.voix.records import PLATFORM, VoixCall
+from voxdesk.server.platforms.voix.staging import SWEEP_EVERY_SECONDS, StagedRecordings
 from voxdesk.server.platforms.voix.transcription import (
     Transcriber,
     pick_scorecard,
@@ -62,6 +64,8 @@ class VoixPlatform:
         )
         self._members_file = config.voix_members_file or config.data_dir / MEMBERS_FILE
         self._lock = asyncio.Lock()
+        self.staged = StagedRecordings(storage, urls)
+        self._sweeper: asyncio.Task[None] | None = None
         self._transcriber = Transcriber(
             urls,
             pick_scorecard(scorecards),
@@ -74,6 +78,7 @@ class VoixPlatform:
     async def start(self) -> None:
         """Start transcribing, and queue again every job a stopped server left unfinished."""
         self._transcriber.start()
+        self._sweeper = asyncio.create_task(self._sweep_staged(), name="voix-staged-sweep")
         query = CallQuery(platform=PLATFORM)
         offset = 0
         while True:
@@ -83,12 +88,24 @@ class VoixPlatform:
             for call in map(VoixCall.from_core, rows):
                 job = call.latest_job
                 if job is not None and job["status"] == CallStatus.TRANSCRIBING:
+                    self.staged.job_queued(job["recordingUrl"])
                     self._transcriber.submit(call.call_id, job["jobId"], job["recordingUrl"])
             offset += len(rows)
             if not rows or offset >= total:
                 return
 
+    async def _sweep_staged(self) -> None:
+        """Expired staged recordings go at start and then every so often."""
+        while True:
+            await asyncio.to_thread(self.staged.sweep)
+            await asyncio.sleep(SWEEP_EVERY_SECONDS)
+
     async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         await self._transcriber.stop()
 
     async def _load(self, call_id: str) -> VoixCall | None:
@@ -121,6 +138,7 @@ class VoixPlatform:
         job = call.latest_job
         assert job is not None
         if new_job:
+            self.staged.job_queued(url)
             self._transcriber.submit(call_id, job["jobId"], url)
         return SubmitAnswer(status=SubmitStatus.TRANSCRIBING, call_id=call_id, job_id=job["jobId"])
 
@@ -133,6 +151,7 @@ class VoixPlatform:
             call = await self._load(call_id)
             if call is None:
                 return
+            url = next((job["recordingUrl"] for job in call.jobs if job["jobId"] == job_id), None)
             call = call.with_job_finished(job_id, error)
             latest = call.latest_job
             if error is None and latest is not None and latest["jobId"] == job_id:
@@ -150,6 +169,10 @@ class VoixPlatform:
                     measured_seconds=outcome.get("duration"),
                 )
             await self._save(call)
+        # Its end is on record: the staged copy, if VOIX fetched it, is redundant now.
+        fetched = await asyncio.to_thread(self._storage.exists, recording_key(job_id))
+        if url is not None:
+            await asyncio.to_thread(self.staged.job_ended, url, fetched)
         log.info("VOIX job %s of call %s: %s", job_id, call_id, error or "completed")
 
     def _infer(self, call_id: str, analysis: dict[str, Any]) -> dict[str, Any]:

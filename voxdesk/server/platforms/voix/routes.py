@@ -7,10 +7,15 @@ the voice-bot platform under ``/api/v1``).
                                         (a workspace key may narrow with ``?teamId=``)
 * ``GET  /calls/{callId}``    any key   local extension: one call's lifecycle; 404 for an
                                         unknown call or another team's
+* ``POST /staging``           any key   local extension: ``{"filename", "contentType",
+                                        "expiresIn"?}`` → 201 ``{"uploadUrl", "recordingUrl",
+                                        "expiresAt"}``: stage a recording for VOIX to fetch
+                                        (removed once fetched, or expired: ``staging``)
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -20,12 +25,14 @@ from starlette.routing import BaseRoute, Route
 from voxdesk.contracts.voix import (
     CALLS_PATH,
     MAX_BODY_BYTES,
+    STAGING_PATH,
     SUBMIT_PATH,
     CallList,
     InvalidSubmission,
     Problem,
     SubmitBody,
 )
+from voxdesk.server.core.storage import AUDIO_TYPES
 from voxdesk.server.core.wire_json import (
     BodyTooLarge,
     IncompleteBody,
@@ -34,6 +41,7 @@ from voxdesk.server.core.wire_json import (
 )
 from voxdesk.server.platforms.voix.errors import VoixError, invalid_body, json_errors
 from voxdesk.server.platforms.voix.platform import VoixPlatform
+from voxdesk.server.platforms.voix.staging import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS
 
 
 async def _json_body(request: Request) -> Any:
@@ -96,6 +104,42 @@ class VoixRoutes:
             raise VoixError(404, "not_found", f"There is no call {call_id!r} for this key.")
         return JSONResponse(call.record(self._platform.recording_url(call)).dump())
 
+    async def stage(self, request: Request) -> Response:
+        self._platform.keys.require(request)
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise invalid_body([Problem(field=None, message="the body must be a JSON object.")])
+        problems = [
+            Problem(field=name, message="is not a staging field (filename, contentType, expiresIn)")
+            for name in body
+            if name not in ("filename", "contentType", "expiresIn")
+        ]
+        filename, content_type = body.get("filename"), body.get("contentType")
+        ttl = body.get("expiresIn", DEFAULT_TTL_SECONDS)
+        if not isinstance(filename, str) or not filename.strip():
+            problems.append(Problem(field="filename", message="must be a non-empty string."))
+        if not isinstance(content_type, str) or content_type.strip().lower() not in AUDIO_TYPES:
+            problems.append(
+                Problem(
+                    field="contentType",
+                    message=f"must be an audio type ({', '.join(sorted(AUDIO_TYPES))}).",
+                )
+            )
+        if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL_SECONDS:
+            problems.append(
+                Problem(
+                    field="expiresIn",
+                    message=f"must be whole seconds from 1 to {MAX_TTL_SECONDS}.",
+                )
+            )
+        if problems:
+            raise invalid_body(problems)
+        assert isinstance(filename, str) and isinstance(content_type, str)
+        staged = self._platform.staged
+        await asyncio.to_thread(staged.sweep)
+        target = staged.issue(filename, content_type.strip().lower(), ttl)
+        return JSONResponse(target, status_code=201)
+
 
 def routes(platform: VoixPlatform) -> list[BaseRoute]:
     views = VoixRoutes(platform)
@@ -103,4 +147,5 @@ def routes(platform: VoixPlatform) -> list[BaseRoute]:
         Route(SUBMIT_PATH, json_errors(views.submit), methods=["POST"]),
         Route(CALLS_PATH, json_errors(views.list_calls), methods=["GET"]),
         Route(CALLS_PATH + "/{call_id}", json_errors(views.get_call), methods=["GET"]),
+        Route(STAGING_PATH, json_errors(views.stage), methods=["POST"]),
     ]
