@@ -59,10 +59,16 @@ Buckets (``buckets``)
     anyway", "if user shows no interest") is answered like a question; a Yes supports
     the bucket (own words more than a bare reply). A description that lists a topic
     ("Invoices, charges, payments or refunds") is supported by how often its words are
-    heard (the customer's count double), always less than an answered statement. The
-    best-supported bucket wins; equal support goes to the later evidence (a call's
-    outcome is what it ends with). No support, or a tie at the same moment, chooses the
-    catch-all bucket (named or described as "not clear", "unclear", "other",
+    heard (the customer's count double), always less than an answered statement. A
+    *tentative* description — one that speaks of possibility or later ("The customer may
+    be interested later") — is supported only by the customer hedging or deferring
+    ("maybe", "not sure", "later", "not now", "next month", "call me back") once its
+    subject has come up, as much as own words; a flat yes does not support it, and its
+    hedge is not a reason to refuse (``hedges``). The best-supported bucket wins; equal
+    support goes to the later evidence (a call's outcome is what it ends with), then to
+    the bucket more of whose *distinctive* description words (shared by no competing
+    bucket: "loan" against "insurance") the customer said. No support, or a tie in all
+    three, chooses the catch-all bucket (named or described as "not clear", "unclear", "other",
     "unknown") when the use case has one, else no bucket (``BucketChoice.name`` None,
     the reason says why).
 
