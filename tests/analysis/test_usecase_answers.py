@@ -322,6 +322,14 @@ def test_a_deferral_decides_only_when_heard_clearly_and_on_the_subject() -> None
     # "Later" about a parcel is not a lead deferring interest in anything.
     turns = call(("agent", "your parcel ships on monday"), ("customer", "okay call me later"))
     assert choose_bucket(turns, HOT_WARM_COLD).name is None
+    # Hedging about the time of a call back does not hedge the interest already stated.
+    turns = call(
+        ASKED,
+        ("customer", "yes i am very interested"),
+        ("agent", "can i call you on friday"),
+        ("customer", "maybe friday i am not sure"),
+    )
+    assert choose_bucket(turns, HOT_WARM_COLD).name == "Hot Lead"
     # A bare yes, then a deferral in the customer's own words: the deferral outranks it.
     choice = choose_bucket(call(ASKED, ("customer", "yes but later")), HOT_WARM_COLD)
     assert choice.name == "Warm Lead" and '"later"' in choice.reason

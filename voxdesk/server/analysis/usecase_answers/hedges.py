@@ -6,7 +6,7 @@ customer interested" — the hedge ("may", "later") is dropped with the function
 so a flat "yes, I am very interested" would support it exactly as much as "The customer
 is interested in the loan offer", and "maybe later, call me next month" (unsure: Not
 clear) would support neither. The hedge *is* such a bucket's content: it is supported by
-the customer hedging or deferring once its subject has come up, and not by a flat answer.
+the customer hedging or deferring about its subject, and not by a flat answer.
 """
 
 from __future__ import annotations
@@ -77,20 +77,23 @@ def is_hedge_group(group: CueGroup) -> bool:
 
 
 def hedges(call: CallReading, cues: Cues) -> list[Hedge]:
-    """The customer's statements that hedge or defer once the description's subject (its
-    feeling, else its other content words) has been raised by anyone, earlier or in the
-    same turn. A hedge the recogniser was unsure of (below ``LOW_CONFIDENCE``) is left out:
-    it cannot decide."""
+    """The customer's statements that hedge or defer about the description's subject (its
+    feeling, else its other content words): in the same turn as it, or replying to a turn
+    that raises it ("would you be interested?" — "maybe later"); a "maybe Friday" to "can
+    I call you on Friday?" defers the call, not the interest. A hedge the recogniser was
+    unsure of (below ``LOW_CONFIDENCE``) is left out: it cannot decide."""
     subject = (
         (cues.stance,)
         if cues.stance is not None
         else tuple(g for g in cues.groups if not is_hedge_group(g))
     )
-    raised = not subject
+    replies: set[int] = set()  # the customer's answers to a turn raising the subject
     found = []
     for index, said in enumerate(call.tokens):
-        raised = raised or bool(group_hits(said, subject))
-        if not raised or not call.answers(index):
+        on_subject = bool(group_hits(said, subject))
+        if on_subject and call.asks(index):
+            replies.update(call.reply_to(index))
+        if not call.answers(index) or not (on_subject or index in replies or not subject):
             continue
         spans = _hedge_spans(said)
         spans = [(s, n) for s, n in spans if not question_at(said, s)]
