@@ -345,3 +345,11 @@ def test_equal_support_at_one_moment_goes_to_the_buckets_own_words() -> None:
     assert choice.name == "Loan lead" and '"loan"' in choice.reason
     # Neither's own word said: truly equal, so no bucket.
     assert choose_bucket(call(pitch, ("customer", "Yes, I am interested.")), buckets).name is None
+
+
+def test_a_deferral_about_what_the_use_case_is_about_is_warm() -> None:
+    # Warm's bare feeling ("may be interested later") is about the use case's topic
+    # (the loan offer of the other buckets), even when the agent never says "interested".
+    pitch = ("agent", "Hi, Dana from Acme Loans here. Would a personal loan help you?")
+    deferral = ("customer", "Maybe later in the year. Call me again in the autumn.")
+    assert choose_bucket(call(pitch, deferral), HOT_WARM_COLD).name == "Warm Lead"

@@ -30,7 +30,7 @@ from voxdesk.server.analysis.usecase_answers.evidence import (
     role,
     stamp_of,
 )
-from voxdesk.server.analysis.usecase_answers.hedges import hedges, is_tentative
+from voxdesk.server.analysis.usecase_answers.hedges import hedge_subject, hedges, is_tentative
 from voxdesk.server.analysis.usecase_answers.language import words
 from voxdesk.server.analysis.usecase_answers.model import (
     AGENT,
@@ -75,9 +75,7 @@ def is_catch_all(bucket: Bucket) -> bool:
 def choose(call: CallReading, buckets: list[Bucket]) -> BucketChoice:
     catch_all = next((b for b in buckets if is_catch_all(b)), None)
     competing = [b for b in buckets if b is not catch_all]
-    supported = [
-        s for b in competing if (s := _support(call, b, _distinctive(b, competing))) is not None
-    ]
+    supported = [s for b in competing if (s := _support(call, b, competing)) is not None]
     # Equal support goes to the later evidence: a call's outcome is what it ends with
     # ("I want to cancel" ... "okay, I will stay then"); evidence at the same moment goes
     # to the bucket more of whose own words (not shared with another) the customer said.
@@ -112,11 +110,15 @@ def _distinctive(bucket: Bucket, competing: list[Bucket]) -> tuple[CueGroup, ...
         phrase
         for b in competing
         if b is not bucket
-        for g in read_question(b.description.strip() or b.name).groups
+        for g in read_question(_description(b)).groups
         for phrase in g.phrases
     }
-    groups = read_question(bucket.description.strip() or bucket.name).groups
+    groups = read_question(_description(bucket)).groups
     return tuple(g for g in groups if not g.phrases & others)
+
+
+def _description(bucket: Bucket) -> str:
+    return bucket.description.strip() or bucket.name
 
 
 def _heard(call: CallReading, groups: tuple[CueGroup, ...]) -> tuple[str, ...]:
@@ -128,14 +130,13 @@ def _heard(call: CallReading, groups: tuple[CueGroup, ...]) -> tuple[str, ...]:
     return tuple(f'"{g.word}"' for g in groups if g in said)
 
 
-def _support(
-    call: CallReading, bucket: Bucket, distinctive: tuple[CueGroup, ...]
-) -> _Support | None:
-    description = bucket.description.strip() or bucket.name
+def _support(call: CallReading, bucket: Bucket, competing: list[Bucket]) -> _Support | None:
+    description = _description(bucket)
     cues = read_question(description)
-    own = _heard(call, distinctive)
+    own = _heard(call, _distinctive(bucket, competing))
     if is_tentative(bucket):
-        return _hedge_support(call, bucket, description, cues, own)
+        others = [read_question(_description(b)) for b in competing if b is not bucket]
+        return _hedge_support(call, bucket, description, hedge_subject(cues, others), own)
     if _is_proposition(description):
         decision = answer(call, cues)
         found = decision.answer
@@ -154,12 +155,16 @@ def _support(
 
 
 def _hedge_support(
-    call: CallReading, bucket: Bucket, description: str, cues: Cues, own: tuple[str, ...]
+    call: CallReading,
+    bucket: Bucket,
+    description: str,
+    subject: tuple[CueGroup, ...],
+    own: tuple[str, ...],
 ) -> _Support | None:
     """A tentative bucket ("may be interested later") is supported by the customer
     hedging or deferring, as much as an answer in their own words; a flat answer does not
     support it (see ``hedges``)."""
-    found = hedges(call, cues)
+    found = hedges(call, subject)
     if not found:
         return None
     last = found[-1]  # the call's outcome is what it ends with

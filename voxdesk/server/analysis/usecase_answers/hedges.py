@@ -76,17 +76,27 @@ def is_hedge_group(group: CueGroup) -> bool:
     return bool(group.phrases & (_TENTATIVE_STEMS | _DEFERRALS))
 
 
-def hedges(call: CallReading, cues: Cues) -> list[Hedge]:
-    """The customer's statements that hedge or defer about the description's subject (its
-    feeling, else its other content words): in the same turn as it, or replying to a turn
-    that raises it ("would you be interested?" — "maybe later"); a "maybe Friday" to "can
-    I call you on Friday?" defers the call, not the interest. A hedge the recogniser was
-    unsure of (below ``LOW_CONFIDENCE``) is left out: it cannot decide."""
-    subject = (
-        (cues.stance,)
-        if cues.stance is not None
-        else tuple(g for g in cues.groups if not is_hedge_group(g))
-    )
+def hedge_subject(cues: Cues, others: list[Cues]) -> tuple[CueGroup, ...]:
+    """What a tentative description hedges about: its content words other than the hedge
+    ("cancel" in "might cancel later"). A bare feeling ("may be interested later") is
+    about what the use case is about: it borrows the other buckets' topic words ("loan",
+    "offer"), so "maybe later" to "would a personal loan help you?" is about it."""
+    own = tuple(g for g in cues.groups if not is_hedge_group(g))
+    if any(not g.stance for g in own):
+        return own
+    borrowed = [g for other in others for g in other.topic if not is_hedge_group(g)]
+    unique: dict[frozenset[tuple[str, ...]], CueGroup] = {}
+    for group in (*own, *borrowed):
+        unique.setdefault(group.phrases, group)
+    return tuple(unique.values())
+
+
+def hedges(call: CallReading, subject: tuple[CueGroup, ...]) -> list[Hedge]:
+    """The customer's statements that hedge or defer about ``subject`` (``hedge_subject``):
+    in a turn naming it, or replying to a turn that raises it ("would you be
+    interested?" — "maybe later"); a "maybe Friday" to "can I call you on Friday?" defers
+    the call, not the interest. With no subject, any customer statement. A hedge the
+    recogniser was unsure of (below ``LOW_CONFIDENCE``) is left out: it cannot decide."""
     replies: set[int] = set()  # the customer's answers to a turn raising the subject
     found = []
     for index, said in enumerate(call.tokens):
