@@ -330,6 +330,14 @@ def test_a_deferral_decides_only_when_heard_clearly_and_on_the_subject() -> None
         ("customer", "maybe friday i am not sure"),
     )
     assert choose_bucket(turns, HOT_WARM_COLD).name == "Hot Lead"
+    # Asked, a call-back is still a request to defer; other hedges asked are questions.
+    assert bucket_of("can you call me back later") == "Warm Lead"
+    # A flat yes and a "later" in one turn: Hot and Warm fit equally, and neither has its
+    # own word said ("loan" would decide), so truly conflicting: no bucket, not a guess.
+    choice = choose_bucket(
+        call(ASKED, ("customer", "yes i am interested i will read it later")), HOT_WARM_COLD
+    )
+    assert choice.name is None and "equally" in choice.reason
     # A bare yes, then a deferral in the customer's own words: the deferral outranks it.
     choice = choose_bucket(call(ASKED, ("customer", "yes but later")), HOT_WARM_COLD)
     assert choice.name == "Warm Lead" and '"later"' in choice.reason

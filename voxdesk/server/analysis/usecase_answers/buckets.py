@@ -30,7 +30,12 @@ from voxdesk.server.analysis.usecase_answers.evidence import (
     role,
     stamp_of,
 )
-from voxdesk.server.analysis.usecase_answers.hedges import hedge_subject, hedges, is_tentative
+from voxdesk.server.analysis.usecase_answers.hedges import (
+    hedge_subject,
+    hedges,
+    is_hedge_group,
+    is_tentative,
+)
 from voxdesk.server.analysis.usecase_answers.language import words
 from voxdesk.server.analysis.usecase_answers.model import (
     AGENT,
@@ -105,7 +110,9 @@ def _rank(support: _Support) -> tuple[float, float, int]:
 
 def _distinctive(bucket: Bucket, competing: list[Bucket]) -> tuple[CueGroup, ...]:
     """The bucket's description words that no competing bucket's description shares
-    ("loan" in "interested in the loan offer" against "not interested in the offer")."""
+    ("loan" in "interested in the loan offer" against "not interested in the offer").
+    A tentative bucket's hedge words are left out: the hedge is already its support, so
+    "yes, I am interested, I will read it later" fits Hot and Warm equally (no bucket)."""
     others = {
         phrase
         for b in competing
@@ -114,7 +121,7 @@ def _distinctive(bucket: Bucket, competing: list[Bucket]) -> tuple[CueGroup, ...
         for phrase in g.phrases
     }
     groups = read_question(_description(bucket)).groups
-    return tuple(g for g in groups if not g.phrases & others)
+    return tuple(g for g in groups if not g.phrases & others and not is_hedge_group(g))
 
 
 def _description(bucket: Bucket) -> str:

@@ -47,6 +47,8 @@ DEFERRAL_PHRASES = ("later", "not now", "not right now", "not at the moment", "n
                     "call back", "get back to", "in a few weeks", "in a few months",
                     "few weeks", "few months")  # fmt: skip
 _DEFERRALS = frozenset(phrase_stems(p) for p in DEFERRAL_PHRASES)
+# Asked, these are still a deferral: "can you call me back later?" is a request.
+_REQUESTS = frozenset(phrase_stems(p) for p in ("call back", "get back to"))
 _TENTATIVE_STEMS = frozenset(phrase_stems(w) for w in _TENTATIVE_WORDS) | frozenset(
     phrase_stems(p) for p in _TENTATIVE_PHRASES
 )
@@ -106,7 +108,7 @@ def hedges(call: CallReading, subject: tuple[CueGroup, ...]) -> list[Hedge]:
         if not call.answers(index) or not (on_subject or index in replies or not subject):
             continue
         spans = _hedge_spans(said)
-        spans = [(s, n) for s, n in spans if not question_at(said, s)]
+        spans = [(s, n) for s, n in spans if not question_at(said, s) or _request(said, s)]
         confident = [
             (s, n)
             for s, n in spans
@@ -136,6 +138,10 @@ def _hedge_spans(said: list[Token]) -> list[tuple[int, int]]:
             spans.append((start, length))
             taken.update(range(start, start + length))
     return sorted(spans)
+
+
+def _request(said: list[Token], start: int) -> bool:
+    return bool(find_phrase(said[start:], _REQUESTS)[:1] == [0])
 
 
 def _deferral_length(said: list[Token], start: int) -> int:
