@@ -271,3 +271,93 @@ def test_recognised_speech_without_punctuation_question_words_start_a_question()
     assert one(turns, INTERESTED).answer == NO
     turns = call(("agent", "we have a new loan"), ("customer", "are you interested in a loan"))
     assert one(turns, INTERESTED).answer == NOT_CLEAR
+
+
+# The desk's lead-qualification use case (the demo's and the screenshots').
+HOT_WARM_COLD = [
+    Bucket("Hot Lead", "The customer is interested in the loan offer."),
+    Bucket("Warm Lead", "The customer may be interested later."),
+    Bucket("Cold Lead", "The customer is not interested in the offer."),
+]
+ASKED = ("agent", "hello are you interested in a loan offer")
+
+
+def bucket_of(reply: str, buckets: list[Bucket] = HOT_WARM_COLD, **confidences) -> str | None:
+    return choose_bucket(call(ASKED, ("customer", reply), **confidences), buckets).name
+
+
+def test_hot_warm_and_cold_leads_as_recognised() -> None:
+    # A flat yes is Hot: Warm's own words ("may", "later") are absent, nothing hedges.
+    assert bucket_of("yes i am very interested in the loan offer please tell me more") == (
+        "Hot Lead"
+    )
+    # A deferral is Warm: "maybe", "later", "next month" are what Warm describes.
+    assert bucket_of("maybe later call me next month") == "Warm Lead"
+    assert bucket_of("not right now call me back next week") == "Warm Lead"
+    assert bucket_of("no i am not interested thank you") == "Cold Lead"
+
+
+def test_lead_buckets_on_noisy_recognition() -> None:
+    # "loan offer" misheard as "allow not for": the stray "not" follows "interested" and
+    # negates nothing; the customer said yes and "very interested" with no hedge.
+    turns = call(
+        ("agent", "hello this is fine for materials are you interested in a row an offer"),
+        ("customer", "yes i am very interested in allow not for please tell me meyer"),
+        ("agent", "great i will send you the details via email today"),
+        ("customer", "thank you that sounds good"),
+    )
+    choice = choose_bucket(turns, HOT_WARM_COLD)
+    assert choice.name == "Hot Lead" and choice.timestamp == 5.0
+    # "later" misheard as "leader": "maybe" and "next month" still defer.
+    assert bucket_of("maybe leader call me next month") == "Warm Lead"
+    assert bucket_of("no i am not interested in allow thank you") == "Cold Lead"
+
+
+def test_a_deferral_decides_only_when_heard_clearly_and_on_the_subject() -> None:
+    # The recogniser barely heard the deferral: no bucket rather than a guess.
+    reply = "maybe later call me next month"
+    unsure = {1: (0.1,) * len(reply.split())}
+    choice = choose_bucket(call(ASKED, ("customer", reply), confidences=unsure), HOT_WARM_COLD)
+    assert choice.name is None
+    # "Later" about a parcel is not a lead deferring interest in anything.
+    turns = call(("agent", "your parcel ships on monday"), ("customer", "okay call me later"))
+    assert choose_bucket(turns, HOT_WARM_COLD).name is None
+    # Hedging about the time of a call back does not hedge the interest already stated.
+    turns = call(
+        ASKED,
+        ("customer", "yes i am very interested"),
+        ("agent", "can i call you on friday"),
+        ("customer", "maybe friday i am not sure"),
+    )
+    assert choose_bucket(turns, HOT_WARM_COLD).name == "Hot Lead"
+    # Asked, a call-back is still a request to defer; other hedges asked are questions.
+    assert bucket_of("can you call me back later") == "Warm Lead"
+    # A flat yes and a "later" in one turn: Hot and Warm fit equally, and neither has its
+    # own word said ("loan" would decide), so truly conflicting: no bucket, not a guess.
+    choice = choose_bucket(
+        call(ASKED, ("customer", "yes i am interested i will read it later")), HOT_WARM_COLD
+    )
+    assert choice.name is None and "equally" in choice.reason
+    # A bare yes, then a deferral in the customer's own words: the deferral outranks it.
+    choice = choose_bucket(call(ASKED, ("customer", "yes but later")), HOT_WARM_COLD)
+    assert choice.name == "Warm Lead" and '"later"' in choice.reason
+
+
+def test_equal_support_at_one_moment_goes_to_the_buckets_own_words() -> None:
+    buckets = [
+        Bucket("Loan lead", "The customer is interested in the loan offer."),
+        Bucket("Insurance lead", "The customer is interested in the insurance offer."),
+    ]
+    pitch = ("agent", "Would you be interested in our loan or insurance offer?")
+    choice = choose_bucket(call(pitch, ("customer", "Yes, the loan sounds interesting.")), buckets)
+    assert choice.name == "Loan lead" and '"loan"' in choice.reason
+    # Neither's own word said: truly equal, so no bucket.
+    assert choose_bucket(call(pitch, ("customer", "Yes, I am interested.")), buckets).name is None
+
+
+def test_a_deferral_about_what_the_use_case_is_about_is_warm() -> None:
+    # Warm's bare feeling ("may be interested later") is about the use case's topic
+    # (the loan offer of the other buckets), even when the agent never says "interested".
+    pitch = ("agent", "Hi, Dana from Acme Loans here. Would a personal loan help you?")
+    deferral = ("customer", "Maybe later in the year. Call me again in the autumn.")
+    assert choose_bucket(call(pitch, deferral), HOT_WARM_COLD).name == "Warm Lead"

@@ -55,16 +55,22 @@ Recogniser confidence
     says the audio was unclear. Its value (0.3) was chosen on the benchmark's tuning set:
     pocketsphinx gives correctly heard short words posteriors of 0.2-0.5.
 Buckets (``buckets``)
-    A description that states something about someone ("The customer cancels
-    anyway", "if user shows no interest") is answered like a question; a Yes supports
-    the bucket (own words more than a bare reply). A description that lists a topic
-    ("Invoices, charges, payments or refunds") is supported by how often its words are
-    heard (the customer's count double), always less than an answered statement. The
+    A description that states something about someone ("The customer cancels anyway",
+    "if user shows no interest") is answered like a question; a Yes supports the bucket
+    (own words more than a bare reply). A description that lists a topic ("Invoices,
+    charges, payments or refunds") is supported by how often its words are heard (the
+    customer's count double), always less than an answered statement. A *tentative*
+    description — one that speaks of possibility or later ("The customer may be
+    interested later") — is supported only by the customer hedging or deferring
+    ("maybe", "not sure", "later", "not now", "next month", "call me back") about its
+    subject (in a turn naming it, or replying to one), as much as own words; a flat yes
+    does not support it, and its hedge is not a reason to refuse (``hedges``). The
     best-supported bucket wins; equal support goes to the later evidence (a call's
-    outcome is what it ends with). No support, or a tie at the same moment, chooses the
-    catch-all bucket (named or described as "not clear", "unclear", "other",
-    "unknown") when the use case has one, else no bucket (``BucketChoice.name`` None,
-    the reason says why).
+    outcome is what it ends with), then to the bucket more of whose *distinctive*
+    description words (shared by no competing bucket: "loan" against "insurance") the
+    customer said. No support, or a tie in all three, chooses the catch-all bucket
+    (named or described as "not clear", "unclear", "other", "unknown") when the use case
+    has one, else no bucket (``BucketChoice.name`` None, the reason says why).
 
 Measured by ``tests/bench/bench_usecase_answers.py`` (README, "Use-case answers").
 """
