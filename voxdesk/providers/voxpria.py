@@ -157,6 +157,7 @@ def _created(call: wire.VoxpriaCall | wire.CreatedCall) -> CreatedCall:
 class VoxpriaProvider(Provider):
     platform: ClassVar[str] = "voxpria"
     settings_model: ClassVar[type[ConnectionSettings]] = VoxpriaSettings
+    filters_calls_by_date: ClassVar[bool] = False
 
     def _path(self, call_id: str, tail: str = "") -> str:
         return f"{wire.CALLS_PATH}/{quote(call_id, safe='')}{tail}"

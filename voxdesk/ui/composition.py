@@ -19,6 +19,7 @@ from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.connections.session import Session
 from voxdesk.ui.main_window.window import AppServices, MainWindow, Presenters
+from voxdesk.ui.placing.placing_controller import CallPlacing
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.settings import open_settings
@@ -58,6 +59,7 @@ def build_presenters(services: AppServices) -> Presenters:
         playback=PlaybackController(
             player, PositionMemory.from_json(keys.load_text(settings, keys.POSITIONS))
         ),
+        placing=CallPlacing(services.outbound),
     )
 
 

@@ -49,6 +49,10 @@ class WindowActions:
         self.stop_sync_action = self._add("&Stop syncing", "Esc", w.browser.stop_refresh)
         self.stop_sync_action.setEnabled(False)
         self.upload_action = self._add("&Upload recordings…", "Ctrl+U", w.choose_recordings)
+        # Offered only where the platform places calls (``MainWindow._offer_placing``).
+        self.place_call_action = self._add("&Place call…", "Ctrl+N", w.place_call)
+        self.place_call_action.setVisible(False)
+        self.place_call_action.setEnabled(False)
         self.uploads_view_action = w.upload_panel.toggleViewAction()
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
@@ -107,6 +111,7 @@ class WindowActions:
             self.connections_action,
             self.open_id_action,
             self.upload_action,
+            self.place_call_action,
             self.refresh_action,
             self.stop_sync_action,
         ):

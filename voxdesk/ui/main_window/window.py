@@ -36,6 +36,7 @@ from voxdesk.services.call_words import never_connected
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.outbound import AttemptStore
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
 from voxdesk.ui import settings as keys
@@ -48,6 +49,7 @@ from voxdesk.ui.connections.session import ServerFactory, Session, default_serve
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
 from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
+from voxdesk.ui.placing.placing_controller import CallPlacing
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
@@ -108,6 +110,8 @@ class AppServices:
     settings: QSettings
     #: The upload queue on disk; opened and closed by the caller, like the catalog.
     uploads: UploadStore = field(default_factory=UploadStore)
+    #: The journal of placed calls (Voxpria), so none is dialled twice.
+    outbound: AttemptStore = field(default_factory=AttemptStore)
     server_factory: ServerFactory = field(default=default_server_factory)
     server_dir: Path | None = None
     #: Polling and settling waits of uploads (tests shorten them).
@@ -117,9 +121,11 @@ class AppServices:
         """Open the databases (each on its own thread) before the window is built."""
         await self.catalog.open()
         await self.uploads.open()
+        await self.outbound.open()
 
     async def close(self) -> None:
         """Close the databases after the window has shut down."""
+        await self.outbound.close()
         await self.uploads.close()
         await self.catalog.close()
 
@@ -135,6 +141,7 @@ class Presenters:
     uploads: UploadController
     player: Player
     playback: PlaybackController
+    placing: CallPlacing
 
 
 class MainWindow(WindowDialogsMixin, QMainWindow):
@@ -153,6 +160,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.uploads = presenters.uploads
         self.player = presenters.player
         self.playback = presenters.playback
+        self.placing = presenters.placing
         # The window owns its presenters: they live and die with it.
         for presenter in (
             self.model,
@@ -161,6 +169,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.uploads,
             self.player,
             self.playback,
+            self.placing,
         ):
             presenter.setParent(self)
         #: Which failed criterion Ctrl+J goes to next (it cycles through them).
@@ -263,6 +272,9 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
         session.serviceChanged.connect(self.playback.set_service)
+        session.serviceChanged.connect(self.placing.set_service)
+        self.placing.availableChanged.connect(self._offer_placing)
+        self.placing.callPlaced.connect(browser.open_call_id)
         session.connectionChanged.connect(self._show_connection)
         session.errorRaised.connect(self.banner.show_error)
         session.statusMessage.connect(self._status)
@@ -394,6 +406,11 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.drop_target.refuse(refusal)
         self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
 
+    def _offer_placing(self, available: bool) -> None:
+        action = self.window_actions.place_call_action
+        action.setVisible(available)
+        action.setEnabled(available)
+
     def _header_key(self) -> str:
         """Where the list's column widths and order are kept: one entry per layout (the
         analysis layout's under the key it always had)."""
@@ -506,6 +523,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         """Cancel every task and stop the local server before the loop ends."""
         await self.browser.close()
         await self.playback.close()
+        await self.placing.close()
         # Before the session closes the provider the uploads are using.
         await self.uploads.close()
         await self.session.close()
