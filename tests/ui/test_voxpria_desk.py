@@ -24,6 +24,7 @@ from tests.ui.conftest import Driver, WindowFactory, make_services
 from voxdesk.contracts.voxpria import BUSY_NUMBER
 from voxdesk.domain import Disposition
 from voxdesk.services.connections import Connection
+from voxdesk.services.local_server import LOCAL_VOXPRIA_CONNECTION, LocalServerProcess
 from voxdesk.services.outbound import AttemptStore
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
 from voxdesk.ui.main_window.window import MainWindow
@@ -115,17 +116,23 @@ def test_a_call_placed_from_the_dialog_is_followed_live_to_completed_and_plays(
     driver.wait_until(lambda: _cell(window, call_id, "State") is not None, what="listed")
     assert model.index(0, 0).data(CALL_ID_ROLE) == call_id
     seen: list[str] = []
+    player_said: set[str] = set()
 
     def completed() -> bool:
         state = _cell(window, call_id, "State")
         if state and (not seen or seen[-1] != state):
             seen.append(state)
+        player_said.add(window.player_bar.message.text())
         return state == "Completed" and _cell(window, call_id, "Analysis") == "Completed"
 
     driver.wait_until(completed, timeout=90, what=f"completed (seen {seen})")
     assert seen[0] != "Completed", seen  # it was listed before it ended
     assert [LIVE_ORDER.index(s) for s in seen] == sorted(LIVE_ORDER.index(s) for s in seen)
     assert refreshes == []  # no refresh: polling moved it
+    # While it rang or talked, the player said why there was nothing to play yet.
+    assert any(
+        m.endswith("its recording can be played once the call has ended.") for m in player_said
+    )
     driver.wait_until(
         lambda: f"follow:{call_id}" not in window.browser.running_tasks(),
         what="polling stopped at the final status",
@@ -236,3 +243,31 @@ def test_cancel_remaining_places_none_of_the_waiting_rows(
     assert dialog.message.text() == "3 rows: 1 placed, 2 not placed. Ended: 1 completed."
     assert len(_to(vp_server, numbers[0])) == 1
     assert _to(vp_server, numbers[1]) == [] and _to(vp_server, numbers[2]) == []
+
+
+def _no_demo(data_dir: Path, token: str) -> LocalServerProcess:
+    return LocalServerProcess(data_dir, token, demo=False)
+
+
+def test_the_apps_own_server_is_also_a_voxpria_connection_that_places_calls(
+    driver: Driver, windows: WindowFactory, tmp_path: Path
+) -> None:
+    services = make_services(
+        tmp_path,
+        [],
+        server_factory=_no_demo,
+        server_dir=tmp_path / "srv",
+        outbound=AttemptStore(tmp_path / "data" / "outbound.sqlite3"),
+    )
+    window = windows.open(services)
+    driver.wait_until(lambda: window.session.connection is not None, timeout=60, what="local")
+    action = window.window_actions.place_call_action
+    assert not action.isVisible()  # the Local (Voxxi-family) connection places no calls
+    voxpria = services.connections.find(LOCAL_VOXPRIA_CONNECTION)
+    assert voxpria is not None and voxpria.platform == "voxpria"
+    window.session.switch_to(voxpria.id)
+    driver.wait_until(action.isEnabled, timeout=60, what="Place call… offered")
+    assert window.session.server is not None and window.session.server.running
+    dialog = _dialog(driver, window)
+    assert dialog.agent_box.count() >= 2
+    dialog.close()

@@ -49,8 +49,11 @@ LOCAL_PLATFORM = "local"
 #: The same server's voice-bot API (its token has every scope), as a second connection.
 LOCAL_VOICE_CONNECTION = "Voice bots (this computer)"
 VOICE_PLATFORM = "voicecalls"
+#: And its Voxpria API, whose simulated telephone network places AI voice calls.
+LOCAL_VOXPRIA_CONNECTION = "AI voice calls (this computer)"
 #: The connections the app's own child server serves, by name, with their platform.
 APP_SERVED = {LOCAL_CONNECTION: LOCAL_PLATFORM, LOCAL_VOICE_CONNECTION: VOICE_PLATFORM}
+APP_SERVED[LOCAL_VOXPRIA_CONNECTION] = "voxpria"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
 #: The child's stderr, in its data dir (the server redacts secrets from its log lines).

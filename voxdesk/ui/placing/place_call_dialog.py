@@ -117,7 +117,8 @@ class PlaceCallDialog(QDialog):
         for button in (self.place_button, self.cancel_rows_button, self.close_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 90, self.fontMetrics().height() * 34)
+        metrics = self.fontMetrics()
+        self.resize(metrics.averageCharWidth() * 100, metrics.height() * 42)
 
     def _one_number_tab(self) -> QWidget:
         tab = QWidget(self)
@@ -139,7 +140,7 @@ class PlaceCallDialog(QDialog):
         self.batch_text = QPlainTextEdit(tab)
         self.batch_text.setObjectName("batch-text")
         self.batch_text.setPlaceholderText(BATCH_HINT)
-        self.batch_text.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.batch_text.setMaximumHeight(self.fontMetrics().height() * 5)
         row = QHBoxLayout()
         row.addWidget(self.batch_text, 1)
         self.load_csv_button = QPushButton("&Load CSV…", tab)

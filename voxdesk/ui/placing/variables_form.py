@@ -31,7 +31,9 @@ class VariablesForm(QWidget):
             return
         if not agent.variables:
             self._layout.addRow(QLabel("This agent's script has no variables.", self))
-        for name, required, description in agent.variables:
+        # The required ones first: they are what must be filled in.
+        ordered = sorted(agent.variables, key=lambda variable: not variable[1])
+        for name, required, description in ordered:
             label = QLabel(f"{name}{REQUIRED_MARK if required else ''}:", self)
             edit = QLineEdit(kept.get(name, ""), self)
             edit.setObjectName(f"variable-{name}")
