@@ -129,7 +129,10 @@ def test_a_call_placed_from_the_dialog_is_followed_live_to_completed_and_plays(
     assert seen[0] != "Completed", seen  # it was listed before it ended
     assert [LIVE_ORDER.index(s) for s in seen] == sorted(LIVE_ORDER.index(s) for s in seen)
     assert refreshes == []  # no refresh: polling moved it
-    # While it rang or talked, the player said why there was nothing to play yet.
+    # While it rang or talked, the player said why there was nothing to play yet, and
+    # its sentence followed the call (it once stayed at the first state it was shown in).
+    if "In progress" in seen:
+        assert any(m.startswith("This call is in progress:") for m in player_said), player_said
     assert any(
         m.endswith("its recording can be played once the call has ended.") for m in player_said
     )
