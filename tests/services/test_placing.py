@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.voxpria_server import calls_where, voxpria_server
+from tests.uploads.faulty_proxy import SWALLOW_RESPONSE, Fault, FaultyProxy
+from voxdesk.contracts.voxpria import CALLS_PATH
 from voxdesk.domain import OutboundCallRequest
 from voxdesk.providers.registry import make_provider
 from voxdesk.providers.voxpria import ATTEMPT_VARIABLE
@@ -91,6 +93,27 @@ async def test_a_request_a_killed_run_placed_is_adopted_not_dialled_again(
     attempt = await CallPlacer(service, store).place(_request(number))
     assert attempt.id == attempt_id and attempt.state is AttemptState.PLACED
     assert len(calls_where(server, lambda c: c.get("toNumber") == number)) == 1
+
+
+async def test_a_lost_answer_to_the_desks_create_still_makes_exactly_one_call(
+    server, tmp_path, store
+) -> None:
+    proxy = await FaultyProxy(server.port, [Fault("POST", CALLS_PATH, SWALLOW_RESPONSE)]).start()
+    provider = make_provider("voxpria", {"base_url": proxy.base_url, "token": server.token})
+    catalog = CallCatalog(tmp_path / "lost.sqlite3")
+    await catalog.open()
+    try:
+        placer = CallPlacer(CallService(CONNECTION, provider, catalog), store)
+        attempt = await placer.place(_request("+14155550405"))
+        again = await placer.place(_request("+14155550406"))
+    finally:
+        await catalog.close()
+        await provider.aclose()
+        await proxy.stop()
+    assert attempt.state is AttemptState.PLACED and again.state is AttemptState.PLACED
+    for number, placed in (("+14155550405", attempt), ("+14155550406", again)):
+        [call] = calls_where(server, lambda c, n=number: c.get("toNumber") == n)
+        assert call["callId"] == placed.call_id
 
 
 async def test_a_voxpria_connection_refreshes_more_than_once(server, service, store) -> None:
