@@ -23,7 +23,7 @@ from tests.support.voxpria_server import calls_where, voxpria_server
 from tests.ui.conftest import Driver, WindowFactory, make_services
 from voxdesk.contracts.voxpria import BUSY_NUMBER
 from voxdesk.domain import Disposition
-from voxdesk.services.connections import Connection
+from voxdesk.services.connections import LOCAL_CONNECTION, Connection
 from voxdesk.services.local_server import LOCAL_VOXPRIA_CONNECTION, LocalServerProcess
 from voxdesk.services.outbound import AttemptStore
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE
@@ -272,5 +272,16 @@ def test_the_apps_own_server_is_also_a_voxpria_connection_that_places_calls(
     driver.wait_until(action.isEnabled, timeout=60, what="Place call… offered")
     assert window.session.server is not None and window.session.server.running
     dialog = _dialog(driver, window)
-    assert dialog.agent_box.count() >= 2
-    dialog.close()
+    dialog.variables.edits["customerName"].setText("Lee")
+    dialog.variables.edits["accountNumber"].setText("9")
+    dialog.tabs.setCurrentIndex(BATCH_TAB)
+    dialog.batch_text.setPlainText("+14155550501\n+14155550502")
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    dialog.place_button.click()
+    driver.wait_until(lambda: "batch" in window.placing.running_tasks(), what="batch running")
+
+    # Switching connections stops the batch and closes the dialog; the action goes.
+    window.session.switch_to(services.connections.find(LOCAL_CONNECTION).id)
+    driver.wait_until(lambda: bool(closed) and not action.isVisible(), timeout=60, what="closed")
+    assert window.placing.running_tasks() == []

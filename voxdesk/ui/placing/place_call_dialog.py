@@ -10,7 +10,8 @@ number — E.164, checked as it is typed, in plain words, before anything is sen
 column and a column per variable (Load CSV… puts a file's text there to check and edit);
 every row is checked before the first is sent. Each row's status follows its call, at
 most ``lines`` calls are under way at once, Cancel remaining stops the rows not yet
-placed, and a summary ends the batch. Closing the dialog stops the batch.
+placed, and a summary ends the batch. Closing the dialog stops the batch; switching
+connections closes the dialog.
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ class PlaceCallDialog(QDialog):
         p.rowChanged.connect(self._show_row)
         p.batchFinished.connect(self._batch_finished)
         p.batchFailed.connect(self._batch_failed)
+        # Another connection: its agents and calls are not these (the batch has stopped).
+        p.availableChanged.connect(self._connection_changed)
         self.agent_box.currentIndexChanged.connect(lambda _i: self.variables.set_agent(self.agent))
         self.number_edit.textChanged.connect(self._check_number)
         self.number_edit.returnPressed.connect(self.place)
@@ -312,6 +315,10 @@ class PlaceCallDialog(QDialog):
         self.tabs.setCurrentIndex(BATCH_TAB)
         self.message.setText(f"Loaded {path.name}: check the rows, then Place calls.")
 
+    def _connection_changed(self, _available: bool) -> None:
+        self._batch_running = False  # its task was cancelled with the old connection
+        self.reject()
+
     def _closed(self, _result: int) -> None:
         if self._batch_running:
             self.placing.stop_batch()
@@ -322,5 +329,6 @@ class PlaceCallDialog(QDialog):
             (self.placing.rowChanged, self._show_row),
             (self.placing.batchFinished, self._batch_finished),
             (self.placing.batchFailed, self._batch_failed),
+            (self.placing.availableChanged, self._connection_changed),
         ):
             signal.disconnect(slot)
