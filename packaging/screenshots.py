@@ -50,6 +50,7 @@ import qasync
 
 from voxdesk.domain import CallStatus
 from voxdesk.domain.timeline import failed_evidence
+from voxdesk.services.call_words import disposition_text
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
 from voxdesk.services.local_server import LOCAL_VOICE_CONNECTION, LOCAL_VOXPRIA_CONNECTION
 from voxdesk.ui.composition import build_window, default_services
@@ -263,7 +264,7 @@ async def _placed_call(window) -> str:
 def _state(window, call_id: str) -> str | None:
     index = window.state.index_of(call_id)
     row = window.state.rows[index] if index is not None else None
-    return row.disposition.value.replace("_", " ").capitalize() if row and row.disposition else None
+    return disposition_text(row.disposition) if row else None
 
 
 def main() -> int:

@@ -164,14 +164,12 @@ class CallBatch:
         *,
         lines: int = DEFAULT_LINES,
         on_change: Callable[[int, BatchRow], None] | None = None,
-        follow_delays: dict[str, float] | None = None,
     ) -> None:
         self._placer = placer
         self._agent_id = agent_id
         self.rows = list(rows)
         self._lines = asyncio.Semaphore(max(1, lines))
         self._on_change = on_change
-        self._follow_delays = follow_delays or {}
         self._cancelled = False
 
     def cancel(self) -> None:
@@ -224,7 +222,6 @@ class CallBatch:
                 call_id,
                 on_update=changed,
                 until=lambda call: call.disposition is not None and call.disposition.is_final,
-                **self._follow_delays,
             )
         except NotFound:
             self._set(index, reason="the platform no longer has this call")

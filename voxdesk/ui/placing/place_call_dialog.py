@@ -239,8 +239,6 @@ class PlaceCallDialog(QDialog):
         self.placing.place(request)
 
     def _placed(self, attempt: Attempt) -> None:
-        if self._batch_running:
-            return
         self._set_busy(False)
         self.message.setText(attempt_text(attempt))
         if attempt.state is AttemptState.PLACED:

@@ -64,8 +64,6 @@ class CallPlacing(QObject):
         self._placer: CallPlacer | None = None
         self._batch: CallBatch | None = None
         self._tasks = NamedTasks()
-        #: The follow timings batches use (tests shorten them).
-        self.follow_delays: dict[str, float] = {}
 
     @property
     def available(self) -> bool:
@@ -120,7 +118,6 @@ class CallPlacing(QObject):
             rows,
             lines=self.lines,
             on_change=self.rowChanged.emit,
-            follow_delays=self.follow_delays,
         )
         self._tasks.start("batch", self._run_batch(self._batch))
 
