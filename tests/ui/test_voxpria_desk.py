@@ -55,7 +55,11 @@ def _dialog(driver: Driver, window: MainWindow) -> PlaceCallDialog:
     action = window.window_actions.place_call_action
     driver.wait_until(action.isEnabled, timeout=30, what="Place call… offered")
     assert action.isVisible() and action.shortcut().toString() == "Ctrl+N"
-    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # The key works with the focus in the search box, as the README's keys do.
+    window.activateWindow()
+    window.call_list.search.setFocus()
+    driver.wait_until(window.call_list.search.hasFocus, what="focus in the search box")
+    QTest.keyClick(window.call_list.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialogs = [d for d in window._dialogs if isinstance(d, PlaceCallDialog)]
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     dialog = dialogs[0]
