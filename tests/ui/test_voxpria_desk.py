@@ -285,3 +285,26 @@ def test_the_apps_own_server_is_also_a_voxpria_connection_that_places_calls(
     window.session.switch_to(services.connections.find(LOCAL_CONNECTION).id)
     driver.wait_until(lambda: bool(closed) and not action.isVisible(), timeout=60, what="closed")
     assert window.placing.running_tasks() == []
+
+
+def test_agents_that_cannot_be_read_are_explained_and_nothing_can_be_placed(
+    driver: Driver, windows: WindowFactory, vp_server: LocalServer, tmp_path: Path
+) -> None:
+    services = make_services(
+        tmp_path,
+        [(Connection(AI_CALLS, "voxpria", vp_server.base_url), "not-the-key")],
+        outbound=AttemptStore(tmp_path / "data" / "outbound.sqlite3"),
+    )
+    window = windows.open(services)
+    action = window.window_actions.place_call_action
+    driver.wait_until(action.isEnabled, timeout=30, what="Place call… offered")
+    dialog = window.place_call()
+    assert dialog is not None
+    driver.wait_until(
+        lambda: dialog.message.text().startswith("The platform's agents could not be read:"),
+        timeout=30,
+        what="the refusal in plain words",
+    )
+    assert "Traceback" not in dialog.message.text()
+    assert not dialog.place_button.isEnabled() and dialog.agent_box.count() == 0
+    dialog.close()
