@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -21,7 +22,7 @@ from PySide6.QtTest import QTest
 from tests.support.local_server import LocalServer
 from tests.support.voxpria_server import calls_where, voxpria_server
 from tests.ui.conftest import Driver, WindowFactory, make_services
-from voxdesk.contracts.voxpria import BUSY_NUMBER
+from voxdesk.contracts.voxpria import AGENTS_PATH, BUSY_NUMBER
 from voxdesk.domain import Disposition
 from voxdesk.services.connections import LOCAL_CONNECTION, Connection
 from voxdesk.services.local_server import LOCAL_VOXPRIA_CONNECTION, LocalServerProcess
@@ -77,6 +78,10 @@ def _cell(window: MainWindow, call_id: str, title: str) -> str | None:
     return None
 
 
+def _agents(server: LocalServer) -> list[dict]:
+    return httpx.get(f"{server.base_url}{AGENTS_PATH}", headers=server.auth).json()["data"]
+
+
 def _to(server: LocalServer, number: str) -> list[dict]:
     return calls_where(server, lambda call: call.get("toNumber") == number)
 
@@ -119,6 +124,8 @@ def test_a_call_placed_from_the_dialog_is_followed_live_to_completed_and_plays(
     # At the top of the list and selected at once; its row advances by itself.
     driver.wait_until(lambda: _cell(window, call_id, "State") is not None, what="listed")
     assert model.index(0, 0).data(CALL_ID_ROLE) == call_id
+    agent_name = next(a["name"] for a in _agents(vp_server) if a["agentId"] == AGENT)
+    driver.wait_until(lambda: _cell(window, call_id, "Agent") == agent_name, what="agent name")
     seen: list[str] = []
     player_said: set[str] = set()
 

@@ -206,7 +206,7 @@ VOXPRIA = ListLayout(
         ListColumn(
             SortKey.GROUPING,
             "Agent",
-            "agent_payment_reminder",
+            "Appointment confirmation",
             lambda r: _or_placeholder(r.grouping),
             elides=True,
         ),
