@@ -15,12 +15,12 @@ Reproduces docs/screenshots/voice-bot-{1280x720,1920x1080}.png instead: the same
 server's voice-bot platform (its second connection, "Voice bots (this computer)"), its
 call list, a completed call's survey and transcript, playing.
 
-    uv run python packaging/screenshots.py --voxpria
+    uv run python packaging/screenshots.py --voix
 
-Reproduces docs/screenshots/voxpria-{place-call-dialog,live-status-1280x720,batch-dialog}.png:
-the app's own server as Voxpria ("AI voice calls (this computer)"), the Place call…
-dialog filled in, the placed call's row and detail while it is in progress (no refresh
-pressed), and a batch of three numbers (one the simulator's busy number) under way.
+Reproduces docs/screenshots/voix-{send-dialog,sent-call}-1280x720.png: the same local
+server as VOIX (its third connection, "VOIX (this computer)", with the team's members), a
+demo recording dropped on a VOIX connection with the send dialog filled in over the
+window, then that call once VOIX has completed it, its transcript shown.
 """
 
 from __future__ import annotations
@@ -41,8 +41,11 @@ os.environ["VOXDESK_HOME"] = os.environ.get("VOXDESK_SCREENSHOT_HOME") or tempfi
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import asyncio
+import shutil
+from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication
 
 # isort: split
@@ -50,11 +53,16 @@ import qasync
 
 from voxdesk.domain import CallStatus
 from voxdesk.domain.timeline import failed_evidence
-from voxdesk.services.call_words import disposition_text
 from voxdesk.services.catalog import CallFilter, CallOrder, SortKey
-from voxdesk.services.local_server import LOCAL_VOICE_CONNECTION, LOCAL_VOXPRIA_CONNECTION
+from voxdesk.services.local_server import (
+    LOCAL_VOICE_CONNECTION,
+    LOCAL_VOIX_CONNECTION,
+    LocalServerProcess,
+)
 from voxdesk.ui.composition import build_window, default_services
 from voxdesk.ui.theme import Theme
+from voxdesk.ui.voix.report_dialog import SendReportDialog
+from voxdesk.ui.voix.send_dialog import SendRecordingsDialog
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(1280, 720), (1920, 1080)]
@@ -189,82 +197,107 @@ async def capture_voice_bot(out: Path) -> None:
         await services.close()
 
 
-async def capture_voxpria(out: Path) -> None:
-    """Place call…, a placed call followed live in the list, and a batch under way."""
+VOIX_MEMBERS = [
+    {"user_id": "0a6a3a44-1111-4a57-9d6e-3c1f6b8e2a11", "name": "Priya Shah"},
+    {"user_id": "0a6a3a44-2222-4a57-9d6e-3c1f6b8e2a11", "name": "Marco Rossi"},
+    {"user_id": "0a6a3a44-3333-4a57-9d6e-3c1f6b8e2a11", "name": "Lena Berg"},
+]
+VOIX_RECORDING = "support-01-modem-reset.ogg"
+
+
+#: The frame drawn round a dialog grabbed offscreen (no window manager draws one there).
+TITLE_BAR, FRAME = 30, QColor("#8a8a8a")
+
+
+def _over_window(window, dialog) -> object:
+    """The window with the dialog drawn over its centre in a plain frame with its title,
+    as the reviewer sees them (offscreen, nothing decorates a window)."""
+    picture = window.grab()
+    shot = dialog.grab()
+    left = (picture.width() - shot.width()) // 2
+    top = (picture.height() - shot.height() + TITLE_BAR) // 2
+    painter = QPainter(picture)
+    painter.fillRect(left, top - TITLE_BAR, shot.width(), TITLE_BAR, QColor("#d8d8d8"))
+    font = painter.font()
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#202020"))
+    painter.drawText(
+        left, top - TITLE_BAR, shot.width(), TITLE_BAR, Qt.AlignmentFlag.AlignCenter,
+        dialog.windowTitle(),
+    )  # fmt: skip
+    painter.drawPixmap(QPoint(left, top), shot)
+    painter.setPen(FRAME)
+    painter.drawRect(left - 1, top - TITLE_BAR - 1, shot.width() + 1, shot.height() + TITLE_BAR + 1)
+    painter.end()
+    return picture
+
+
+async def capture_voix(out: Path) -> None:
+    """Send a recording to VOIX from the desk: the dialog, then the completed call."""
     services = default_services()
+    # No demo library to analyse first: the one VOIX call is the only work.
+    services.server_factory = lambda data, token: LocalServerProcess(data, token, demo=False)
     await services.open()
     window = build_window(services)
     window.show()
+    window.resize(*SIZES[0])
     window.start()
-    out.mkdir(parents=True, exist_ok=True)
     try:
+        await _wait_for(lambda: window.session.server is not None, 120, "the local server")
         await _wait_for(lambda: window.browser.service is not None, 120, "the local server")
-        voxpria = services.connections.find(LOCAL_VOXPRIA_CONNECTION)
-        assert voxpria is not None
-        window.session.switch_to(voxpria.id)
-        await _wait_for(lambda: window.placing.available, 60, "the Voxpria connection")
-        await _wait_for(lambda: not window.browser.refreshing, 60, "the first refresh")
+        # The app's own server as VOIX; the team's members kept with the connection
+        # (the desk hands them to the server, which attributes agents from them).
+        voix = services.connections.find(LOCAL_VOIX_CONNECTION)
+        assert voix is not None
+        voix = replace(voix, settings={**voix.settings, "members": VOIX_MEMBERS})
+        services.connections.save(voix)
+        window.session.switch_to(voix.id)
+        await _wait_for(lambda: window.voix.active, 60, "the VOIX connection")
         window.set_theme(Theme.LIGHT)
-        window.resize(*SIZES[0])
-        await _settle(0.5)
         window.default_layout()
-
-        dialog = await _filled_dialog(window)
-        dialog.number_edit.setText("+1 415 555 0123")
+        recording = Path(tempfile.mkdtemp()) / "support 2026-06-16 09.05.35.ogg"
+        shutil.copy(ROOT / "resources" / "demo" / "calls" / VOIX_RECORDING, recording)
+        window.voix.recordings_dropped([recording])
+        await _wait_for(lambda: bool(window.findChildren(SendRecordingsDialog)), 60, "dialog")
+        dialog = window.findChildren(SendRecordingsDialog)[0]
+        dialog.from_edit.setText("+31612345678")
+        dialog.to_edit.setText("+31201234567")
+        dialog.direction_box.setCurrentIndex(1)
+        dialog.agent_box.setCurrentIndex(dialog.agent_box.findText("Priya Shah"))
         await _settle(1.0)
-        saved = [out / "voxpria-place-call-dialog.png"]
-        dialog.grab().save(str(saved[-1]))
-        dialog.place()
-        placed = await _placed_call(window)
-        await _wait_for(lambda: _state(window, placed) == "In progress", 60, "in progress")
-        window.call_list.select_call(placed)
-        await _settle(2.0)
-        saved.append(out / "voxpria-live-status-1280x720.png")
-        window.grab().save(str(saved[-1]))
-
-        dialog = await _filled_dialog(window)
-        dialog.tabs.setCurrentIndex(1)
-        dialog.batch_text.setPlainText("+14155550124\n+15005550001\n+14155550125")
-        dialog.place()
-        table = dialog.batch_table
+        out.mkdir(parents=True, exist_ok=True)
+        saved = [out / "voix-send-dialog-1280x720.png"]
+        _over_window(window, dialog).save(str(saved[-1]))
+        dialog.accept()
+        await _wait_for(lambda: not window.voix.sending, 120, "the send")
+        await _settle(1.0)
+        for report in window.findChildren(SendReportDialog):
+            details = [report.table.item(r, 2).text() for r in range(report.table.rowCount())]
+            print("VOIX:", report.summary.text(), *report.outcomes(), *details, flush=True)
+            report.close()
+        await _wait_for(lambda: window.model.rowCount() == 1, 60, "the sent call listed")
+        call_id = window.state.rows[0].call_id
         await _wait_for(
-            lambda: table.item(1, 1) is not None and table.item(1, 1).text() == "Busy",
-            60,
-            "the busy row",
+            lambda: window.state.rows and window.state.rows[0].status.is_final,
+            ANALYSIS_TIMEOUT,
+            "VOIX to finish the call",
         )
-        await _settle(0.5)
-        saved.append(out / "voxpria-batch-dialog.png")
-        dialog.grab().save(str(saved[-1]))
+        # VOIX gives no recording back to play: the call's detail and transcript.
+        window.call_list.select_call(call_id)
+        await _wait_for(
+            lambda: window.detail.call is not None and window.detail.call.transcript,
+            30,
+            "the call's transcript",
+        )
+        await _settle(2.0)
+        saved.append(out / "voix-sent-call-1280x720.png")
+        window.grab().save(str(saved[-1]))
         print("saved", *saved)
     finally:
         window.close()
         await window.shutdown()
         await services.close()
-
-
-async def _filled_dialog(window):
-    dialog = window.place_call()
-    await _wait_for(lambda: dialog.agent_box.count() > 0, 30, "the agents")
-    reminder = dialog.agent_box.findText("Payment reminder", Qt.MatchFlag.MatchStartsWith)
-    dialog.agent_box.setCurrentIndex(max(0, reminder))
-    edits = dialog.variables.edits
-    edits["customerName"].setText("Maria Lopez")
-    edits["accountNumber"].setText("48213")
-    edits["amountDue"].setText("42 dollars")
-    await _settle(0.5)
-    return dialog
-
-
-async def _placed_call(window) -> str:
-    before = {r.call_id for r in window.state.rows}
-    await _wait_for(lambda: {r.call_id for r in window.state.rows} - before, 60, "the call")
-    return next(iter({r.call_id for r in window.state.rows} - before))
-
-
-def _state(window, call_id: str) -> str | None:
-    index = window.state.index_of(call_id)
-    row = window.state.rows[index] if index is not None else None
-    return disposition_text(row.disposition) if row else None
 
 
 def main() -> int:
@@ -273,13 +306,13 @@ def main() -> int:
     parser.add_argument(
         "--voice-bot", action="store_true", help="take the voice-bot desk's screenshots"
     )
-    parser.add_argument("--voxpria", action="store_true", help="take Voxpria's screenshots")
+    parser.add_argument("--voix", action="store_true", help="take the VOIX desk's screenshots")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     app.setQuitOnLastWindowClosed(False)
-    if args.voxpria:
-        qasync.run(capture_voxpria(args.out))
+    if args.voix:
+        qasync.run(capture_voix(args.out))
     else:
         qasync.run(capture_voice_bot(args.out) if args.voice_bot else capture(args.out))
     return 0

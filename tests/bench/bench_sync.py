@@ -110,6 +110,9 @@ async def bench(server: LocalServer, calls: int, catalog_dir: Path) -> None:
     # Clients are made before timing: making one loads the TLS trust store (~100 ms).
     cpu = CpuTime(server)
     async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth, timeout=60) as api:
+        # And one request, untimed: httpx's first one imports its async backend (anyio,
+        # 30-200 ms on the loop's thread), once a process; the sync would not pay it.
+        (await api.get(CALLS, params={"pageSize": 1})).raise_for_status()
         with gaps, cpu:
             started = time.perf_counter()
             fetched = await bare_loop(api)

@@ -73,7 +73,14 @@ def test_the_platforms_can_do_what_their_contracts_offer() -> None:
         Capability.PLAYBACK_URL,
         Capability.SURVEY_RESULTS,
     }
-    assert entry("voix").capabilities == {Capability.INGEST}
+    # VOIX's contract offers ingest only; its members are the ones the connection keeps
+    # (VOIX has no endpoint listing them), so the list can name agents; a recording is
+    # played through the lifecycle extension where the server has it (the local one).
+    assert entry("voix").capabilities == {
+        Capability.INGEST,
+        Capability.LIST_MEMBERS,
+        Capability.PLAYBACK_URL,
+    }
 
 
 class _HalfUploader(Provider):

@@ -21,6 +21,8 @@ from voxdesk.providers.errors import (
     ValidationError,
 )
 from voxdesk.providers.http import HttpClient, RetryPolicy
+from voxdesk.providers.queries import CallQuery
+from voxdesk.providers.voicecalls import VoiceCallsProvider
 from voxdesk.providers.voxxi import VoxxiProvider
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02, max_retry_after=0.5)
@@ -136,6 +138,21 @@ async def test_malformed_json_is_a_typed_error() -> None:
     script = Script(httpx.Response(200, content=b"<html>not json</html>"))
     with pytest.raises(MalformedResponse, match="not JSON"):
         await _provider(script).get_call("c1")
+
+
+async def test_a_voice_call_page_that_is_not_json_says_so() -> None:
+    # The list is parsed from its bytes on a worker thread, not through request_json.
+    def provider(answer: httpx.Response) -> VoiceCallsProvider:
+        transport = httpx.MockTransport(Script(answer))
+        return VoiceCallsProvider(HttpClient("http://voice.test", "tok", transport=transport))
+
+    with pytest.raises(MalformedResponse, match="not JSON"):
+        await provider(httpx.Response(200, content=b"<html>not json</html>")).list_calls(
+            CallQuery()
+        )
+    not_a_page = httpx.Response(200, json={"data": [{"id": "v1"}], "page": 1})
+    with pytest.raises(MalformedResponse, match="does not match the voice-call contract"):
+        await provider(not_a_page).list_calls(CallQuery())
 
 
 async def test_body_not_matching_the_contract_is_malformed() -> None:

@@ -329,10 +329,31 @@ def test_any_authorization_and_host_is_answered_without_redirect(http, authoriza
 
 # The other platforms on the same server: their writes take arbitrary bodies and their
 # reads arbitrary query strings, under the same rules (no 5xx, errors as JSON).
-PLATFORM_WRITES = ("/api/v1/calls", "/submit", "/api/v1/voice-calls")
+VOZZO = "/v1alpha/callintel"
+PLATFORM_WRITES = (
+    "/api/v1/calls",
+    "/submit",
+    "/api/v1/voice-calls",
+    *(
+        f"{VOZZO}/{path}"
+        for path in (
+            "usecase",
+            "org-usecases/recordings",
+            "org-usecases/get-recording-details",
+            "org-usecases/recording/transcript-analytics",
+            "org-usecases/analytics/summary-counts",
+            "org-usecases/analytics/summary-details",
+            "org-usecases/recording/get-audio-presigned-url",
+            "local/default/create-upload-link",
+            "local/default/direct-upload",
+        )
+    ),
+)
 PLATFORM_READS = ("/api/v1/calls", "/calls", "/api/v1/voice-calls", "/api/v1/agents")
+# Reads that take a path segment (an id) after them.
+PLATFORM_ID_READS = (*PLATFORM_READS[:3], f"{VOZZO}/usecase", f"{VOZZO}/org-usecases")
 PLATFORM_PARAMETERS = st.sampled_from(
-    ("page", "limit", "pageSize", "campaignId", "state", "direction", "dateFrom", "dateTo")
+    ("page", "limit", "pageSize", "campaignId", "state", "direction", "dateFrom", "dateTo", "tag")
 )
 
 
@@ -342,14 +363,15 @@ def test_every_platform_write_with_arbitrary_bodies(http, path, body):
     response = post_json(http, path, body)
     event(f"{path}: {response.status_code}")
     assert response.status_code != 401, "the fuzz token must pass auth to reach the body"
+    assert "There is nothing at" not in response.text, "every write path is a route"
     assert_platform_answered(response)
 
 
 @FUZZ
 @given(
     path=st.one_of(
-        st.sampled_from(PLATFORM_READS),
-        st.tuples(st.sampled_from(PLATFORM_READS[:3]), PATH_SEGMENTS).map("/".join),
+        st.sampled_from((*PLATFORM_READS, f"{VOZZO}/organization")),
+        st.tuples(st.sampled_from(PLATFORM_ID_READS), PATH_SEGMENTS).map("/".join),
     ),
     query=query_strings(st.one_of(PLATFORM_PARAMETERS, st.text(max_size=8)), max_pairs=3),
 )

@@ -19,7 +19,7 @@ from voxdesk.domain import (
     Member,
     SurveyResult,
 )
-from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
+from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey, search_backlog
 from voxdesk.services.catalog.query import order_by
 
 BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -205,3 +205,40 @@ async def test_sorts_on_the_neutral_facts_with_nulls_last_through_an_index(
 async def test_the_filter_drop_downs_offer_the_facts(voice) -> None:
     assert await voice.distinct_values("vc", SortKey.GROUPING) == [f"camp_{n}" for n in range(4)]
     assert await voice.distinct_values("vc", SortKey.DIRECTION) == ["inbound", "outbound"]
+
+
+async def test_a_search_backlog_left_by_a_stopped_app_is_indexed_on_the_next_open(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(search_backlog, "BACKLOG_CHUNK", 2)
+    path = tmp_path / "catalog.sqlite3"
+    catalog = CallCatalog(path)
+    await catalog.open()
+    await catalog.upsert_calls("vc", [_voice_call(1)])
+    # A connection that already has calls keeps indexing per batch.
+    await catalog.defer_indexes("vc")
+    assert catalog._searchable("vc")
+    await catalog.defer_indexes("fresh")
+    await catalog.upsert_calls("fresh", [_voice_call(i) for i in range(2, 6)])
+    assert not catalog._searchable("fresh")
+    assert await catalog.count("fresh", CallFilter(text="call-003")) == 1  # by LIKE
+    # Stopped after the first chunk of its indexing (two of the four calls).
+    await catalog._run(lambda: search_backlog.index_backlog_chunk(catalog.db, "fresh", ""))
+    await catalog.close()
+
+    reopened = CallCatalog(path)
+    await reopened.open()
+    try:
+        assert reopened._searchable("fresh")
+        keys = reopened.db.execute(
+            "SELECT count(*) FROM call_keys WHERE connection = 'fresh'"
+        ).fetchone()[0]
+        indexed = reopened.db.execute(
+            "SELECT count(*) FROM calls_search WHERE rowid IN "
+            "(SELECT id FROM call_keys WHERE connection = 'fresh')"
+        ).fetchone()[0]
+        assert keys == indexed == 4
+        assert await reopened.count("fresh", CallFilter(text="call-003")) == 1
+        assert await reopened.count("vc", CallFilter(text="call-001")) == 1
+    finally:
+        await reopened.close()

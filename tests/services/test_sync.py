@@ -219,6 +219,56 @@ async def test_a_first_sync_builds_its_slow_sort_indexes_once_at_its_end(
         assert deferred <= _index_names(catalog.path)
 
 
+def _search_keys(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        (keys,) = db.execute(
+            "SELECT count(*) FROM call_keys WHERE connection = ?", (CONNECTION,)
+        ).fetchone()
+    db.close()
+    return keys
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+async def test_a_first_sync_indexes_text_search_once_at_its_end_and_finds_calls_meanwhile(
+    shared_server, catalog, client_of, cancelled
+) -> None:
+    client = client_of(shared_server, catalog, write_batch=PAGE_SIZE)
+    keys_during: list[int] = []
+    found_during: list[int] = []
+
+    def stored(progress: SyncProgress) -> None:
+        keys_during.append(_search_keys(catalog.path))
+        if cancelled:
+            task.cancel()
+
+    async def search_while_syncing() -> None:
+        while not task.done():
+            newest = await catalog.query(CONNECTION, CFILTER, CALL_ORDER, limit=1)
+            if newest:
+                found_during.append(
+                    await catalog.count(CONNECTION, CallFilter(text=newest[0].call_id))
+                )
+            await asyncio.sleep(0)
+
+    client.sync.on_progress = stored
+    task = asyncio.create_task(client.sync.run())
+    await asyncio.gather(task, search_while_syncing(), return_exceptions=True)
+    assert task.cancelled() is cancelled
+    # Written without search keys (LIKE finds them meanwhile), indexed once at the end.
+    assert keys_during and set(keys_during) == {0}
+    assert found_during and set(found_during) == {1}
+    stored_calls = await catalog.count(CONNECTION, CFILTER)
+    assert _search_keys(catalog.path) == stored_calls
+    assert catalog._searchable(CONNECTION)
+    rows = await catalog.query(CONNECTION, CFILTER, CALL_ORDER, limit=stored_calls)
+    for row in rows[:: len(rows) // 5]:
+        assert await catalog.count(CONNECTION, CallFilter(text=row.call_id)) == 1
+    # A refresh (calls already there) indexes per batch, as every other write does.
+    if not cancelled:
+        await client.sync.run()
+        assert _search_keys(catalog.path) == BULK_CALLS
+
+
 async def test_the_catalog_is_readable_while_a_sync_writes(shared_server, catalog, client_of):
     client = client_of(shared_server, catalog)
     counts: list[int] = []

@@ -591,12 +591,14 @@ def test_a_platforms_own_settings_are_saved_in_the_connection_and_checked(
     dialog._new()
     dialog.platform_box.set_platform("voix")
     form = dialog.settings_form
-    assert set(form.edits) == {"base_url", "token", "key_kind", "team_id"}
+    assert set(form.edits) == {"base_url", "token", "team_id", "stage_on"}
+    # The key's kind is one of two, offered as a list; the members are a table.
+    assert set(form.choices) == {"key_kind"} and form.members_editor is not None
     assert form.labels["team_id"].text() == "Team id:"
     dialog.name_edit.setText("Contact centre")
     dialog.url_edit.setText("https://voix.example")
     dialog.token_edit.setText("voix-key")
-    form.edits["key_kind"].setText("workspace")
+    form.choices["key_kind"].setCurrentIndex(form.choices["key_kind"].findData("workspace"))
     form.edits["team_id"].setText("not-a-team")
     assert not dialog.save()
     assert dialog.error.text().startswith("Team id:")

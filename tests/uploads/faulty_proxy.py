@@ -26,6 +26,8 @@ THROTTLE = "forward the body slowly"
 PRESIGN_PATH = "/api/external/v1/calls/presigned-url"
 CREATE_PATH = "/api/external/v1/calls"
 STORAGE_PATH = "/storage/"
+#: Vozzo's upload link (``/v1alpha/callintel/{client}/{profile}/create-upload-link``).
+UPLOAD_LINK_SUFFIX = "/create-upload-link"
 
 
 @dataclass
@@ -151,7 +153,7 @@ class FaultyProxy:
             if action == SWALLOW_RESPONSE:
                 writer.transport.abort()
                 return
-            if method == "POST" and path == PRESIGN_PATH:
+            if method == "POST" and (path == PRESIGN_PATH or path.endswith(UPLOAD_LINK_SUFFIX)):
                 response = self._through_proxy(response)
             writer.write(response)
             await writer.drain()
@@ -167,7 +169,10 @@ class FaultyProxy:
         """The server's presigned-URL answer, with the upload URL pointing at the proxy."""
         head, _, body = response.partition(b"\r\n\r\n")
         data = json.loads(body)
-        if "data" in data:
+        if "upload_url" in data:  # Vozzo's upload link
+            parts = urlsplit(data["upload_url"])
+            data["upload_url"] = urlunsplit(parts._replace(netloc=f"127.0.0.1:{self.port}"))
+        elif "data" in data:
             parts = urlsplit(data["data"]["presignedUrl"])
             data["data"]["presignedUrl"] = urlunsplit(
                 parts._replace(netloc=f"127.0.0.1:{self.port}")

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from voxdesk import __version__
-from voxdesk.cli import calls, connections, upload, voix
+from voxdesk.cli import calls, connections, upload, usecases, voix
 from voxdesk.cli.common import (
     BASE_URL_ENV,
     EXIT_FAILED,
@@ -85,6 +85,7 @@ def _parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
 
     calls.add_parsers(sub, target)
     upload.add_parser(sub, target)
+    usecases.add_parsers(sub, target)
     connections.add_parsers(sub)
     voix.add_parsers(sub)
     return parser, frozenset(sub.choices)

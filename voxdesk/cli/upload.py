@@ -24,8 +24,10 @@ from voxdesk.cli.common import (
     with_service,
 )
 from voxdesk.contracts.voxxi_dates import DateFormatError, parse_call_date
+from voxdesk.contracts.vozzo import parse_day
 from voxdesk.domain import CallStatus
 from voxdesk.providers.errors import ProviderError
+from voxdesk.providers.protocols import SupportsUseCaseUpload
 from voxdesk.services.calls import CallService
 from voxdesk.services.formatting import PLACEHOLDER, format_duration
 from voxdesk.services.uploads.checks import expand_paths
@@ -44,8 +46,9 @@ def add_parser(sub: argparse._SubParsersAction, target: argparse.ArgumentParser)
         "upload", parents=[target], help="upload recordings and create their calls"
     )
     upload.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
-    upload.add_argument("--member", required=True, help="the agent: member id or email")
-    upload.add_argument("--category", required=True, help="the category (scorecard) id")
+    upload.add_argument("--member", help="the agent: member id or email (Voxxi)")
+    upload.add_argument("--category", help="the category (scorecard) id (Voxxi)")
+    upload.add_argument("--usecase", metavar="UUID", help="the use case to upload into (Vozzo)")
     upload.add_argument("--date", help="the call date (default: each file's modified time)")
     upload.add_argument(
         "--udf", action="append", default=[], type=_udf, metavar="KEY=VALUE",
@@ -66,27 +69,53 @@ def _udf(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def upload_files(options: argparse.Namespace) -> int:
+def _metadata(options: argparse.Namespace) -> UploadMetadata:
+    """What the files are filed under: a use case (Vozzo), or an agent and a category."""
+    if options.usecase is not None:
+        if options.member or options.category:
+            raise UsageError("--usecase files into a use case: leave out --member/--category")
+        if options.date is not None:
+            try:
+                parse_day(options.date)
+            except ValueError:
+                raise UsageError(f"--date: {options.date!r} is not YYYY-MM-DD") from None
+        # A use case takes the place of the category; Vozzo has no agent to name.
+        return UploadMetadata(
+            member_id="", category_id=options.usecase, date=options.date, udfs=dict(options.udf)
+        )
+    if not options.member or not options.category:
+        raise UsageError("name the agent and category (--member, --category) or a --usecase")
     if options.date is not None:
         try:
             parse_call_date(options.date)
         except DateFormatError as exc:
             raise UsageError(f"--date: {exc}") from None
-    for path in options.paths:
-        if not path.exists():
-            raise UsageError(f"no such file: {path}")
-    metadata = UploadMetadata(
+    return UploadMetadata(
         member_id=options.member,
         category_id=options.category,
         date=options.date,
         udfs=dict(options.udf),
     )
+
+
+def upload_files(options: argparse.Namespace) -> int:
+    metadata = _metadata(options)
+    for path in options.paths:
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
     return asyncio.run(with_service(options, lambda service: _upload(options, service, metadata)))
 
 
 async def _upload(
     options: argparse.Namespace, service: CallService, metadata: UploadMetadata
 ) -> int:
+    by_usecase = isinstance(service.provider, SupportsUseCaseUpload)
+    if by_usecase != (options.usecase is not None):
+        raise UsageError(
+            f"{service.provider.platform} uploads into a use case: pass --usecase UUID"
+            if by_usecase
+            else f"{service.provider.platform} has no use cases: leave out --usecase"
+        )
     store = UploadStore()
     await store.open()
     queue = UploadQueue(service, store, follow=options.wait)

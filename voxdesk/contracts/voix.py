@@ -244,6 +244,9 @@ class CallRecord(BaseModel):
     transcript: list[dict[str, Any]] | None = None
     analysis: dict[str, Any] | None = None
     error: str | None = None
+    #: Local extension: a signed URL of the recording the findings came from (the
+    #: latest job's, once completed), freshly signed on each read; playable with Range.
+    recording: str | None = None
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

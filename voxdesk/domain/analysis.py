@@ -31,6 +31,9 @@ class CriterionResult(StrEnum):
     YES = "Yes"
     NO = "No"
     NOT_APPLICABLE = "N/A"
+    #: The platform weighed the evidence and found it too weak to answer (Vozzo's
+    #: answers): unlike ``UNKNOWN``, a verdict, not an unreadable one.
+    NOT_CLEAR = "Not clear"
     UNKNOWN = "?"
 
     @classmethod
@@ -43,6 +46,8 @@ class CriterionResult(StrEnum):
             return cls.NO
         if text in {"n/a", "na", "not applicable", "none", "-"}:
             return cls.NOT_APPLICABLE
+        if text in {"not clear", "unclear"}:
+            return cls.NOT_CLEAR
         return cls.UNKNOWN
 
 
@@ -82,6 +87,9 @@ class QuestionAnswer(DomainModel):
     question: str
     answer: str
     rationale: str | None = None
+    #: The words that decided the answer, and where in the call they were said (seconds).
+    evidence: str | None = None
+    time: float | None = None
 
 
 class Classification(DomainModel):

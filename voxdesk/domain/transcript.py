@@ -35,6 +35,8 @@ class TranscriptWord(DomainModel):
     text: str
     start: float
     end: float
+    #: The recogniser's confidence in the word, 0–1, where the platform reports one.
+    confidence: float | None = None
 
 
 class TranscriptTurn(DomainModel):

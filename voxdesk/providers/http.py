@@ -80,7 +80,8 @@ class HttpClient:
             register_secret(token)
         headers = {"Accept": "application/json", "User-Agent": "voxdesk"}
         if token:
-            headers["Authorization"] = f"{auth_scheme} {token}"
+            # An empty scheme sends the key alone (``Authorization: <key>``, one of Vozzo's forms).
+            headers["Authorization"] = f"{auth_scheme} {token}" if auth_scheme else token
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self._client = httpx.AsyncClient(
@@ -102,14 +103,56 @@ class HttpClient:
         idempotent: bool | None = None,
     ) -> Any:
         """Send a request and return its decoded JSON body, or raise a ``ProviderError``."""
+        return decode_json(
+            await self._request(method, path, json=json, params=params, idempotent=idempotent)
+        )
+
+    async def request_bytes(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """``request_json`` without the decoding: the body as it came, for a caller that
+        parses it (``parse_json_answer``) away from the event loop's thread."""
+        return (await self._request(method, path, params=params)).content
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
         method = method.upper()
         idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
-        response = await self._send_with_retries(
+        return await self._send_with_retries(
             lambda: self._client.request(method, path, json=json, params=clean_params),
             method=method,
             target=path,
             idempotent=idempotent,
+        )
+
+    async def request_multipart(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: Mapping[str, str],
+        file_field: str,
+        path_on_disk: Path,
+        content_type: str,
+    ) -> Any:
+        """Send a form with one file (a create: never replayed once sent); the decoded
+        JSON answer. The file is read whole: this serves small one-request uploads."""
+        content = await asyncio.to_thread(path_on_disk.read_bytes)
+
+        def send() -> Any:
+            files = {file_field: (path_on_disk.name, content, content_type)}
+            return self._client.request(method, path, data=dict(data), files=files)
+
+        response = await self._send_with_retries(
+            send, method=method.upper(), target=path, idempotent=False
         )
         return decode_json(response)
 
@@ -256,14 +299,14 @@ def raise_for_status(response: httpx.Response) -> None:
     )
 
 
+NOT_JSON = "The server answered with something that is not JSON; is the base URL right?"
+
+
 def decode_json(response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError as exc:
-        raise MalformedResponse(
-            "The server answered with something that is not JSON; is the base URL right?",
-            status=response.status_code,
-        ) from exc
+        raise MalformedResponse(NOT_JSON, status=response.status_code) from exc
 
 
 def _network_error(exc: httpx.TransportError, *, request_sent: bool) -> ProviderError:

@@ -13,6 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from voxdesk.contracts.vozzo import (
+    RecordingDetails,
+    SummaryCounts,
+    SummaryDetails,
+    UploadLink,
+    Usecase,
+    UsecaseListItem,
+)
 from voxdesk.domain import (
     Category,
     IngestEvent,
@@ -24,7 +32,13 @@ from voxdesk.domain import (
     UploadTarget,
 )
 from voxdesk.providers.http import ProgressCallback
-from voxdesk.providers.queries import CallPage, CallQuery, CreatedCall
+from voxdesk.providers.queries import (
+    CallPage,
+    CallQuery,
+    CreatedCall,
+    UsecaseDraft,
+    UseCaseUpload,
+)
 
 
 @runtime_checkable
@@ -83,6 +97,46 @@ class SupportsIngest(Protocol):
     async def submit_event(self, event: IngestEvent) -> CreatedCall: ...
 
 
+@runtime_checkable
+class SupportsUseCases(Protocol):
+    """Keep the named sets of questions and buckets recordings are analysed by (Vozzo).
+    Use cases travel as their wire bodies (``voxdesk.contracts.vozzo``)."""
+
+    async def list_usecases(self, tag: str | None = None) -> list[UsecaseListItem]: ...
+
+    async def get_usecase(self, usecase_id: str) -> Usecase: ...
+
+    async def create_usecase(self, draft: UsecaseDraft) -> Usecase: ...
+
+    async def update_usecase(self, usecase_id: str, draft: UsecaseDraft) -> Usecase: ...
+
+    async def delete_usecase(self, usecase_id: str) -> None: ...
+
+    async def summary_counts(self, usecase_id: str) -> SummaryCounts: ...
+
+    async def summary_details(self, usecase_id: str) -> SummaryDetails: ...
+
+
+@runtime_checkable
+class SupportsUseCaseUpload(Protocol):
+    """Upload a recording into a use case: a link that *creates* the recording, then one
+    PUT of the bytes; ``find_upload`` finds the recording a lost link answer made."""
+
+    async def create_upload_link(self, request: UseCaseUpload) -> UploadLink: ...
+
+    async def put_recording(
+        self,
+        upload_url: str,
+        request: UseCaseUpload,
+        path: Path,
+        progress: ProgressCallback | None = None,
+    ) -> None: ...
+
+    async def find_upload(self, request: UseCaseUpload) -> RecordingDetails | None: ...
+
+    async def upload_call_id(self, request: UseCaseUpload, recording_id: str) -> str: ...
+
+
 class Capability(StrEnum):
     """Names of the protocols, for the UI and the CLI to ask about."""
 
@@ -95,6 +149,8 @@ class Capability(StrEnum):
     LIST_MEMBERS = "list_members"
     PLACE_CALLS = "place_calls"
     INGEST = "ingest"
+    USE_CASES = "use_cases"
+    USE_CASE_UPLOAD = "use_case_upload"
 
 
 PROTOCOLS: dict[Capability, type] = {
@@ -107,6 +163,8 @@ PROTOCOLS: dict[Capability, type] = {
     Capability.LIST_MEMBERS: SupportsMembers,
     Capability.PLACE_CALLS: SupportsOutboundCalls,
     Capability.INGEST: SupportsIngest,
+    Capability.USE_CASES: SupportsUseCases,
+    Capability.USE_CASE_UPLOAD: SupportsUseCaseUpload,
 }
 
 

@@ -42,3 +42,29 @@ class CallPage:
 class CreatedCall:
     call_id: str
     status: CallStatus
+
+
+@dataclass(frozen=True)
+class UsecaseDraft:
+    """A use case as a reviewer writes it: its Yes/No questions and the buckets a
+    recording is sorted into, each ``(name, description)``."""
+
+    name: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    buckets: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class UseCaseUpload:
+    """One file to upload into a use case. ``marker`` is the client's id for this
+    upload, stored in the recording's metadata so a lost answer can be found again."""
+
+    usecase_id: str
+    file_name: str
+    size: int
+    content_type: str
+    marker: str
+    call_date: str | None = None
+    call_type: str | None = None

@@ -20,6 +20,7 @@ from voxdesk.providers.voicecalls import VoiceCallsProvider
 from voxdesk.providers.voix import VoixProvider
 from voxdesk.providers.voxpria import VoxpriaProvider
 from voxdesk.providers.voxxi import LocalProvider, VoxxiProvider
+from voxdesk.providers.vozzo import VozzoProvider
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,4 @@ register(VoxxiProvider, "Voxxi")
 register(VoiceCallsProvider, "Voice-bot platform")
 register(VoxpriaProvider, "Voxpria")
 register(VoixProvider, "VOIX")
+register(VozzoProvider, "Vozzo")

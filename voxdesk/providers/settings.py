@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, ClassVar, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
@@ -58,6 +59,8 @@ class SettingField:
     required: bool
     secret: bool
     default: Any = None
+    #: The values an enumerated setting may take (a form offers them as a list).
+    choices: tuple[str, ...] = ()
 
 
 def _plain_type(annotation: Any) -> Any:
@@ -74,6 +77,9 @@ def settings_fields(model: type[ConnectionSettings]) -> tuple[SettingField, ...]
     for name, info in model.model_fields.items():
         annotation = _plain_type(info.annotation)
         secret = annotation is SecretStr
+        choices: tuple[str, ...] = ()
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            choices = tuple(str(member.value) for member in annotation)
         fields.append(
             SettingField(
                 name=name,
@@ -83,6 +89,7 @@ def settings_fields(model: type[ConnectionSettings]) -> tuple[SettingField, ...]
                 required=info.is_required(),
                 secret=secret,
                 default=None if info.is_required() else info.default,
+                choices=choices,
             )
         )
     return tuple(fields)

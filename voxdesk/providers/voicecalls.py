@@ -31,7 +31,7 @@ from voxdesk.domain import (
     TranscriptTurn,
     with_estimated_ends,
 )
-from voxdesk.providers.answers import WireT, parse_answer
+from voxdesk.providers.answers import WireT, parse_answer, parse_json_answer
 from voxdesk.providers.base import CallPage, CallQuery, Provider
 from voxdesk.providers.errors import NotFound, UnsupportedOperation
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
@@ -117,8 +117,8 @@ def _parse(model: type[WireT], value: Any) -> WireT:
     return parse_answer(model, value, "the voice-call contract")
 
 
-def _call_page(body: Any) -> CallPage:
-    page = _parse(wire.VoiceCallPage, body)
+def _call_page(raw: bytes) -> CallPage:
+    page = parse_json_answer(wire.VoiceCallPage, raw, "the voice-call contract")
     return CallPage(
         calls=[map_call(call) for call in page.data],
         page=page.page,
@@ -170,11 +170,12 @@ class VoiceCallsProvider(Provider):
         params = list_params(query)
         if params is None:
             return CallPage(calls=[], page=query.page, page_size=query.page_size, total=0)
-        body = await self.http.request_json("GET", wire.VOICE_CALLS_PATH, params=params)
-        # Validating and mapping a page of 200 calls takes 5 ms of CPU (more under load):
-        # on a worker thread, the event loop (the GUI) keeps ticking through a sync of
-        # thousands of pages. The loop thread gets the GIL back at each switch interval.
-        return await asyncio.to_thread(_call_page, body)
+        raw = await self.http.request_bytes("GET", wire.VOICE_CALLS_PATH, params=params)
+        # Decoding, validating and mapping a page of 200 calls takes 5 ms of CPU (more
+        # under load): on a worker thread, the event loop (the GUI) keeps ticking
+        # through a sync of thousands of pages. The loop thread gets the GIL back at
+        # each switch interval.
+        return await asyncio.to_thread(_call_page, raw)
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", self._path(call_id))

@@ -13,12 +13,13 @@ and VOIX answers the same job.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC
 from enum import StrEnum
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as WireError
 
 from voxdesk.contracts import voix as wire
@@ -28,6 +29,8 @@ from voxdesk.domain import (
     CallStatus,
     Direction,
     IngestEvent,
+    Member,
+    Recording,
     Speaker,
     TranscriptTurn,
 )
@@ -35,6 +38,7 @@ from voxdesk.domain.phone import parse_e164
 from voxdesk.providers.base import CreatedCall, Provider
 from voxdesk.providers.errors import MalformedResponse, ValidationError
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
+from voxdesk.providers.signed_urls import url_expiry
 
 _STATUSES = {
     wire.CallStatus.RECEIVED: CallStatus.PENDING,
@@ -61,8 +65,34 @@ class RefusedBeforeSending(ValidationError):
         self.problems = problems
 
 
+class TeamMember(BaseModel):
+    """One member of the connection's team, kept in the desk: VOIX has no endpoint that
+    lists them (the local server reads its own ``voix-members.json``), yet a call's
+    ``userId`` must be one of them and the list shows their names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str
+    name: str
+
+    @field_validator("user_id")
+    @classmethod
+    def _user_is_a_uuid(cls, value: str) -> str:
+        if not wire.is_uuid(value.strip()):
+            raise ValueError(f"the user id {value!r} is not a UUID")
+        return value.strip().lower()
+
+    @field_validator("name")
+    @classmethod
+    def _has_a_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a team member needs a name")
+        return value.strip()
+
+
 class VoixSettings(TokenSettings):
-    """An API key, workspace-wide (every call names its team) or scoped to one team."""
+    """An API key, workspace-wide (every call names its team) or scoped to one team;
+    the team's members; and where recordings are staged for VOIX to fetch them."""
 
     key_kind: KeyKind = Field(
         default=KeyKind.TEAM,
@@ -74,6 +104,30 @@ class VoixSettings(TokenSettings):
         title="Team id",
         description="The team's UUID; required with a workspace-wide key.",
     )
+
+    members: tuple[TeamMember, ...] = Field(
+        default=(),
+        title="Team members",
+        description="The team's user ids and names, for the agent field and the list's "
+        "Agent column (VOIX has no endpoint listing them).",
+    )
+    stage_on: str | None = Field(
+        default=None,
+        title="Stage recordings on",
+        description="The name of a voxdesk local server connection whose storage VOIX can "
+        "fetch from. Empty: the VOIX server's own storage, when it is a voxdesk local server.",
+    )
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _members_from_json(cls, value: Any) -> Any:
+        """The command line gives the list as JSON text."""
+        return json.loads(value) if isinstance(value, str) and value.strip() else value or ()
+
+    @field_validator("stage_on")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None and value.strip() else None
 
     @field_validator("team_id")
     @classmethod
@@ -184,6 +238,11 @@ def map_record(record: wire.CallRecord) -> Call:
         direction=direction,
         from_number=_phone(record.from_number),
         to_number=_phone(record.to_number),
+        recording=(
+            None
+            if record.recording is None
+            else Recording(url=record.recording, expires_at=url_expiry(record.recording))
+        ),
     )
 
 
@@ -214,6 +273,16 @@ class VoixProvider(Provider):
             else CallStatus.PENDING
         )
         return CreatedCall(call_id=answer.call_id, status=status)
+
+    async def list_members(self) -> list[Member]:
+        """The team's members as kept in the connection's settings (see ``TeamMember``)."""
+        settings = self.voix_settings
+        members = settings.members if settings is not None else ()
+        return [Member(id=member.user_id, name=member.name) for member in members]
+
+    async def recording_url(self, call_id: str) -> Recording | None:
+        # Each read of a call's lifecycle signs its recording URL afresh.
+        return (await self.get_call(call_id)).recording
 
     async def get_call(self, call_id: str) -> Call:
         body = await self.http.request_json("GET", f"{wire.CALLS_PATH}/{quote(call_id, safe='')}")

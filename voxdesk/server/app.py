@@ -40,6 +40,8 @@ from voxdesk.server.platforms.voxxi.auth import BearerAuth
 from voxdesk.server.platforms.voxxi.demo import seed_demo
 from voxdesk.server.platforms.voxxi.pipeline import Pipeline
 from voxdesk.server.platforms.voxxi.store import Store
+from voxdesk.server.platforms.vozzo import routes as vozzo_routes
+from voxdesk.server.platforms.vozzo.platform import VozzoPlatform
 from voxdesk.server.scorecard import Scorecard, load_scorecards
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,8 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         config, ctx.token, ctx.storage, ctx.urls, load_or_create_signing_key(config.data_dir)
     )
     voxpria = VoxpriaPlatform(config, ctx.token, ctx.storage, ctx.urls)
-    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.urls, ctx.scorecards)
+    voix = VoixPlatform(config, ctx.token, voice_calls.store, ctx.storage, ctx.urls, ctx.scorecards)
+    vozzo = VozzoPlatform(config, ctx.token, ctx.storage, ctx.signer, ctx.urls)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -95,9 +98,11 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
         await voice_calls.start()
         await voxpria.start()
         await voix.start()
+        await vozzo.start()
         try:
             yield
         finally:
+            await vozzo.stop()
             await voix.stop()
             await voxpria.stop()
             await voice_calls.stop()
@@ -115,6 +120,7 @@ def create_app(config: ServerConfig, scorecards: dict[str, Scorecard] | None = N
             *voxpria_routes.routes(voxpria),
             *voicecalls_routes.routes(voice_calls),
             *voix_routes.routes(voix),
+            *vozzo_routes.routes(vozzo),
         ],
         lifespan=lifespan,
     )

@@ -13,16 +13,22 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
 from voxdesk.domain import Call
 from voxdesk.providers.base import CallQuery, Capability, Provider
 from voxdesk.providers.errors import NotFound, ProviderError
-from voxdesk.providers.protocols import SupportsCallList
+from voxdesk.providers.protocols import SupportsCallList, SupportsUseCases
 from voxdesk.providers.voxxi import VoxxiProvider
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.sync import DEFAULT_OVERLAP, CallSync, ProgressCallback
 
 log = logging.getLogger("voxdesk.calls")
+
+
+class UseCaseListing(SupportsUseCases, SupportsCallList, Protocol):
+    """A platform that lists its recordings one use case at a time (Vozzo)."""
+
 
 LIST_PAGE_SIZE = 200
 #: How often a call that is still ringing or under way is read (see ``follow``).
@@ -62,6 +68,10 @@ class CallService:
         re-read; the local server's and Voxpria's lists (no date filter) are paged
         through whole."""
         await self.refresh_names()
+        if isinstance(self.provider, SupportsUseCases) and isinstance(
+            self.provider, SupportsCallList
+        ):
+            return await self._refresh_by_usecase(self.provider)
         if (
             isinstance(self.provider, SupportsCallList)
             and lists_call_facts(type(self.provider))
@@ -89,6 +99,23 @@ class CallService:
             ):
                 return seen
             page += 1
+
+    async def _refresh_by_usecase(self, provider: UseCaseListing) -> int:
+        """A platform that lists recordings per use case (Vozzo): each use case's list,
+        paged through whole, into the catalog (their grouping is the use case)."""
+        seen = 0
+        for usecase in await provider.list_usecases():
+            page = 1
+            while True:
+                result = await provider.list_calls(
+                    CallQuery(page=page, page_size=100, grouping_id=usecase.usecase_uuid)
+                )
+                await self.catalog.upsert_calls(self.connection, result.calls)
+                seen += len(result.calls)
+                if not result.calls or page * result.page_size >= (result.total or 0):
+                    break
+                page += 1
+        return seen
 
     async def refresh_names(self) -> None:
         """Learn the agents' and categories' names, where the platform can list them, so

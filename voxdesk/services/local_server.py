@@ -49,11 +49,24 @@ LOCAL_PLATFORM = "local"
 #: The same server's voice-bot API (its token has every scope), as a second connection.
 LOCAL_VOICE_CONNECTION = "Voice bots (this computer)"
 VOICE_PLATFORM = "voicecalls"
+#: The same server as VOIX: its token is VOIX's workspace-wide key, so the connection
+#: names the one team its calls belong to (the server's members list holds its members).
+LOCAL_VOIX_CONNECTION = "VOIX (this computer)"
+VOIX_PLATFORM = "voix"
+LOCAL_VOIX_TEAM = "5e0c1a7d-3b2f-4c8e-9a61-0d4f2b7e9c35"
 #: And its Voxpria API, whose simulated telephone network places AI voice calls.
 LOCAL_VOXPRIA_CONNECTION = "AI voice calls (this computer)"
 #: The connections the app's own child server serves, by name, with their platform.
-APP_SERVED = {LOCAL_CONNECTION: LOCAL_PLATFORM, LOCAL_VOICE_CONNECTION: VOICE_PLATFORM}
-APP_SERVED[LOCAL_VOXPRIA_CONNECTION] = "voxpria"
+APP_SERVED = {
+    LOCAL_CONNECTION: LOCAL_PLATFORM,
+    LOCAL_VOICE_CONNECTION: VOICE_PLATFORM,
+    LOCAL_VOIX_CONNECTION: VOIX_PLATFORM,
+    LOCAL_VOXPRIA_CONNECTION: "voxpria",
+}
+#: What an app-served connection is created with, beyond its address.
+APP_SERVED_SETTINGS = {
+    LOCAL_VOIX_CONNECTION: {"key_kind": "workspace", "team_id": LOCAL_VOIX_TEAM},
+}
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
 #: The child's stderr, in its data dir (the server redacts secrets from its log lines).
@@ -132,14 +145,16 @@ def _write_token(path: Path, token: str) -> None:
 
 
 def save_local_connection(store: ConnectionStore, base_url: str) -> Connection:
-    """Save (or re-point) the connections the app's server serves (the Local one and
-    its voice-bot twin) at the server's current address; returns the Local one. A name
+    """Save (or re-point) the connections the app's server serves (the Local one, its
+    voice-bot and VOIX twins) at the server's current address; returns the Local one. A name
     the user gave a connection of another platform is left alone."""
     saved: dict[str, Connection] = {}
     for name, platform in APP_SERVED.items():
         existing = store.find(name)
         if existing is None:
-            connection = Connection(name, platform, base_url)
+            connection = Connection(
+                name, platform, base_url, settings=APP_SERVED_SETTINGS.get(name, {})
+            )
         elif existing.platform == platform:
             connection = replace(existing, base_url=base_url)
         else:

@@ -32,8 +32,8 @@ from datetime import datetime, timedelta
 
 from voxdesk.domain import Call
 from voxdesk.providers.protocols import SupportsCallList
-from voxdesk.providers.queries import CallPage, CallQuery
-from voxdesk.services.catalog import CallCatalog, SyncState
+from voxdesk.providers.queries import CallQuery
+from voxdesk.services.catalog import CallCatalog, CallRows, SyncState
 
 PAGE_SIZE = 200
 #: Calls written per transaction after a pass's first page.
@@ -66,6 +66,14 @@ class SyncResult:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass(frozen=True)
+class _FetchedPage:
+    rows: CallRows
+    total: int | None
+    #: When its calls started (those that say).
+    starts: list[datetime]
 
 
 def _start(call: Call) -> datetime | None:
@@ -117,11 +125,12 @@ class CallSync:
         oldest call stored so far (all of it, the first time). Returns the state to
         refresh from when the pass was resumed, else ``None``.
 
-        The catalog's slow-to-fill sort indexes are dropped for it and built once at its
-        end, stopped or not (``CallCatalog.defer_indexes``)."""
+        The catalog's slow-to-fill sort indexes (and, into an empty connection, its text
+        search) are dropped for it and built once at its end, stopped or not
+        (``CallCatalog.defer_indexes``)."""
         resumed = state is not None
         state = state or SyncState()
-        await self.catalog.defer_indexes()
+        await self.catalog.defer_indexes(self.connection)
         try:
             state = await self._pass(state, date_to=state.oldest_started_at, first_sync=True)
             state = SyncState(state.newest_started_at, state.oldest_started_at, complete=True)
@@ -148,25 +157,25 @@ class CallSync:
         in flight at a time, on the catalog's thread, while the next pages download
         (``prefetch`` of them at once, once the first page gave the total)."""
 
-        def fetch(page: int) -> asyncio.Task[CallPage]:
+        def fetch(page: int) -> asyncio.Task[_FetchedPage]:
             query = CallQuery(
                 page=page, page_size=self.page_size, date_from=date_from, date_to=date_to
             )
-            return asyncio.ensure_future(self.provider.list_calls(query))
+            return asyncio.ensure_future(self._fetch(query))
 
         page, seen, total = 1, 0, None
-        buffer: list[Call] = []
-        buffered_pages = 0
+        buffer: list[CallRows] = []
+        buffered, buffered_pages = 0, 0
         # Pages asked for and not yet stored, in order; ``requested`` is the last one.
-        pending: deque[asyncio.Task[CallPage]] = deque([fetch(page)])
+        pending: deque[asyncio.Task[_FetchedPage]] = deque([fetch(page)])
         requested = page
         writing: asyncio.Task[None] | None = None
         try:
             while pending:
                 result = await pending.popleft()
-                seen += len(result.calls)
+                seen += len(result.rows)
                 total = result.total
-                more = len(result.calls) >= self.page_size and (
+                more = len(result.rows) >= self.page_size and (
                     result.total is None or seen < result.total
                 )
                 if not more:
@@ -184,16 +193,18 @@ class CallSync:
                         break
                     requested += 1
                     pending.append(fetch(requested))
-                state = _advanced(state, result.calls)
-                buffer += result.calls
+                state = _advanced(state, result.starts)
+                buffer.append(result.rows)
+                buffered += len(result.rows)
                 buffered_pages += 1
-                if page == 1 or len(buffer) >= self.write_batch or not pending:
+                if page == 1 or buffered >= self.write_batch or not pending:
                     if writing is not None:
                         await writing
+                    rows = CallRows.joined(self.connection, buffer)
                     writing = asyncio.ensure_future(
-                        self._write(buffer, buffered_pages, state, total, first_sync)
+                        self._write(rows, buffered_pages, state, total, first_sync)
                     )
-                    buffer, buffered_pages = [], 0
+                    buffer, buffered, buffered_pages = [], 0, 0
                 page += 1
             if writing is not None:
                 await writing
@@ -209,12 +220,20 @@ class CallSync:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
 
+    async def _fetch(self, query: CallQuery) -> _FetchedPage:
+        """One page, laid out as catalog rows on a worker thread (``CallRows``): its
+        ``Call`` objects end there, and the batch waiting for its write holds rows."""
+        result = await self.provider.list_calls(query)
+        starts = [start for call in result.calls if (start := _start(call)) is not None]
+        rows = await asyncio.to_thread(CallRows.of, self.connection, result.calls)
+        return _FetchedPage(rows, result.total, starts)
+
     async def _write(
-        self, calls: list[Call], pages: int, state: SyncState, total: int | None, first: bool
+        self, rows: CallRows, pages: int, state: SyncState, total: int | None, first: bool
     ) -> None:
-        await self.catalog.upsert_calls(self.connection, calls, sync=state)
+        await self.catalog.upsert_rows(rows, sync=state)
         self._pages += pages
-        self._calls += len(calls)
+        self._calls += len(rows)
         if self.on_progress is not None:
             self.on_progress(SyncProgress(self._pages, self._calls, total, first))
 
@@ -225,9 +244,9 @@ def _cancel_all(tasks: Iterable[asyncio.Task | None]) -> None:
             task.cancel()
 
 
-def _advanced(state: SyncState, calls: list[Call]) -> SyncState:
-    """``state`` with its newest and oldest starts widened to cover ``calls``."""
-    starts = [start for call in calls if (start := _start(call)) is not None]
+def _advanced(state: SyncState, starts: list[datetime]) -> SyncState:
+    """``state`` with its newest and oldest starts widened to cover ``starts``."""
+    starts = list(starts)
     if state.newest_started_at is not None:
         starts.append(state.newest_started_at)
     if not starts:

@@ -27,7 +27,7 @@ from voxdesk.providers.errors import ProviderError
 from voxdesk.providers.protocols import SupportsUpload
 from voxdesk.providers.voix import VoixProvider
 from voxdesk.services.uploads.checks import check_file
-from voxdesk.services.voix_outbox import CALL_FIELDS, Sent, VoixOutbox, check_call
+from voxdesk.services.voix_outbox import CALL_FIELDS, OutboxCall, Sent, VoixOutbox, check_call
 
 REQUIRED_COLUMNS = ("from", "to", "startTime")
 COLUMNS = (*CALL_FIELDS, "recordingUrl", "recording")
@@ -62,6 +62,8 @@ class RowReport:
     call_id: str | None = None
     job_id: str | None = None
     reason: str | None = None
+    #: The call as the outbox has it after this row (``None`` when refused before).
+    call: OutboxCall | None = None
 
     @property
     def went_through(self) -> bool:
@@ -164,8 +166,17 @@ async def send_call_log(
     connection_id: str,
     rows: list[LogRow],
     stage: Stager | None = None,
+    on_report: Callable[[RowReport], None] | None = None,
 ) -> list[RowReport]:
-    reports = []
+    """Send every row, in order; each row's report is also passed to ``on_report`` as
+    soon as it is known (the desk shows them as they come)."""
+    reports: list[RowReport] = []
+
+    def report(row_report: RowReport) -> None:
+        reports.append(row_report)
+        if on_report is not None:
+            on_report(row_report)
+
     for row in rows:
         has_recording = row.recording_url is not None or row.recording_file is not None
         beat = "the finishing beat" if has_recording else "beat 1"
@@ -175,16 +186,16 @@ async def send_call_log(
             source = None if row.recording_file is None else str(row.recording_file)
             call = await outbox.prepare(connection_id, row.key, row.fields, url, source)
         except (InvalidSubmission, StagingRefused) as exc:
-            reports.append(RowReport(row.line, Sent.REFUSED, beat, reason=str(exc)))
+            report(RowReport(row.line, Sent.REFUSED, beat, reason=str(exc)))
             continue
         except ProviderError as exc:
             reason = f"staging the recording failed: {exc}"
-            reports.append(RowReport(row.line, Sent.FAILED, beat, reason=reason))
+            report(RowReport(row.line, Sent.FAILED, beat, reason=reason))
             continue
         if call.recording_url is not None:
             beat = "the finishing beat"
         result = await outbox.send(provider, call)
-        reports.append(
+        report(
             RowReport(
                 row.line,
                 result.outcome,
@@ -192,6 +203,7 @@ async def send_call_log(
                 call_id=call.call_id,
                 job_id=result.call.job_id,
                 reason=result.reason,
+                call=result.call,
             )
         )
     return reports

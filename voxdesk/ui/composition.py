@@ -24,6 +24,7 @@ from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.settings import open_settings
 from voxdesk.ui.upload.upload_controller import UploadController
+from voxdesk.ui.voix.voix_controller import VoixController
 
 CONNECTIONS_FILE = "connections.json"
 
@@ -43,21 +44,29 @@ def build_presenters(services: AppServices) -> Presenters:
     state = CallListState(filter=keys.load_filter(settings), order=keys.load_order(settings))
     model = CallListModel(state)
     player = Player()
+    session = Session(
+        services.catalog,
+        services.connections,
+        services.credentials,
+        server_dir=services.server_dir,
+        server_factory=services.server_factory,
+    )
     return Presenters(
         state=state,
         model=model,
         browser=CallBrowser(services.catalog, model),
-        session=Session(
-            services.catalog,
-            services.connections,
-            services.credentials,
-            server_dir=services.server_dir,
-            server_factory=services.server_factory,
-        ),
+        session=session,
         uploads=UploadController(services.uploads, timings=services.upload_timings),
         player=player,
         playback=PlaybackController(
             player, PositionMemory.from_json(keys.load_text(settings, keys.POSITIONS))
+        ),
+        voix=VoixController(
+            services.voix_outbox,
+            services.catalog,
+            services.connections,
+            session.token_for,
+            server_dir=session.server_dir,
         ),
         placing=CallPlacing(services.outbound),
     )

@@ -57,6 +57,7 @@ RESULT_BADGES = {
     CriterionResult.YES: Badge(_GREEN, _WHITE, "✔", "Yes"),
     CriterionResult.NO: Badge(_RED, _WHITE, "✘", "No"),
     CriterionResult.NOT_APPLICABLE: Badge(_GREY, _WHITE, "–", "N/A"),
+    CriterionResult.NOT_CLEAR: Badge(_AMBER, _BLACK, "?", "Not clear"),
     CriterionResult.UNKNOWN: Badge(_AMBER, _BLACK, "?", "Unknown"),
 }
 

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from tests.server.voix.conftest import RecordingServer
+from tests.server.voix.conftest import DEMO_CALLS, RecordingServer
 from tests.server.voix.voix_support import MARCO, PRIYA, TEAM, beat, wait_final
 
 INBOUND = "support-01-modem-reset.ogg"  # "Thank you for calling Acme, my name is Priya…"
@@ -24,6 +24,7 @@ def test_beat_one_is_received_and_listed(team: httpx.Client) -> None:
     assert (record["from"], record["to"], record["outgoing"]) == (body["from"], body["to"], False)
     assert record["startTime"] == "2026-06-16T09:05:35Z"
     assert (record["jobId"], record["jobs"], record["transcript"]) == (None, [], None)
+    assert record["recording"] is None  # nothing to play before a recording is fetched
     assert body["callId"] in [call["callId"] for call in team.get("/calls").json()["calls"]]
 
 
@@ -114,6 +115,13 @@ def test_one_beat_with_everything_infers_direction_and_agent(
     assert (heard_out["userId"], heard_out["userInferred"]) == (MARCO, True)
     assert (heard_in["outgoing"], heard_in["outgoingInferred"]) == (False, True)
     assert heard_in["duration"] == round(heard_in["analysis"]["duration"])
+    # The fetched recording plays from the server's own storage: signed, with Range.
+    played = httpx.get(heard_in["recording"], headers={"Range": "bytes=0-99"})
+    assert played.status_code == 206
+    assert played.content == (DEMO_CALLS / INBOUND).read_bytes()[:100]
+    assert played.headers["content-type"] == "audio/ogg"
+    tampered = heard_in["recording"].replace("signature=", "signature=0")
+    assert httpx.get(tampered).status_code == 403
 
 
 def test_an_unreachable_recording_fails_the_job_with_the_reason(

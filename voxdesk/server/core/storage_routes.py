@@ -118,38 +118,70 @@ class _Body:
 
 
 async def put_object(request: Request) -> Response:
-    body = _Body(request.receive)
-    budget = _ctx(request).config.max_upload_bytes + DRAIN_SLACK
+    ctx = _ctx(request)
+    limit = ctx.config.max_upload_bytes
     try:
         key = _key(request)
     except ApiError:
-        await body.drain(budget)
+        await _Body(request.receive).drain(limit + DRAIN_SLACK)
         raise
     content_type = (request.headers.get("content-type") or "").strip().lower()
     # An unsigned, edited or expired URL is refused before a byte of its body is read
     # (no drain): uvicorn discards what a keep-alive client still sends after this answer.
     _check_signature(request, "PUT", key, content_type)
+    size = await receive_upload(request, ctx.storage, key, content_type, limit=limit)
+    return Response(status_code=200, headers={"ETag": f'"{size}"'})
+
+
+async def receive_upload(
+    request: Request,
+    storage: Storage,
+    key: str,
+    content_type: str,
+    *,
+    limit: int,
+    exact_size: int | None = None,
+) -> int:
+    """Store the request's body at ``key`` as the audio ``content_type`` names; its size.
+
+    For a PUT whose URL the caller has already verified. ``exact_size``: the only
+    Content-Length accepted (an upload link issued for one file). Refusals are
+    ``ApiError``s, raised after what the client still sends has been drained.
+    """
+    body = _Body(request.receive)
     try:
-        return await _store_upload(request, key, content_type, body)
+        return await _store_upload(request, storage, key, content_type, body, limit, exact_size)
     except ApiError:
-        await body.drain(budget)
+        await body.drain(limit + DRAIN_SLACK)
         raise
 
 
-async def _store_upload(request: Request, key: str, content_type: str, body: _Body) -> Response:
-    ctx = _ctx(request)
+async def _store_upload(
+    request: Request,
+    storage: Storage,
+    key: str,
+    content_type: str,
+    body: _Body,
+    limit: int,
+    exact_size: int | None,
+) -> int:
     if content_type not in AUDIO_TYPES:
         raise ApiError(415, "unsupported_media_type", f"{content_type!r} is not an audio type.")
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():
         raise ApiError(411, "length_required", "An upload needs a Content-Length header.")
-    limit = ctx.config.max_upload_bytes
     if int(declared) > limit:
         raise ApiError(
             413, "payload_too_large", f"The upload is larger than the {limit}-byte limit."
         )
+    if exact_size is not None and int(declared) != exact_size:
+        raise ApiError(
+            400,
+            "size_mismatch",
+            f"This upload URL is for exactly {exact_size} bytes; the request has {declared}.",
+        )
     try:
-        size = await ctx.storage.write_stream(
+        return await storage.write_stream(
             key,
             body.chunks(),
             audio_format=AUDIO_TYPES[content_type],
@@ -166,7 +198,6 @@ async def _store_upload(request: Request, key: str, content_type: str, body: _Bo
         raise ApiError(
             400, "incomplete_upload", "The upload ended before all bytes arrived."
         ) from exc
-    return Response(status_code=200, headers={"ETag": f'"{size}"'})
 
 
 async def get_object(request: Request) -> Response:

@@ -1,5 +1,6 @@
 """The call catalog: ``catalog`` (the SQLite-backed store), ``query`` (filters, sort
-orders and list rows as SQL), ``schema`` (the layout and its migrations)."""
+orders and list rows as SQL), ``rows`` (calls laid out for writing), ``schema`` (the
+layout and its migrations)."""
 
 from voxdesk.services.catalog.catalog import CallCatalog, CallsChanged, SyncState
 from voxdesk.services.catalog.query import (
@@ -10,6 +11,7 @@ from voxdesk.services.catalog.query import (
     CallRow,
     SortKey,
 )
+from voxdesk.services.catalog.rows import CallRows
 from voxdesk.services.catalog.schema import SCHEMA, SCHEMA_VERSION
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "CallFilter",
     "CallOrder",
     "CallRow",
+    "CallRows",
     "CallsChanged",
     "SortKey",
     "SyncState",

@@ -31,8 +31,8 @@ from voxdesk.services.catalog.query import (
     order_by,
     where_sql,
 )
+from voxdesk.services.catalog.rows import INSERT_CALLS, CallRows
 from voxdesk.services.catalog.schema import (
-    CALL_COLUMNS,
     DEFERRABLE_INDEXES,
     MIGRATIONS,
     ORDER_INDEXES,
@@ -41,7 +41,13 @@ from voxdesk.services.catalog.schema import (
     SEARCH_BACKFILL,
     SEARCH_INDEX_BATCH,
     SEARCH_SCHEMA,
-    neutral_values,
+)
+from voxdesk.services.catalog.search_backlog import (
+    BACKLOG_SCHEMA,
+    backlog,
+    index_backlog,
+    index_backlog_chunk,
+    start_backlog,
 )
 from voxdesk.services.connections import ConnectionStore
 from voxdesk.services.sqlite_migrations import migrate
@@ -51,7 +57,7 @@ log = logging.getLogger("voxdesk.catalog")
 
 #: ``listener(connection, call_ids)``: these calls were just written.
 CallsChanged = Callable[[str, list[str]], None]
-_PER_CONNECTION_TABLES = ("calls", "members", "categories", "sync_state")
+_PER_CONNECTION_TABLES = ("calls", "members", "categories", "sync_state", "search_backlog")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,9 @@ class CallCatalog(SqliteThread):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.indexed_search = False
+        #: Connections whose calls are indexed for search at the end of their first
+        #: sync (``search_backlog``); changed on the catalog's thread only.
+        self._search_backlog: set[str] = set()
         self._listeners: list[CallsChanged] = []
 
     def _prepare(self, db: sqlite3.Connection) -> None:
@@ -101,6 +110,10 @@ class CallCatalog(SqliteThread):
         db.executescript(ORDER_INDEXES)
         db.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in RETIRED_INDEXES))
         self.indexed_search = self._open_search(db)
+        db.execute(BACKLOG_SCHEMA)
+        for connection in backlog(db) if self.indexed_search else ():
+            # A first sync stopped with the app before it indexed its calls.
+            index_backlog(db, connection)
         # Statistics let the planner pick the filter's index over the order's one
         # (agent = ? sorted by date: 3 ms instead of 27 ms at 100k calls); sampling at
         # most 1000 rows per index keeps ANALYZE to milliseconds even at a million calls.
@@ -156,19 +169,22 @@ class CallCatalog(SqliteThread):
         """Store (or replace, by id) these calls in one transaction; with ``sync``, the
         connection's sync state is saved in the same transaction, so the mark never
         runs ahead of the calls it vouches for."""
-        batch = list(calls)
-        await self._run(lambda: self._upsert(connection, batch, sync))
-        if not batch:
+        await self.upsert_rows(CallRows.of(connection, calls), sync=sync)
+
+    async def upsert_rows(self, rows: CallRows, *, sync: SyncState | None = None) -> None:
+        """``upsert_calls`` for calls already laid out as rows (``CallRows.of``, on
+        any thread)."""
+        await self._run(lambda: self._upsert(rows, sync))
+        if not rows:
             return
-        ids = [call.id for call in batch]
         for listener in list(self._listeners):
             try:
-                listener(connection, ids)
+                listener(rows.connection, rows.ids)
             except Exception:
                 log.exception("a catalog listener failed")
 
-    def _upsert(self, connection: str, calls: list[Call], sync: SyncState | None) -> None:
-        now = datetime.now(UTC).timestamp()
+    def _upsert(self, rows: CallRows, sync: SyncState | None) -> None:
+        connection = rows.connection
         with self.db:
             agents = dict(
                 self.db.execute(
@@ -184,34 +200,9 @@ class CallCatalog(SqliteThread):
                     (connection,),
                 ).fetchall()
             )
-            marks = ",".join("?" * (CALL_COLUMNS.count(",") + 1))
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO calls ({CALL_COLUMNS}) VALUES ({marks})",
-                [
-                    (
-                        connection,
-                        call.id,
-                        call.status.value,
-                        call.member_id,
-                        agents.get(call.member_id, call.member_id),
-                        call.category_id,
-                        categories.get(call.category_id, call.category_id),
-                        iso(call.date),
-                        call.duration,
-                        call.analysis.score if call.analysis else None,
-                        call.analysis.outcome_label if call.analysis else None,
-                        call.summary,
-                        # Defaults left out (parsing puts them back): about half the
-                        # size, so most rows fit their page without an overflow page.
-                        call.model_dump_json(exclude_defaults=True),
-                        now,
-                        *neutral_values(call),
-                    )
-                    for call in calls
-                ],
-            )
-            if self.indexed_search and calls:
-                batch = json.dumps([call.id for call in calls])
+            self.db.executemany(INSERT_CALLS, rows.named(agents, categories))
+            if self._searchable(connection) and rows:
+                batch = json.dumps(rows.ids)
                 for statement in SEARCH_INDEX_BATCH:
                     self.db.execute(statement, (connection, batch))
             if sync is not None:
@@ -222,27 +213,37 @@ class CallCatalog(SqliteThread):
                         iso(sync.newest_started_at),
                         iso(sync.oldest_started_at),
                         int(sync.complete),
-                        now,
+                        datetime.now(UTC).timestamp(),
                     ),
                 )
 
-    async def defer_indexes(self) -> None:
+    def _searchable(self, connection: str) -> bool:
+        """Whether ``connection``'s calls are in the text-search index (else ``LIKE``)."""
+        return self.indexed_search and connection not in self._search_backlog
+
+    async def defer_indexes(self, connection: str | None = None) -> None:
         """Drop the sort indexes that a bulk write fills slowly (``DEFERRABLE_INDEXES``),
         for a first sync; ``build_indexes`` makes them again. Meanwhile a sort by one of
         their keys sorts the rows instead of walking an index: right, only slower. If the
-        app stops before they are built, the next open builds them (``_create``)."""
+        app stops before they are built, the next open builds them (``_create``). A
+        ``connection`` with no calls yet also has its text search built then
+        (``search_backlog``)."""
 
         def work() -> None:
             self.db.executescript(
                 "".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRABLE_INDEXES)
             )
+            if connection and self.indexed_search and start_backlog(self.db, connection):
+                self._search_backlog.add(connection)
 
         await self._run(work)
 
     async def build_indexes(self) -> None:
         """Make every deferred index that is missing, one per turn of the catalog's
         thread (the list's queries run between them), then refresh the planner's
-        statistics; a few milliseconds when none is missing."""
+        statistics; a few milliseconds when none is missing. Indexes the search backlog
+        first."""
+        await self._index_search_backlog()
         missing = await self._run(
             lambda: [sql for name, sql in DEFERRABLE_INDEXES.items() if not _exists(self.db, name)]
         )
@@ -250,6 +251,17 @@ class CallCatalog(SqliteThread):
             await self._run(lambda sql=sql: self.db.execute(sql))
         if missing:
             await self._run(lambda: self.db.execute("ANALYZE calls"))
+
+    async def _index_search_backlog(self) -> None:
+        """Index the backlog a chunk per turn of the catalog's thread (the list's
+        queries run between them); its connections search by ``LIKE`` until done."""
+        for connection in sorted(self._search_backlog):
+            after: str | None = ""
+            while after is not None:
+                after = await self._run(
+                    lambda c=connection, a=after: index_backlog_chunk(self.db, c, a)
+                )
+            await self._run(lambda c=connection: self._search_backlog.discard(c))
 
     async def sync_state(self, connection: str) -> SyncState | None:
         """The connection's sync state; ``None`` before its first sync wrote anything."""
@@ -268,6 +280,10 @@ class CallCatalog(SqliteThread):
 
     async def remember_members(self, connection: str, members: Iterable[Member]) -> None:
         batch = list(members)
+
+        # Renaming agents re-indexes their calls for search (a trigger): only keyed
+        # calls can be re-indexed, so a backlog is indexed first.
+        await self._index_search_backlog()
 
         def work() -> None:
             with self.db:
@@ -303,6 +319,7 @@ class CallCatalog(SqliteThread):
             with self.db:
                 for table in _PER_CONNECTION_TABLES:
                     self.db.execute(f"DELETE FROM {table} WHERE connection = ?", (connection,))
+            self._search_backlog.discard(connection)
 
         await self._run(work)
 
@@ -349,7 +366,7 @@ class CallCatalog(SqliteThread):
         narrow = matching is not None and matching <= NARROW_FILTER_ROWS
         broad = matching is not None and not narrow
         clause = where_sql(
-            connection, where, index_filters=not broad, indexed_search=self.indexed_search
+            connection, where, index_filters=not broad, indexed_search=self._searchable(connection)
         )
         sql = (
             f"SELECT {ROW_COLUMNS} "
@@ -374,7 +391,7 @@ class CallCatalog(SqliteThread):
 
     async def count(self, connection: str, where: CallFilter) -> int:
         def work() -> int:
-            clause = where_sql(connection, where, indexed_search=self.indexed_search)
+            clause = where_sql(connection, where, indexed_search=self._searchable(connection))
             return self.db.execute(
                 f"SELECT COUNT(*) FROM calls WHERE {clause.sql}", clause.params
             ).fetchone()[0]

@@ -76,7 +76,7 @@ class UploadMetadata:
 class UploadJob:
     """One file's way to a completed call. The fields after ``create_attempts`` are live
     figures (the running transfer, the call as the platform last reported it) and are not
-    persisted."""
+    persisted (``upload_link`` and ``link_recording_id`` are)."""
 
     id: str
     seq: int
@@ -95,6 +95,10 @@ class UploadJob:
     public_url: str | None = None
     call_id: str | None = None
     create_attempts: int = 0
+    #: A Vozzo upload link (signed PUT URL) and the recording it makes, kept until the
+    #: PUT is settled (see ``usecase_flow``).
+    upload_link: str | None = None
+    link_recording_id: str | None = None
     bytes_sent: int = 0
     speed: float | None = None
     seconds_left: float | None = None

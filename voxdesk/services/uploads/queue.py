@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from voxdesk.domain import Call
+from voxdesk.providers.protocols import SupportsUseCaseUpload
 from voxdesk.services.calls import CallService
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.services.uploads.checks import MAX_UPLOAD_BYTES, check_file, expand_paths
@@ -29,6 +30,7 @@ from voxdesk.services.uploads.jobs import UploadJob, UploadMetadata, UploadState
 from voxdesk.services.uploads.progress import TransferMeter
 from voxdesk.services.uploads.reconcile import can_reconcile
 from voxdesk.services.uploads.store import UploadStore
+from voxdesk.services.uploads.usecase_flow import UseCaseUploadFlow
 
 log = logging.getLogger("voxdesk.uploads")
 
@@ -131,7 +133,10 @@ class UploadQueue:
         self.max_bytes = max_bytes
         self._provider = service.provider
         self._store = store
-        self._flow = UploadFlow(service, max_bytes=max_bytes, follow=follow, timings=timings)
+        flow_type = (
+            UseCaseUploadFlow if isinstance(service.provider, SupportsUseCaseUpload) else UploadFlow
+        )
+        self._flow = flow_type(service, max_bytes=max_bytes, follow=follow, timings=timings)
         self._slots = asyncio.Semaphore(concurrency)
         self._jobs: dict[str, UploadJob] = {}
         self._listeners: list[Listener] = []

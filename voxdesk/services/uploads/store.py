@@ -2,8 +2,11 @@
 
 Every state change is written before the step it announces is taken (``creating`` is
 on disk before the create request leaves), so a restarted queue knows what may already
-have happened. Presigned upload URLs are never stored: they are short-lived secrets, and
-a resumed upload restarts from byte 0 with a fresh one anyway. SQLite runs on one
+have happened. Presigned upload URLs are not stored where a fresh one costs nothing (a
+resumed Voxxi upload restarts from byte 0 with a new one). A Vozzo upload link is the
+exception: it *is* its recording (a new link makes a new one), so it is kept, in this
+private file, until its PUT is settled — a resumed job PUTs to the same link again,
+and the platform stores it once (see ``usecase_flow``). SQLite runs on one
 dedicated thread, like the catalog, so the event loop never waits on the disk.
 """
 
@@ -64,11 +67,18 @@ def _key_jobs_by_connection_id(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Migrations = [(1, SCHEMA_1), (2, _key_jobs_by_connection_id)]
+# Version 3: a Vozzo job's upload link and the recording it names, until its PUT settles.
+SCHEMA_3 = """
+ALTER TABLE upload_jobs ADD COLUMN upload_link TEXT;
+ALTER TABLE upload_jobs ADD COLUMN link_recording_id TEXT;
+"""
+
+MIGRATIONS: Migrations = [(1, SCHEMA_1), (2, _key_jobs_by_connection_id), (3, SCHEMA_3)]
 # Job fields kept on disk; the live transfer figures (bytes sent, speed) are not.
 _STORED = (
     "job_id, connection_id, path, member_id, category_id, call_date, udfs_json, state, reason, "
-    "size, mtime_ns, fingerprint, content_type, public_url, call_id, create_attempts"
+    "size, mtime_ns, fingerprint, content_type, public_url, call_id, create_attempts, "
+    "upload_link, link_recording_id"
 )
 _FINAL = tuple(state.value for state in FINAL_STATES)
 
@@ -95,6 +105,8 @@ def _row(job: UploadJob) -> tuple[Any, ...]:
         job.public_url,
         job.call_id,
         job.create_attempts,
+        job.upload_link,
+        job.link_recording_id,
     )
 
 
@@ -117,6 +129,8 @@ def _job(row: sqlite3.Row) -> UploadJob:
         public_url=row["public_url"],
         call_id=row["call_id"],
         create_attempts=row["create_attempts"],
+        upload_link=row["upload_link"],
+        link_recording_id=row["link_recording_id"],
     )
 
 
@@ -138,11 +152,12 @@ class UploadStore(SqliteThread):
 
         def work() -> UploadJob:
             now = time.time()
+            values = (*_row(job), now, now)
             with self.db:
                 cursor = self.db.execute(
                     f"INSERT INTO upload_jobs ({_STORED}, created_at, updated_at) "
-                    f"VALUES ({', '.join('?' * 18)})",
-                    (*_row(job), now, now),
+                    f"VALUES ({', '.join('?' * len(values))})",
+                    values,
                 )
             return replace(job, seq=cursor.lastrowid or 0)
 

@@ -191,6 +191,55 @@ VOICE_BOT = ListLayout(
     search_hint="Search outcome, call ID  (Ctrl+F)",
 )
 
+#: VOIX's own words for where a call is: received (beat 1, no recording yet),
+#: transcribing, completed, failed.
+VOIX_STATUS_TEXT = {
+    CallStatus.PENDING: "Received",
+    CallStatus.PROCESSING: "Transcribing…",
+    CallStatus.COMPLETED: "Completed",
+    CallStatus.FAILED: "Failed",
+}
+
+#: VOIX: a phone system's calls, sent from here, each with its VOIX status.
+VOIX = ListLayout(
+    name="voix",
+    columns=(
+        DATE,
+        ListColumn(
+            SortKey.DIRECTION,
+            "Direction",
+            "Outbound",
+            lambda r: _or_placeholder(direction_text(r.direction)),
+        ),
+        ListColumn(
+            SortKey.AGENT,
+            "Agent",
+            "Firstname Lastname",
+            lambda r: _or_placeholder(r.agent),
+            elides=True,
+        ),
+        DURATION,
+        ListColumn(
+            SortKey.SCORE,
+            "Score",
+            "Score 100",
+            lambda r: format_score(r.score),
+            numeric=True,
+            score=lambda r: r.score,
+        ),
+        OUTCOME,
+        ListColumn(
+            SortKey.STATUS,
+            "VOIX status",
+            "Transcribing…",
+            lambda r: VOIX_STATUS_TEXT[r.status],
+            status_icon=True,
+        ),
+    ),
+    filters=frozenset({FilterKind.STATUS, FilterKind.AGENT, FilterKind.DIRECTION, FilterKind.DATE}),
+    search_hint="Search agent, outcome, call ID, summary  (Ctrl+F)",
+)
+
 STATE = ListColumn(
     SortKey.DISPOSITION,
     "State",
@@ -236,7 +285,7 @@ VOXPRIA = ListLayout(
     any_grouping="All agents",
 )
 
-_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voxpria": VOXPRIA}
+_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voxpria": VOXPRIA, "voix": VOIX}
 
 
 def layout_for(platform: str | None) -> ListLayout:

@@ -109,6 +109,8 @@ class ConnectionsDialog(QDialog):
         right.addLayout(form)
         self.settings_form = SettingsForm(self)
         self.settings_form.setObjectName("connection-settings")
+        # A members list that could not be imported is said where save errors are.
+        self.settings_form.problem.connect(lambda text: self.error.setText(text))
         self.platform_box.currentIndexChanged.connect(self._platform_changed)
         self._platform_changed()
         right.addWidget(self.settings_form)

@@ -115,7 +115,7 @@ class Session(QObject):
         self.connection, self.provider = connection, None
         service = None
         if connection is not None:
-            token = self._token_for(connection)
+            token = self.token_for(connection)
             try:
                 self.provider = make_provider(
                     connection.platform, connection.base_url, token, connection.settings
@@ -134,7 +134,9 @@ class Session(QObject):
         if old is not None:
             await old.aclose()
 
-    def _token_for(self, connection: Connection) -> str | None:
+    def token_for(self, connection: Connection) -> str | None:
+        """The token ``connection`` is used with (the app's own server's, for the
+        connections it serves)."""
         if is_app_served(connection) and self.server is not None:
             return self.server.token
         return self.credentials.get(connection.id)

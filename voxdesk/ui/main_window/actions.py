@@ -53,6 +53,9 @@ class WindowActions:
         self.place_call_action = self._add("&Place call…", "Ctrl+N", w.place_call)
         self.place_call_action.setVisible(False)
         self.place_call_action.setEnabled(False)
+        # VOIX: a phone system's call log (CSV), sent through the outbox.
+        self.send_call_log_action = self._add("Send call &log…", None, w.choose_call_log)
+        self.send_call_log_action.setEnabled(False)  # until a VOIX connection is in use
         self.uploads_view_action = w.upload_panel.toggleViewAction()
         self.uploads_view_action.setText("&Uploads")
         self.uploads_view_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
@@ -112,6 +115,8 @@ class WindowActions:
             self.open_id_action,
             self.upload_action,
             self.place_call_action,
+            self.send_call_log_action,
+            self._window.usecase_desk.action,
             self.refresh_action,
             self.stop_sync_action,
         ):

@@ -19,6 +19,8 @@ from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.placing.place_call_dialog import PlaceCallDialog
 from voxdesk.ui.upload.upload_dialog import UploadDialog
+from voxdesk.ui.voix.report_dialog import SendReportDialog
+from voxdesk.ui.voix.send_dialog import SendRecordingsDialog
 
 
 class WindowDialogsMixin:
@@ -80,6 +82,40 @@ class WindowDialogsMixin:
                 dialog.activateWindow()
                 return dialog
         dialog = PlaceCallDialog(self.placing, self)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def choose_call_log(self) -> QFileDialog:
+        """File ▸ Send call log…: pick a phone system's CSV without blocking."""
+        dialog = QFileDialog(self, "Send a call log to VOIX")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["Call logs (*.csv)", "All files (*)"])
+        dialog.fileSelected.connect(lambda file: self.voix.send_call_log(Path(file)))
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def ask_voix_details(self, defaults: list, members: tuple) -> SendRecordingsDialog:
+        dialog = SendRecordingsDialog(defaults, members, parent=self)
+        dialog.accepted_calls.connect(self.voix.send_recordings)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def show_voix_report(self, kind: str, what: str) -> SendReportDialog:
+        """The per-row report of a send that just started; its Cancel stops the send."""
+        line_title = "Row" if kind == "call log" else "Recording"
+        dialog = SendReportDialog(f"VOIX: {kind}", what, line_title, self)
+        voix = self.voix
+        previous = getattr(self, "voix_report", None)
+        if previous is not None and previous.running:
+            # A new send replaces the running one: its report ends here, not in this one.
+            previous.detach()
+            previous.finish("Stopped: a new send started. The rows listed went through.")
+        dialog.attach(voix.rowReported, voix.runFinished)
+        dialog.cancelRequested.connect(voix.cancel_send)
+        self.voix_report = dialog
         self._keep_until_closed(dialog)
         dialog.open()
         return dialog

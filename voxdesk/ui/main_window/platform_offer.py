@@ -11,6 +11,8 @@ from voxdesk.providers.base import Capability, Provider
 #: Why a platform takes no uploads, where there is more to say than that it cannot.
 UPLOAD_REFUSALS = {
     "voicecalls": "Voice-bot calls can't be uploaded: this platform records its own calls.",
+    "vozzo": "Vozzo recordings go into a use case: drop them on its list in "
+    "File ▸ Vozzo use cases…",
 }
 
 
@@ -22,6 +24,12 @@ def upload_refusal(provider: Provider | None) -> str | None:
     return UPLOAD_REFUSALS.get(
         provider.platform, "Recordings can't be uploaded to this platform from voxdesk."
     )
+
+
+def sends_to_voix(provider: Provider | None) -> bool:
+    """Whether dropped recordings and File ▸ Send call log… go to VOIX (which takes
+    calls in beats, no upload) rather than to the upload queue."""
+    return provider is not None and provider.supports(Capability.INGEST)
 
 
 def shows_surveys(provider: Provider | None) -> bool:

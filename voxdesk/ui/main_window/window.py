@@ -39,6 +39,7 @@ from voxdesk.services.connections import ConnectionStore, CredentialStore
 from voxdesk.services.outbound import AttemptStore
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
+from voxdesk.services.voix_outbox import VoixOutbox
 from voxdesk.ui import settings as keys
 from voxdesk.ui.browse.call_browser import CallBrowser
 from voxdesk.ui.browse.call_list import CallListPanel
@@ -48,7 +49,7 @@ from voxdesk.ui.browse.columns import ANALYSIS, ListLayout
 from voxdesk.ui.connections.session import ServerFactory, Session, default_server_factory
 from voxdesk.ui.main_window.actions import WindowActions
 from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
-from voxdesk.ui.main_window.platform_offer import shows_surveys, upload_refusal
+from voxdesk.ui.main_window.platform_offer import sends_to_voix, shows_surveys, upload_refusal
 from voxdesk.ui.placing.placing_controller import CallPlacing
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
@@ -62,6 +63,8 @@ from voxdesk.ui.transcript.document import analysis_failed_text
 from voxdesk.ui.transcript.panel import TranscriptPanel
 from voxdesk.ui.upload.upload_controller import UploadController
 from voxdesk.ui.upload.upload_panel import UploadPanel
+from voxdesk.ui.voix.voix_controller import VoixController
+from voxdesk.ui.vozzo.launcher import UseCaseDeskLauncher
 from voxdesk.ui.widgets.banner import ErrorBanner
 from voxdesk.ui.widgets.drop_target import DropTarget
 from voxdesk.ui.widgets.shortcut_guard import ShortcutGuard
@@ -116,15 +119,19 @@ class AppServices:
     server_dir: Path | None = None
     #: Polling and settling waits of uploads (tests shorten them).
     upload_timings: FlowTimings | None = None
+    #: Calls sent to VOIX: their callIds and answered beats, on disk.
+    voix_outbox: VoixOutbox = field(default_factory=VoixOutbox)
 
     async def open(self) -> None:
         """Open the databases (each on its own thread) before the window is built."""
         await self.catalog.open()
         await self.uploads.open()
         await self.outbound.open()
+        await self.voix_outbox.open()
 
     async def close(self) -> None:
         """Close the databases after the window has shut down."""
+        await self.voix_outbox.close()
         await self.outbound.close()
         await self.uploads.close()
         await self.catalog.close()
@@ -141,6 +148,7 @@ class Presenters:
     uploads: UploadController
     player: Player
     playback: PlaybackController
+    voix: VoixController
     placing: CallPlacing
 
 
@@ -160,6 +168,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.uploads = presenters.uploads
         self.player = presenters.player
         self.playback = presenters.playback
+        self.voix = presenters.voix
         self.placing = presenters.placing
         # The window owns its presenters: they live and die with it.
         for presenter in (
@@ -169,6 +178,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
             self.uploads,
             self.player,
             self.playback,
+            self.voix,
             self.placing,
         ):
             presenter.setParent(self)
@@ -221,6 +231,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.upload_panel)
         self.upload_panel.hide()  # until something is uploaded (or it was left open)
         self.drop_target = DropTarget(self)
+        self.usecase_desk = UseCaseDeskLauncher(self.uploads, self)
 
         self.connection_label = QLabel("Not connected", self)
         self.connection_label.setObjectName("status-connection")
@@ -271,6 +282,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         session.serviceChanged.connect(self._offer_platform)
         session.serviceChanged.connect(browser.set_service)
         session.serviceChanged.connect(self.uploads.set_service)
+        session.serviceChanged.connect(self.usecase_desk.set_service)  # after: uses its queue
         session.serviceChanged.connect(self.playback.set_service)
         session.serviceChanged.connect(self.placing.set_service)
         self.placing.availableChanged.connect(self._offer_placing)
@@ -280,15 +292,31 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         session.statusMessage.connect(self._status)
         self.banner.retryRequested.connect(self.retry)
         uploads = self.uploads
-        self.drop_target.files_dropped.connect(uploads.prepare)
+        self.drop_target.files_dropped.connect(self._files_dropped)
         self.drop_target.drop_refused.connect(self._status)
         uploads.metadataNeeded.connect(self.ask_upload_metadata)
         uploads.queueChanged.connect(self.upload_panel.set_queue)
         uploads.uploadsStarted.connect(self.show_uploads)
         uploads.statusMessage.connect(self._status)
         uploads.errorRaised.connect(self.banner.show_error)
+        self._connect_voix()
         self.detail.callIdCopied.connect(lambda call_id: self._status(f"Copied {call_id}"))
         self._connect_player()
+
+    def _connect_voix(self) -> None:
+        voix = self.voix
+        self.session.serviceChanged.connect(voix.set_service)
+        voix.detailsNeeded.connect(self.ask_voix_details)
+        voix.runStarted.connect(self.show_voix_report)
+        voix.statusMessage.connect(self._status)
+        voix.errorRaised.connect(self.banner.show_error)
+
+    def _files_dropped(self, paths: list[Path]) -> None:
+        """Recordings for VOIX on a VOIX connection; for the upload queue otherwise."""
+        if self.voix.active:
+            self.voix.recordings_dropped(paths)
+        else:
+            self.uploads.prepare(paths)
 
     def _connect_player(self) -> None:
         player, bar, playback = self.player, self.player_bar, self.playback
@@ -403,7 +431,8 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         upload = self.window_actions.upload_action
         upload.setVisible(refusal is None)
         upload.setEnabled(refusal is None)
-        self.drop_target.refuse(refusal)
+        self.drop_target.refuse(None if sends_to_voix(provider) else refusal)
+        self.window_actions.send_call_log_action.setEnabled(sends_to_voix(provider))
         self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
 
     def _offer_placing(self, available: bool) -> None:
@@ -525,5 +554,7 @@ class MainWindow(WindowDialogsMixin, QMainWindow):
         await self.playback.close()
         await self.placing.close()
         # Before the session closes the provider the uploads are using.
+        await self.usecase_desk.shutdown()
         await self.uploads.close()
+        await self.voix.close()
         await self.session.close()

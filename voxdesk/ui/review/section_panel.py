@@ -108,6 +108,23 @@ class SectionScorePanel(ReadingPane):
         name.setObjectName(f"section-{number}-name")
         name.setWordWrap(True)
         top.addWidget(name, 1)
+        layout.addLayout(top)
+        if section.score is not None or section.total_score is not None:
+            self._add_score(layout, top, number, section, frame)
+
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(self.fontMetrics().height() // 3)
+        for row, criterion in enumerate(section.criteria):
+            self._add_criterion(grid, row, f"section-{number}-criterion-{row}", criterion, frame)
+        layout.addLayout(grid)
+        self._layout.addWidget(frame)
+
+    def _add_score(
+        self, layout: QVBoxLayout, top: QHBoxLayout, number: int, section: Section, frame: QFrame
+    ) -> None:
+        """The section's score and its bar; a section scored by none (the answers to a
+        Vozzo use case's questions) shows neither rather than "– / –"."""
         score = text_label(
             f"{format_score(section.score)} / {format_score(section.total_score)}",
             frame,
@@ -115,8 +132,6 @@ class SectionScorePanel(ReadingPane):
             wrap=False,
         )
         top.addWidget(score)
-        layout.addLayout(top)
-
         bar = QProgressBar(frame)
         bar.setObjectName(f"section-{number}-bar")
         bar.setRange(0, BAR_STEPS)
@@ -126,14 +141,6 @@ class SectionScorePanel(ReadingPane):
         bar.setMaximumHeight(max(6, self.fontMetrics().height() // 2))
         bar.setAccessibleName(f"{section.name}: {score.text()}")
         layout.addWidget(bar)
-
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        grid.setVerticalSpacing(self.fontMetrics().height() // 3)
-        for row, criterion in enumerate(section.criteria):
-            self._add_criterion(grid, row, f"section-{number}-criterion-{row}", criterion, frame)
-        layout.addLayout(grid)
-        self._layout.addWidget(frame)
 
     def _add_criterion(
         self, grid: QGridLayout, row: int, name: str, criterion: Criterion, parent: QWidget

@@ -17,6 +17,7 @@ from typing import Any
 from voxdesk.contracts.voix import CallStatus, SubmitAnswer, SubmitBody, SubmitStatus
 from voxdesk.server.config import ServerConfig
 from voxdesk.server.core.ingest import FetchLimits
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.store import CallQuery, CoreStore
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.platforms.voix.errors import VoixError
@@ -27,11 +28,16 @@ from voxdesk.server.platforms.voix.records import PLATFORM, VoixCall
 from voxdesk.server.platforms.voix.transcription import (
     Transcriber,
     pick_scorecard,
+    recording_key,
     transcript_turns,
 )
 from voxdesk.server.scorecard import Scorecard
 
 log = logging.getLogger(__name__)
+
+#: How long a recording URL in the lifecycle extension lives (shorter when the server's
+#: --recording-url-ttl asks): long enough to play a call opened from a list.
+RECORDING_URL_TTL_SECONDS = 3600
 
 #: How many calls ``GET /calls`` lists at most (newest first).
 LIST_LIMIT = 1000
@@ -43,19 +49,26 @@ class VoixPlatform:
         config: ServerConfig,
         workspace_key: str,
         store: CoreStore,
+        storage: Storage,
         urls: StorageUrls,
         scorecards: dict[str, Scorecard],
     ) -> None:
         self.keys = VoixKeys(workspace_key, config.voix_team_keys)
         self._store = store
+        self._storage = storage
+        self._urls = urls
+        self._recording_ttl = min(
+            RECORDING_URL_TTL_SECONDS, config.recording_url_ttl_seconds or 10**9
+        )
         self._members_file = config.voix_members_file or config.data_dir / MEMBERS_FILE
         self._lock = asyncio.Lock()
         self._transcriber = Transcriber(
             urls,
             pick_scorecard(scorecards),
             FetchLimits.from_config(config),
-            Path(config.data_dir) / "voix" / "recordings",
+            storage,
             self._job_done,
+            earlier_recordings_dir=Path(config.data_dir) / "voix" / "recordings",
         )
 
     async def start(self) -> None:
@@ -152,6 +165,17 @@ class VoixPlatform:
         if call is None or (not grant.workspace and call.team_id != grant.team_id):
             return None
         return call
+
+    def recording_url(self, call: VoixCall) -> str | None:
+        """A freshly signed URL of the recording the call's findings came from: the latest
+        job's, once it completed (a job still transcribing has nothing to play yet)."""
+        job = call.latest_job
+        if job is None or job["status"] != CallStatus.COMPLETED:
+            return None
+        key = recording_key(job["jobId"])
+        if not self._storage.exists(key):
+            return None
+        return self._urls.download_url(key, self._recording_ttl)
 
     async def list_calls(self, grant: Grant, team_id: str | None = None) -> list[VoixCall]:
         query = CallQuery(platform=PLATFORM, group_id=grant.team_id or team_id)

@@ -185,8 +185,9 @@ class VoixCall:
             analysis=extra.get("analysis"),
         )
 
-    def record(self) -> CallRecord:
-        """The lifecycle body (``GET /calls/{callId}``)."""
+    def record(self, recording_url: str | None = None) -> CallRecord:
+        """The lifecycle body (``GET /calls/{callId}``), with a playable URL of the
+        recording when the server holds one."""
         latest = self.latest_job
         return CallRecord(
             call_id=self.call_id,
@@ -205,4 +206,5 @@ class VoixCall:
             transcript=self.transcript,
             analysis=self.analysis,
             error=None if latest is None else latest["error"],
+            recording=recording_url,
         )

@@ -85,7 +85,8 @@ class VoixRoutes:
         grant = self._platform.keys.require(request)
         team_id = request.query_params.get("teamId")
         calls = await self._platform.list_calls(grant, team_id.lower() if team_id else None)
-        return JSONResponse(CallList(calls=[call.record() for call in calls]).dump())
+        records = [call.record(self._platform.recording_url(call)) for call in calls]
+        return JSONResponse(CallList(calls=records).dump())
 
     async def get_call(self, request: Request) -> Response:
         grant = self._platform.keys.require(request)
@@ -93,7 +94,7 @@ class VoixRoutes:
         call = await self._platform.get_call(call_id, grant)
         if call is None:
             raise VoixError(404, "not_found", f"There is no call {call_id!r} for this key.")
-        return JSONResponse(call.record().dump())
+        return JSONResponse(call.record(self._platform.recording_url(call)).dump())
 
 
 def routes(platform: VoixPlatform) -> list[BaseRoute]:

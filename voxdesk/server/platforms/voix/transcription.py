@@ -8,6 +8,9 @@ The analysis runs in its own one-process pool (spawned on the first job) with th
 engine the Voxxi pipeline uses. Jobs run one at a time from a queue; the runner task is
 owned here and cancelled by ``stop``. A job left ``transcribing`` by a stopped server is
 queued again at the next start.
+
+A fetched recording is kept in the server's signed storage under ``voix/{jobId}``, so
+the lifecycle extension can hand out a playable URL for it (``recording_key``).
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from voxdesk.server.analysis.result import TranscriptTurn
 from voxdesk.server.core.ingest import FetchLimits, IngestError
-from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.private_files import make_private_dirs
 from voxdesk.server.core.recording_fetcher import RecordingFetcher
+from voxdesk.server.core.storage import Storage
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.core.worker import analyze_call
 from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
@@ -36,6 +41,11 @@ SCORECARD_ID = "support-qa"
 
 #: ``(call id, job id, outcome)``: outcome is ``{"error"}`` or the analysis dict.
 JobDone = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+
+
+def recording_key(job_id: str) -> str:
+    """Where a job's fetched recording is kept in the server's storage."""
+    return f"voix/{job_id}"
 
 
 def pick_scorecard(scorecards: dict[str, Scorecard]) -> Scorecard | None:
@@ -54,23 +64,40 @@ class Transcriber:
         urls: StorageUrls,
         scorecard: Scorecard | None,
         fetch: FetchLimits,
-        recordings_dir: Path,
+        storage: Storage,
         on_done: JobDone,
+        earlier_recordings_dir: Path | None = None,
     ) -> None:
         self._scorecard = scorecard
         self._fetcher = RecordingFetcher(urls, fetch)
-        self._recordings = recordings_dir
+        self._storage = storage
+        self._earlier_recordings = earlier_recordings_dir
         self._on_done = on_done
         self._queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
         self._pool = WorkerPool(1)
         self._runner: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        private_dir(self._recordings.parent)  # mkdir(parents=True) would use the umask
-        private_dir(self._recordings)
+        self._move_earlier_recordings()
         self._pool.start()
         self._fetcher.open()
         self._runner = asyncio.create_task(self._run(), name="voix-transcriber")
+
+    def _move_earlier_recordings(self) -> None:
+        """Recordings an earlier version kept outside storage move into it (same
+        filesystem: a rename), so their calls become playable; partial downloads go."""
+        earlier = self._earlier_recordings
+        if earlier is None or not earlier.is_dir():
+            return
+        for path in earlier.iterdir():
+            if not path.is_file():
+                continue
+            if path.suffix:  # "{jobId}.download": a fetch a stopped server left behind
+                path.unlink(missing_ok=True)
+                continue
+            target = self._storage.path_for(recording_key(path.name))
+            make_private_dirs(target.parent)
+            os.replace(path, target)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -103,9 +130,10 @@ class Transcriber:
     async def _job(self, job_id: str, url: str) -> dict[str, Any]:
         if self._scorecard is None:
             return {"error": "The server has no scorecard loaded to analyse calls with."}
-        recording = self._recordings / job_id
+        recording = self._storage.path_for(recording_key(job_id))
+        make_private_dirs(recording.parent)
         try:
-            await self._fetcher.fetch(url, recording, self._recordings / f"{job_id}.download")
+            await self._fetcher.fetch(url, recording, self._storage.temp_path())
         except IngestError as exc:
             return {"error": str(exc)}
         try:

@@ -1,0 +1,1 @@
+"""Vozzo's call-intelligence API (``shared/api-contracts/vozzo-callintel.txt``)."""

@@ -1,0 +1,1 @@
+"""Sending calls to VOIX: the send dialog, the per-row report, their presenter."""
