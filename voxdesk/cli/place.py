@@ -31,7 +31,7 @@ from voxdesk.cli.common import BASE_URL_ENV, EXIT_FAILED, EXIT_OK, UsageError, c
 from voxdesk.domain import Disposition, OutboundCallRequest
 from voxdesk.providers.errors import ProviderError
 from voxdesk.providers.registry import make_provider
-from voxdesk.providers.voxpria import ATTEMPT_VARIABLE, VoxpriaProvider
+from voxdesk.providers.voxpria import VoxpriaProvider
 from voxdesk.services.connections import TOKEN_ENV
 from voxdesk.services.outbound import Attempt, AttemptState, AttemptStore, OutboundCalls
 
@@ -97,15 +97,6 @@ def requests_from(options: argparse.Namespace) -> list[OutboundCallRequest]:
     return requests
 
 
-def _same_request(attempt: Attempt, request: OutboundCallRequest) -> bool:
-    variables = {k: v for k, v in attempt.request.variables.items() if k != ATTEMPT_VARIABLE}
-    return (
-        attempt.request.agent_id == request.agent_id
-        and attempt.request.to_number == request.to_number
-        and variables == request.variables
-    )
-
-
 def _line(attempt: Attempt, disposition: str | None, as_json: bool) -> str:
     if as_json:
         return json.dumps(
@@ -144,7 +135,7 @@ async def _place_all(options: argparse.Namespace, requests: list[OutboundCallReq
         # the identical request below rather than dialled again.
         adoptable = [a for a in await outbound.resume() if a.state is AttemptState.PLACED]
         for request in requests:
-            match = next((a for a in adoptable if _same_request(a, request)), None)
+            match = next((a for a in adoptable if a.asks_for(request)), None)
             if match is not None:
                 adoptable.remove(match)
             attempt = match or await outbound.place(request)

@@ -43,6 +43,9 @@ class Provider(ABC):
     platform: ClassVar[str]
     #: What a connection to this platform needs (rendered as a form / CLI options).
     settings_model: ClassVar[type[ConnectionSettings]] = TokenSettings
+    #: Its call list takes ``date_from``/``date_to``, so a refresh can ask for only what
+    #: is new; a list that takes no filter (Voxpria's) is paged through whole.
+    filters_calls_by_date: ClassVar[bool] = True
 
     def __init__(self, http: HttpClient, settings: ConnectionSettings | None = None) -> None:
         self.http = http

@@ -50,6 +50,7 @@ from voxdesk.providers.errors import (
     ServerError,
     UnsupportedOperation,
 )
+from voxdesk.providers.http import HttpClient
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
 from voxdesk.providers.signed_urls import url_expiry
 from voxdesk.providers.voxxi import map_analysis
@@ -109,7 +110,9 @@ def analysis_status(call: wire.VoxpriaCall) -> CallStatus:
     }[call.analysis_status]
 
 
-def map_call(call: wire.VoxpriaCall, analysis: Analysis | None = None) -> Call:
+def map_call(
+    call: wire.VoxpriaCall, analysis: Analysis | None = None, agent_name: str | None = None
+) -> Call:
     variables = {k: v for k, v in call.variables.items() if k != ATTEMPT_VARIABLE}
     recording = (
         Recording(url=call.recording, expires_at=url_expiry(call.recording))
@@ -138,7 +141,9 @@ def map_call(call: wire.VoxpriaCall, analysis: Analysis | None = None) -> Call:
         ended_at=call.completed_at,
         disposition=Disposition.parse(call.status.value),
         # A Voxpria agent is a bot with one script: the nearest neutral group is a campaign.
-        grouping=Grouping(kind=GroupingKind.CAMPAIGN, id=call.agent_id) if call.agent_id else None,
+        grouping=Grouping(kind=GroupingKind.CAMPAIGN, id=call.agent_id, name=agent_name)
+        if call.agent_id
+        else None,
         agent_kind=AgentKind.BOT,
     )
 
@@ -157,6 +162,28 @@ def _created(call: wire.VoxpriaCall | wire.CreatedCall) -> CreatedCall:
 class VoxpriaProvider(Provider):
     platform: ClassVar[str] = "voxpria"
     settings_model: ClassVar[type[ConnectionSettings]] = VoxpriaSettings
+    filters_calls_by_date: ClassVar[bool] = False
+
+    def __init__(self, http: HttpClient, settings: ConnectionSettings | None = None) -> None:
+        super().__init__(http, settings)
+        #: Agent names by id, read once (``_agent_names``).
+        self._names: dict[str, str] | None = None
+
+    async def _agent_names(self) -> dict[str, str]:
+        """The agents' names by id, so calls are listed under "Payment reminder" rather
+        than its id; read once per connection. Empty when they cannot be read (the ids
+        are shown then, and the next read tries again)."""
+        if self._names is None:
+            try:
+                self._names = {agent.agent_id: agent.name for agent in await self.list_agents()}
+            except ProviderError:
+                return {}
+        return self._names
+
+    def _named(
+        self, call: wire.VoxpriaCall, names: dict[str, str], analysis: Analysis | None = None
+    ) -> Call:
+        return map_call(call, analysis, names.get(call.agent_id or ""))
 
     def _path(self, call_id: str, tail: str = "") -> str:
         return f"{wire.CALLS_PATH}/{quote(call_id, safe='')}{tail}"
@@ -174,8 +201,9 @@ class VoxpriaProvider(Provider):
                 f"Voxpria's call list cannot be filtered (asked: {', '.join(filters)})."
             )
         page = await self._page(query.page, min(query.page_size, wire.MAX_LIMIT))
+        names = await self._agent_names()
         return CallPage(
-            calls=[map_call(call) for call in page.data],
+            calls=[self._named(call, names) for call in page.data],
             page=page.page,
             page_size=page.limit,
             total=page.total,
@@ -193,7 +221,7 @@ class VoxpriaProvider(Provider):
             scored = _parse(wire.CallAnalysis, _data(body))
             if scored.analysis is not None:
                 analysis = map_analysis(_parse(AnalysisBody, scored.analysis))
-        return map_call(call, analysis)
+        return self._named(call, await self._agent_names(), analysis)
 
     async def recording_url(self, call_id: str) -> Recording | None:
         # Each read of a call signs its recording URL afresh.

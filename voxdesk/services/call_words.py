@@ -44,7 +44,11 @@ def never_connected(disposition: Disposition | None) -> str | None:
 
 
 def no_recording_text(disposition: Disposition | None) -> str | None:
-    """The player's sentence for a call that never connected, else ``None``."""
+    """The player's sentence for a call that never connected or has not ended yet (a
+    placed call, followed live), else ``None``."""
+    if disposition is not None and not disposition.is_final:
+        state = DISPOSITION_WORDS[disposition].lower()
+        return f"This call is {state}: its recording can be played once the call has ended."
     reason = never_connected(disposition)
     if reason is None:
         return None

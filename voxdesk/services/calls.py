@@ -31,6 +31,8 @@ class UseCaseListing(SupportsUseCases, SupportsCallList, Protocol):
 
 
 LIST_PAGE_SIZE = 200
+#: How often a call that is still ringing or under way is read (see ``follow``).
+DIALING_DELAY = 1.0
 
 
 def lists_call_facts(provider_class: type) -> bool:
@@ -63,13 +65,18 @@ class CallService:
         Listing platforms (``lists_call_facts``) sync incrementally (``CallSync``: all
         pages the first time, then only what is new), reporting to ``on_progress``.
         For Voxxi the catalog already knows its calls and only unfinished ones are
-        re-read; the local server's list is paged through whole."""
+        re-read; the local server's and Voxpria's lists (no date filter) are paged
+        through whole."""
         await self.refresh_names()
         if isinstance(self.provider, SupportsUseCases) and isinstance(
             self.provider, SupportsCallList
         ):
             return await self._refresh_by_usecase(self.provider)
-        if isinstance(self.provider, SupportsCallList) and lists_call_facts(type(self.provider)):
+        if (
+            isinstance(self.provider, SupportsCallList)
+            and lists_call_facts(type(self.provider))
+            and self.provider.filters_calls_by_date
+        ):
             sync = CallSync(
                 self.connection,
                 self.provider,
@@ -148,9 +155,17 @@ class CallService:
         *,
         first_delay: float = 1.0,
         max_delay: float = 15.0,
+        dialing_delay: float = DIALING_DELAY,
+        until: Callable[[Call], bool] = lambda call: call.status.is_final,
     ) -> Call:
-        """Poll a call until it is final, backing off between reads; each read that
-        changes the call is passed to ``on_update``. Cancel the task to stop."""
+        """Poll a call until ``until`` says it is done (by default: final), backing off
+        between reads; each read that changes the call is passed to ``on_update``.
+        Cancel the task to stop.
+
+        While the phone is still ringing or the call is under way (a placed call), it is
+        read every ``dialing_delay`` seconds, so the list follows queued → ringing → in
+        progress as it happens; the back-off starts once the call has ended (its
+        analysis can take minutes)."""
         delay = first_delay
         last: Call | None = None
         while True:
@@ -165,7 +180,10 @@ class CallService:
                 if on_update is not None and call != last:
                     on_update(call)
                 last = call
-                if call.status.is_final:
+                if until(call):
                     return call
+            if last is not None and last.disposition is not None and not last.disposition.is_final:
+                await asyncio.sleep(dialing_delay)
+                continue
             await asyncio.sleep(delay * random.uniform(0.9, 1.1))
             delay = min(delay * 1.5, max_delay)

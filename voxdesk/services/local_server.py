@@ -54,11 +54,14 @@ VOICE_PLATFORM = "voicecalls"
 LOCAL_VOIX_CONNECTION = "VOIX (this computer)"
 VOIX_PLATFORM = "voix"
 LOCAL_VOIX_TEAM = "5e0c1a7d-3b2f-4c8e-9a61-0d4f2b7e9c35"
+#: And its Voxpria API, whose simulated telephone network places AI voice calls.
+LOCAL_VOXPRIA_CONNECTION = "AI voice calls (this computer)"
 #: The connections the app's own child server serves, by name, with their platform.
 APP_SERVED = {
     LOCAL_CONNECTION: LOCAL_PLATFORM,
     LOCAL_VOICE_CONNECTION: VOICE_PLATFORM,
     LOCAL_VOIX_CONNECTION: VOIX_PLATFORM,
+    LOCAL_VOXPRIA_CONNECTION: "voxpria",
 }
 #: What an app-served connection is created with, beyond its address.
 APP_SERVED_SETTINGS = {

@@ -82,6 +82,16 @@ class Attempt:
     call_id: str | None = None
     reason: str | None = None
 
+    def asks_for(self, request: OutboundCallRequest) -> bool:
+        """True when this attempt placed (or tried to place) exactly ``request``: same
+        agent, number and variables, its attempt mark aside."""
+        variables = {k: v for k, v in self.request.variables.items() if k != ATTEMPT_VARIABLE}
+        return (
+            self.request.agent_id == request.agent_id
+            and self.request.to_number == request.to_number
+            and variables == request.variables
+        )
+
 
 def default_attempts_path() -> Path:
     return paths.data_dir() / "outbound.sqlite3"

@@ -19,6 +19,7 @@ from voxdesk.ui.browse.call_list_model import CallListModel
 from voxdesk.ui.browse.call_list_state import CallListState
 from voxdesk.ui.connections.session import Session
 from voxdesk.ui.main_window.window import AppServices, MainWindow, Presenters
+from voxdesk.ui.placing.placing_controller import CallPlacing
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
 from voxdesk.ui.review.review_controller import ReviewController
@@ -69,6 +70,7 @@ def build_presenters(services: AppServices) -> Presenters:
             server_dir=session.server_dir,
         ),
         review=ReviewController(services.reviews, services.catalog),
+        placing=CallPlacing(services.outbound),
     )
 
 

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voxdesk.domain import CallStatus, Disposition
+from voxdesk.domain import CallStatus
 from voxdesk.services.call_words import DIRECTION_WORDS, DISPOSITION_WORDS
 from voxdesk.services.catalog import CallFilter, CallOrder
 from voxdesk.ui.browse.call_list_header import CallListHeader
 from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, SCORE_ROLE, CallListModel
-from voxdesk.ui.browse.columns import FilterKind, ListLayout
+from voxdesk.ui.browse.columns import FINAL_DISPOSITIONS, FilterKind, ListLayout
 from voxdesk.ui.browse.review_filter import ReviewFilter
 from voxdesk.ui.widgets.date_filter import DateFilterEdit
 from voxdesk.ui.widgets.delegates import ScoreBadgeDelegate
@@ -52,9 +52,6 @@ VISIBLE_DEBOUNCE_MS = 150
 #: characters (their text elides with "…").
 NARROWEST_TEXT_COLUMN = 10
 ANY = "Any"
-
-#: The states a listed call can end in (the list holds calls that have ended).
-FINAL_DISPOSITIONS = tuple(d for d in Disposition if d.is_final)
 
 STATUS_CHOICES: list[tuple[str, frozenset[CallStatus]]] = [
     ("All statuses", frozenset()),
@@ -73,6 +70,10 @@ class _ChoiceBox(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(10)
         self.addItem(any_text, None)
+
+    def set_any_text(self, text: str) -> None:
+        self._any_text = text
+        self.setItemText(0, text)
 
     def set_values(self, values: list[str]) -> None:
         current = self.value()
@@ -492,6 +493,8 @@ class CallListPanel(QWidget):
         self.status_box.setVisible(offers(FilterKind.STATUS))
         self.review_filter.setVisible(offers(FilterKind.REVIEW))
         self.review_label.setVisible(offers(FilterKind.REVIEW))
+        self._offer_dispositions(layout)
+        self.campaign_box.set_any_text(layout.any_grouping)
         for kind, widgets in (
             (FilterKind.AGENT, (self.agent_box,)),
             (FilterKind.CATEGORY, (self.category_box,)),
@@ -522,6 +525,17 @@ class CallListPanel(QWidget):
             + " and date filters"
         )
         self._size_columns(layout)
+
+    def _offer_dispositions(self, layout: ListLayout) -> None:
+        """The layout's states in the state filter (the choice is reset with the filter)."""
+        box = self.disposition_box
+        box.blockSignals(True)
+        while box.count() > 1:
+            box.removeItem(1)
+        for disposition in layout.dispositions:
+            box.addItem(DISPOSITION_WORDS[disposition], disposition)
+        box.setCurrentIndex(0)
+        box.blockSignals(False)
 
     def _size_columns(self, layout: ListLayout) -> None:
         """Widths from sample text in the user's font, so they scale with DPI and fonts;

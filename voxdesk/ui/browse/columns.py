@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from voxdesk.domain import CallStatus
+from voxdesk.domain import CallStatus, Disposition
 from voxdesk.services.call_words import direction_text, disposition_text
 from voxdesk.services.catalog import CallRow, SortKey
 from voxdesk.services.formatting import PLACEHOLDER, format_duration, format_score
@@ -66,12 +66,20 @@ class ListColumn:
     status_icon: bool = False
 
 
+#: The states a finished call can be in (the voice-bot platform lists only those).
+FINAL_DISPOSITIONS = tuple(d for d in Disposition if d.is_final)
+
+
 @dataclass(frozen=True)
 class ListLayout:
     name: str
     columns: tuple[ListColumn, ...]
     filters: frozenset[FilterKind]
     search_hint: str
+    #: The states the state filter offers (``FilterKind.DISPOSITION``).
+    dispositions: tuple[Disposition, ...] = FINAL_DISPOSITIONS
+    #: What the campaign filter's "any" entry says (``FilterKind.CAMPAIGN``).
+    any_grouping: str = "All campaigns"
 
     def index_of(self, key: SortKey) -> int | None:
         return next((i for i, c in enumerate(self.columns) if c.key == key), None)
@@ -264,7 +272,52 @@ VOIX = ListLayout(
     search_hint="Search agent, outcome, call ID, summary  (Ctrl+F)",
 )
 
-_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voix": VOIX}
+STATE = ListColumn(
+    SortKey.DISPOSITION,
+    "State",
+    "In progress",
+    lambda r: _or_placeholder(disposition_text(r.disposition)),
+)
+
+#: Voxpria: calls its agents placed, followed live (queued … completed), then scored.
+VOXPRIA = ListLayout(
+    name="voxpria",
+    columns=(
+        DATE,
+        ListColumn(
+            SortKey.GROUPING,
+            "Agent",
+            "Appointment confirmation",
+            lambda r: _or_placeholder(r.grouping),
+            elides=True,
+        ),
+        STATE,
+        DURATION,
+        ListColumn(
+            SortKey.SCORE,
+            "Score",
+            "Score 100",
+            lambda r: format_score(r.score),
+            numeric=True,
+            score=lambda r: r.score,
+        ),
+        OUTCOME,
+        ListColumn(
+            SortKey.STATUS,
+            "Analysis",
+            "Processing…",
+            lambda r: STATUS_TEXT[r.status],
+            status_icon=True,
+        ),
+    ),
+    filters=frozenset({FilterKind.CAMPAIGN, FilterKind.DISPOSITION, FilterKind.DATE}),
+    search_hint="Search outcome, call ID  (Ctrl+F)",
+    # Every one of the contract's seven: a placed call is listed while it rings.
+    dispositions=tuple(Disposition),
+    any_grouping="All agents",
+)
+
+_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voxpria": VOXPRIA, "voix": VOIX}
 
 
 def layout_for(platform: str | None) -> ListLayout:

@@ -49,6 +49,10 @@ class WindowActions:
         self.stop_sync_action = self._add("&Stop syncing", "Esc", w.browser.stop_refresh)
         self.stop_sync_action.setEnabled(False)
         self.upload_action = self._add("&Upload recordings…", "Ctrl+U", w.choose_recordings)
+        # Offered only where the platform places calls (``MainWindow._offer_placing``).
+        self.place_call_action = self._add("&Place call…", "Ctrl+N", w.place_call)
+        self.place_call_action.setVisible(False)
+        self.place_call_action.setEnabled(False)
         # VOIX: a phone system's call log (CSV), sent through the outbox.
         self.send_call_log_action = self._add("Send call &log…", None, w.choose_call_log)
         self.send_call_log_action.setEnabled(False)  # until a VOIX connection is in use
@@ -125,6 +129,7 @@ class WindowActions:
             self.connections_action,
             self.open_id_action,
             self.upload_action,
+            self.place_call_action,
             self.send_call_log_action,
             self._window.usecase_desk.action,
             self.export_action,

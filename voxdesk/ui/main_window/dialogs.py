@@ -17,6 +17,7 @@ from voxdesk.domain import Category, Member
 from voxdesk.services.uploads.checks import AUDIO_SUFFIXES
 from voxdesk.ui.connections.connections_dialog import ConnectionsDialog
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
+from voxdesk.ui.placing.place_call_dialog import PlaceCallDialog
 from voxdesk.ui.upload.upload_dialog import UploadDialog
 from voxdesk.ui.voix.report_dialog import SendReportDialog
 from voxdesk.ui.voix.send_dialog import SendRecordingsDialog
@@ -67,6 +68,20 @@ class WindowDialogsMixin:
             paths, self.settings, members=members, categories=categories, parent=self
         )
         dialog.accepted_metadata.connect(self.uploads.add)
+        self._keep_until_closed(dialog)
+        dialog.open()
+        return dialog
+
+    def place_call(self) -> PlaceCallDialog | None:
+        """File ▸ Place call…: one dialog at a time (a second press raises it)."""
+        if not self.placing.available:
+            return None
+        for dialog in self._dialogs:
+            if isinstance(dialog, PlaceCallDialog):
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+        dialog = PlaceCallDialog(self.placing, self)
         self._keep_until_closed(dialog)
         dialog.open()
         return dialog

@@ -37,6 +37,7 @@ from voxdesk.services.call_words import never_connected
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import ConnectionStore, CredentialStore
+from voxdesk.services.outbound import AttemptStore
 from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.uploads.flow import FlowTimings
 from voxdesk.services.uploads.store import UploadStore
@@ -53,6 +54,7 @@ from voxdesk.ui.main_window.dialogs import WindowDialogsMixin
 from voxdesk.ui.main_window.export_desk import ExportDeskMixin
 from voxdesk.ui.main_window.platform_offer import sends_to_voix, shows_surveys, upload_refusal
 from voxdesk.ui.main_window.review_desk import ReviewDeskMixin
+from voxdesk.ui.placing.placing_controller import CallPlacing
 from voxdesk.ui.playback.call_map import CallMap
 from voxdesk.ui.playback.playback_controller import PlaybackController
 from voxdesk.ui.playback.player import Player
@@ -116,6 +118,8 @@ class AppServices:
     settings: QSettings
     #: The upload queue on disk; opened and closed by the caller, like the catalog.
     uploads: UploadStore = field(default_factory=UploadStore)
+    #: The journal of placed calls (Voxpria), so none is dialled twice.
+    outbound: AttemptStore = field(default_factory=AttemptStore)
     server_factory: ServerFactory = field(default=default_server_factory)
     server_dir: Path | None = None
     #: Polling and settling waits of uploads (tests shorten them).
@@ -131,6 +135,7 @@ class AppServices:
         """Open the databases (each on its own thread) before the window is built."""
         await self.catalog.open()
         await self.uploads.open()
+        await self.outbound.open()
         await self.voix_outbox.open()
         await self.reviews.open()
 
@@ -138,6 +143,7 @@ class AppServices:
         """Close the databases after the window has shut down."""
         await self.voix_outbox.close()
         await self.reviews.close()
+        await self.outbound.close()
         await self.uploads.close()
         await self.catalog.close()
 
@@ -155,6 +161,7 @@ class Presenters:
     playback: PlaybackController
     voix: VoixController
     review: ReviewController
+    placing: CallPlacing
 
 
 class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWindow):
@@ -175,6 +182,7 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         self.playback = presenters.playback
         self.voix = presenters.voix
         self.review = presenters.review
+        self.placing = presenters.placing
         # The window owns its presenters: they live and die with it.
         for presenter in (
             self.model,
@@ -185,6 +193,7 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
             self.playback,
             self.voix,
             self.review,
+            self.placing,
         ):
             presenter.setParent(self)
         #: Which failed criterion Ctrl+J goes to next (it cycles through them).
@@ -295,6 +304,9 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         session.serviceChanged.connect(self.uploads.set_service)
         session.serviceChanged.connect(self.usecase_desk.set_service)  # after: uses its queue
         session.serviceChanged.connect(self.playback.set_service)
+        session.serviceChanged.connect(self.placing.set_service)
+        self.placing.availableChanged.connect(self._offer_placing)
+        self.placing.callPlaced.connect(browser.open_call_id)
         session.connectionChanged.connect(self._show_connection)
         session.errorRaised.connect(self.banner.show_error)
         session.statusMessage.connect(self._status)
@@ -445,6 +457,11 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         self.window_actions.send_call_log_action.setEnabled(sends_to_voix(provider))
         self.verdict.setCurrentWidget(self.survey if shows_surveys(provider) else self.sections)
 
+    def _offer_placing(self, available: bool) -> None:
+        action = self.window_actions.place_call_action
+        action.setVisible(available)
+        action.setEnabled(available)
+
     def _header_key(self) -> str:
         """Where the list's column widths and order are kept: one entry per layout (the
         analysis layout's under the key it always had)."""
@@ -558,6 +575,7 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         await self.browser.close()
         await self.playback.close()
         await self.close_review()
+        await self.placing.close()
         # Before the session closes the provider the uploads are using.
         await self.usecase_desk.shutdown()
         await self.uploads.close()

@@ -65,6 +65,9 @@ class PlaybackController(QObject):
         """The selected call changed (or was re-read: then nothing is reloaded)."""
         if call is not None and self.call is not None and call.id == self.call.id:
             self.call = call
+            if self.recording is None and (still := no_recording_text(call.disposition)):
+                # Followed live: say why there is nothing yet as the call goes on.
+                self.messageChanged.emit(still)
             if self.recording is not None or call.recording is None:
                 return
         else:

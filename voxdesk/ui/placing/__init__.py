@@ -1,0 +1,1 @@
+"""Placing AI voice calls (Voxpria): the presenter and the Place call… dialog."""
