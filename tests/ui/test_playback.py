@@ -22,6 +22,7 @@ from voxdesk.services.connections import Connection
 from voxdesk.ui.main_window.shortcuts_dialog import ShortcutsDialog
 from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.playback.player import REWIND_ON_RESUME
+from voxdesk.ui.theme import error_color
 from voxdesk.ui.widgets.widgets import SEEK_SCHEME
 
 #: Slack for positions: the player reports every ~50 ms and seeks land on packets.
@@ -318,6 +319,7 @@ def test_a_recording_that_cannot_be_played_is_explained(
     window.window_actions.play_action.trigger()
     driver.wait_until(lambda: window.player_bar.message.text(), timeout=15, what="a message")
     assert "recording" in window.player_bar.message.text().lower()
+    assert error_color().name() in window.player_bar.message.styleSheet()  # it went wrong
 
 
 def test_the_shortcuts_dialog_shows_every_row_without_scrolling(

@@ -38,6 +38,7 @@ from voxdesk.ui.connections.settings_form import SettingsForm
 from voxdesk.ui.main_window.shortcuts_dialog import shortcut_rows
 from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.playback.call_map import ESTIMATED_CAPTION
+from voxdesk.ui.theme import error_color
 from voxdesk.ui.widgets.widgets import PLAIN_TEXT_PROPERTY
 
 VOICE = "Voice bots"
@@ -304,6 +305,8 @@ def test_a_busy_call_says_it_never_connected_and_has_no_recording(
     assert window.player_bar.message.text() == (
         "This call never connected (the line was busy), so there is no recording to play."
     )
+    # Nothing went wrong: the sentence is not in the error colour.
+    assert error_color().name() not in window.player_bar.message.styleSheet()
     assert not window.player_bar.play_button.isEnabled()
     assert not window.player.source
     assert _text(window, "detail-status").endswith("Busy")

@@ -350,6 +350,7 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         player.mutedChanged.connect(bar.set_muted)
         player.loopChanged.connect(lambda start, _end: bar.set_looping(start >= 0))
         playback.messageChanged.connect(bar.set_message)
+        playback.noteChanged.connect(bar.set_note)
         playback.callLoaded.connect(lambda call: bar.set_enabled(call is not None))
         bar.playToggled.connect(playback.toggle)
         bar.seekRequested.connect(playback.seek)

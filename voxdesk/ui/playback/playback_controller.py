@@ -34,7 +34,11 @@ REFRESH_COOLDOWN = 10.0
 
 
 class PlaybackController(QObject):
+    #: Something went wrong with the recording, in plain words ("" clears it).
     messageChanged = Signal(str)
+    #: Why there is nothing to play, when nothing is wrong (a call still ringing, one
+    #: that never connected): shown in the same place, not in the error colour.
+    noteChanged = Signal(str)
     #: The call whose recording is loaded (None: nothing is, or it cannot be played).
     callLoaded = Signal(object)
 
@@ -67,7 +71,7 @@ class PlaybackController(QObject):
             self.call = call
             if self.recording is None and (still := no_recording_text(call.disposition)):
                 # Followed live: say why there is nothing yet as the call goes on.
-                self.messageChanged.emit(still)
+                self.noteChanged.emit(still)
             if self.recording is not None or call.recording is None:
                 return
         else:
@@ -88,7 +92,7 @@ class PlaybackController(QObject):
             else None
         )
         if missing is not None:
-            self.messageChanged.emit(missing)
+            self.noteChanged.emit(missing)
             self.callLoaded.emit(None)
             return
         self.messageChanged.emit("")
@@ -101,7 +105,7 @@ class PlaybackController(QObject):
             self.messageChanged.emit(f"The recording could not be opened: {exc}")
             return
         if recording is None:
-            self.messageChanged.emit(NO_RECORDING)
+            self.noteChanged.emit(NO_RECORDING)
             self.callLoaded.emit(None)
             return
         self.recording = recording

@@ -185,7 +185,6 @@ class PlayerBar(QWidget):
         self.message = QLabel("", self)
         self.message.setObjectName("player-message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {error_color().name()};")
         row.addWidget(self.message, 1)
 
         self.mute_button = self._button(
@@ -280,6 +279,14 @@ class PlayerBar(QWidget):
         self.loop_button.blockSignals(False)
 
     def set_message(self, text: str) -> None:
+        """What went wrong with the recording, in the error colour."""
+        self.message.setStyleSheet(f"color: {error_color().name()};")
+        self.message.setText(text)
+        self.message.setToolTip(text)
+
+    def set_note(self, text: str) -> None:
+        """Why there is nothing to play when nothing is wrong, in the normal colour."""
+        self.message.setStyleSheet("")
         self.message.setText(text)
         self.message.setToolTip(text)
 
