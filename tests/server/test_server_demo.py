@@ -1,5 +1,6 @@
 """Seeding the demo library: files and URLs from a manifest become ordinary calls,
-members are registered up front, and a data directory is seeded only once."""
+members are registered up front, a data directory is seeded only once, and calls whose
+results ship with the library are complete from the start."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ import pytest
 
 from tests.support.audio import make_wav
 from tests.support.inprocess_server import serve_in_thread
+from voxdesk.server import app as app_module
+from voxdesk.server.analysis.version import engine_version
 from voxdesk.server.config import ServerConfig
+from voxdesk.server.core.result_cache import file_sha256, write_shipped
+from voxdesk.server.core.worker import analyze_call
 from voxdesk.server.platforms.voxxi import demo
+from voxdesk.server.platforms.voxxi.pipeline import recipe
+from voxdesk.server.scorecard import load_scorecards
 
 pytestmark = pytest.mark.timeout(120)
 TOKEN = "demo-test-token"
@@ -89,3 +96,52 @@ def test_no_demo_and_missing_manifest_seed_nothing(tmp_path, monkeypatch):
         with serve_in_thread(config) as base_url:
             body = httpx.get(f"{base_url}/api/external/v1/calls", headers=AUTH).json()
         assert body["total"] == 0
+
+
+def test_demo_calls_with_shipped_results_are_complete_before_the_first_request(
+    tmp_path, monkeypatch
+):
+    """Issue 15 point 4: a demo call whose result ships with the library (same bytes,
+    scorecard and engine version) is recorded with it at seeding, so the first listing
+    already shows it analysed; the others go through the pipeline as before."""
+    library = tmp_path / "demo"
+    make_wav(library / "calls" / "shipped.wav", seconds=1.0)
+    make_wav(library / "calls" / "not-shipped.wav", seconds=1.5)
+    (library / "calls" / "damaged.ogg").write_bytes(b"OggS" + bytes(200))
+    manifest = [
+        {"file": f"calls/{name}", "memberId": "priya.sharma@acme.test",
+         "categoryId": "support-qa", "date": f"2026-01-1{day}"}
+        for day, name in enumerate(["shipped.wav", "not-shipped.wav", "damaged.ogg"])
+    ]  # fmt: skip
+    (library / "manifest.json").write_text(json.dumps(manifest))
+    card = load_scorecards()["support-qa"]
+    shipped_results = {
+        name: analyze_call(str(library / "calls" / name), card)
+        for name in ("shipped.wav", "damaged.ogg")
+    }
+    shipped = tmp_path / "analysis-cache.json.gz"
+    write_shipped(
+        shipped,
+        engine_version(),
+        [
+            (file_sha256(library / "calls" / name), recipe(analyze_call, card), result)
+            for name, result in shipped_results.items()
+        ],
+    )
+    monkeypatch.setattr(demo, "manifest_path", lambda: library / "manifest.json")
+    monkeypatch.setattr(app_module, "shipped_cache_path", lambda: shipped)
+    config = ServerConfig(data_dir=tmp_path / "data", token=TOKEN, workers=1)
+
+    with serve_in_thread(config) as base_url:
+        first = httpx.get(f"{base_url}/api/external/v1/calls", headers=AUTH).json()["data"]
+        calls = wait_until_done(base_url, expected=3)
+
+    by_file = {c["metadata"]["audioUrl"].split("?")[0].rsplit("/", 1)[1]: c for c in first}
+    assert by_file["shipped.wav"]["status"] == "completed"
+    assert (
+        by_file["shipped.wav"]["metadata"]["duration"] == shipped_results["shipped.wav"]["duration"]
+    )
+    assert by_file["damaged.ogg"]["status"] == "failed"
+    assert by_file["damaged.ogg"]["error"] == shipped_results["damaged.ogg"]["error"]
+    assert by_file["not-shipped.wav"]["status"] in ("pending", "processing")
+    assert {c["status"] for c in calls} == {"completed", "failed"}

@@ -32,8 +32,12 @@ def test_the_smoke_run_plays_a_completed_demo_call_then_closes_the_window(
     assert not run.failed
     row = next(r for r in window.model.state.rows if r.call_id == run.call_id)
     assert row.status is CallStatus.COMPLETED
-    shown, played = capsys.readouterr().out.splitlines()
+    shown, listed, played = capsys.readouterr().out.splitlines()
     assert shown == "voxdesk smoke: window shown"
+    # A first run: the demo library's shipped results are served, nothing waits.
+    assert (
+        listed == f"voxdesk smoke: first listing: {len(window.model.state.rows)} calls, 0 waiting"
+    )
     assert played.startswith(f"voxdesk smoke: played {run.call_id} to ")
 
 

@@ -24,6 +24,7 @@ from voxdesk.server.core import storage_routes
 from voxdesk.server.core.errors import install_error_handlers
 from voxdesk.server.core.ingest import FetchLimits
 from voxdesk.server.core.private_files import private_dir
+from voxdesk.server.core.result_cache import CACHE_FILE
 from voxdesk.server.core.signing import UrlSigner
 from voxdesk.server.core.startup_checks import DATABASE_FILE, check_library_not_lost
 from voxdesk.server.core.storage import Storage
@@ -37,7 +38,7 @@ from voxdesk.server.platforms.voxpria import routes as voxpria_routes
 from voxdesk.server.platforms.voxpria.platform import VoxpriaPlatform
 from voxdesk.server.platforms.voxxi import routes as voxxi_routes
 from voxdesk.server.platforms.voxxi.auth import BearerAuth
-from voxdesk.server.platforms.voxxi.demo import seed_demo
+from voxdesk.server.platforms.voxxi.demo import seed_demo, shipped_cache_path
 from voxdesk.server.platforms.voxxi.pipeline import Pipeline
 from voxdesk.server.platforms.voxxi.store import Store
 from voxdesk.server.platforms.vozzo import routes as vozzo_routes
@@ -75,6 +76,8 @@ def build_context(
         tmp_dir=tmp,
         workers=config.workers,
         fetch=FetchLimits.from_config(config),
+        cache_db=data / CACHE_FILE,
+        shipped_cache=shipped_cache_path(),
     )
     return ServerContext(config, token, store, storage, signer, urls, scorecards, pipeline)
 

@@ -1,8 +1,10 @@
 """``VOXDESK_SMOKE=1``: a scripted run for the built bundle's smoke test.
 
-It says when the window is shown; once calls are listed it selects the first completed
-one, plays it until the player's position moves, prints ``voxdesk smoke: played <call
-id>`` and closes the window (which stops the local server as any close does).
+It says when the window is shown and how many of the first calls listed are still to
+be analysed (none, on a first run: the demo library ships with its results); then it
+selects the first completed one, plays it until the player's position moves, prints
+``voxdesk smoke: played <call id>`` and closes the window (which stops the local server
+as any close does).
 ``SmokeRun.failed`` is set and the window closed if that has not happened within
 ``timeout`` seconds.
 """
@@ -36,6 +38,7 @@ class SmokeRun(QObject):
         self.deadline = time.monotonic() + timeout
         self.call_id: str | None = None
         self.failed = False
+        self._listed = False
         #: Where playing began (a remembered position may not be 0).
         self._started_at: float | None = None
         self._timer = QTimer(self)
@@ -54,6 +57,13 @@ class SmokeRun(QObject):
             self._finish(f"voxdesk smoke: FAILED (call {self.call_id}, nothing played)")
         elif self.call_id is None:
             rows = window.model.state.rows
+            if rows and not self._listed:
+                self._listed = True
+                waiting = sum(r.status in (CallStatus.PENDING, CallStatus.PROCESSING) for r in rows)
+                print(
+                    f"voxdesk smoke: first listing: {len(rows)} calls, {waiting} waiting",
+                    flush=True,
+                )
             completed = next((r for r in rows if r.status is CallStatus.COMPLETED), None)
             if completed is not None and window.call_list.select_call(completed.call_id):
                 self.call_id = completed.call_id

@@ -22,8 +22,12 @@ from voxdesk.server.analysis.lexicon import Pronunciation
 _FRAMES_PER_SECOND = 100
 # Context given to the recogniser on each side of a segment so word edges are not cut.
 PAD_SECONDS = 0.15
+#: Speech of a channel its cepstral mean is learnt from before its words are recognised.
+WARM_UP_SECONDS = 5.0
 
 _decoder: Decoder | None = None
+#: The guessed words the current decoder was taught (``prepare``).
+_taught: frozenset[Pronunciation] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -39,20 +43,54 @@ class Word:
 
 def decoder() -> Decoder:
     """The process-wide pocketsphinx decoder, loaded on first use."""
-    global _decoder
-    if _decoder is None:
-        _decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
-    return _decoder
+    return _decoder if _decoder is not None else prepare()
 
 
-def add_words(pronunciations: Iterable[Pronunciation]) -> None:
-    """Teach the decoder the guessed words (see ``lexicon``) it lacks, so it can produce
-    them: pocketsphinx adds each to its dictionary and, as a unigram, to its language
-    model. Words already known are left alone; the search is rebuilt once at the end."""
-    dec = decoder()
-    missing = [p for p in pronunciations if dec.lookup_word(p.word) is None]
+def prepare(pronunciations: Iterable[Pronunciation] = ()) -> Decoder:
+    """Bring the decoder to the state every recording starts from, so a recording's
+    result depends only on the recording, its scorecard and the engine (what the result
+    cache keys on), never on what the worker process analysed before.
+
+    The decoder knows the model's dictionary plus exactly ``pronunciations`` (the
+    scorecard's guessed words, see ``lexicon``), which pocketsphinx adds to its dictionary
+    and, as unigrams, to its language model, so the recogniser can produce them. Words
+    cannot be taken out again, so a different set means a fresh decoder (~0.2 s).
+    The front end's running estimates are reset per channel (``start_channel``).
+    """
+    global _decoder, _taught
+    wanted = frozenset(pronunciations)
+    if _decoder is not None and wanted == _taught:
+        return _decoder
+    fresh = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    missing = sorted((p for p in wanted if fresh.lookup_word(p.word) is None), key=lambda p: p.word)
     for index, guess in enumerate(missing):
-        dec.add_word(guess.word, " ".join(guess.phones), update=index == len(missing) - 1)
+        fresh.add_word(guess.word, " ".join(guess.phones), update=index == len(missing) - 1)
+    _decoder, _taught = fresh, wanted
+    return fresh
+
+
+def start_channel(channel: np.ndarray, spans: Iterable[tuple[float, float]]) -> None:
+    """Ready the decoder for a new channel (a new voice on a new line).
+
+    pocketsphinx normalises each utterance by a running cepstral mean (and noise floor)
+    carried over from the utterances before, starting from a generic guess that costs the
+    first words of a voice it has not heard. So the estimates are reset, then learnt from
+    the channel's own first speech (up to ``WARM_UP_SECONDS`` of ``spans``, in seconds,
+    recognised and discarded): a channel's words depend on the channel alone, never on
+    what the process decoded before.
+    """
+    dec = decoder()
+    dec.reinit_feat()
+    pieces: list[np.ndarray] = []
+    heard = 0
+    for start, end in spans:
+        if heard >= WARM_UP_SECONDS * SAMPLE_RATE:
+            break
+        piece = channel[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        pieces.append(piece)
+        heard += len(piece)
+    if pieces:
+        recognise(np.concatenate(pieces))
 
 
 def recognise(samples: np.ndarray) -> list[Word]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voxdesk.server.analysis.asr import add_words
+from voxdesk.server.analysis import asr
 from voxdesk.server.analysis.audio import DecodeError, decode_channels
 from voxdesk.server.analysis.extract import extract
 from voxdesk.server.analysis.lexicon import PronunciationError, pronounce_phrases
@@ -39,7 +39,7 @@ def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
         words = pronounce_phrases(scorecard.phrases())
     except PronunciationError as exc:
         raise AnalysisError(f"The scorecard {scorecard.id} cannot be used: {exc}.") from exc
-    add_words(p for p in words.values() if p.guessed)
+    asr.prepare(p for p in words.values() if p.guessed)
     turns = transcribe(audio, scorecard.agent_channel)
     speakers = channel_speakers(len(audio.channels), scorecard.agent_channel)
     metrics = measure(turns, audio.duration, speakers)

@@ -14,7 +14,7 @@ would be No on every call. So each word is looked up, in this order:
 
 A word with no letters to sound out (digits, another script) cannot be pronounced; the
 scorecard naming it is refused with the word named. Guessed words are added to the
-decoder's dictionary and language model (``asr.add_words``) before a call is recognised.
+decoder's dictionary and language model (``asr.prepare``) before a call is recognised.
 """
 
 from __future__ import annotations

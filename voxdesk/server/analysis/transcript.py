@@ -8,7 +8,7 @@ belong to one unattributed "speaker" and the scoring says so where it matters.
 
 from __future__ import annotations
 
-from voxdesk.server.analysis.asr import recognise_span
+from voxdesk.server.analysis.asr import recognise_span, start_channel
 from voxdesk.server.analysis.audio import DecodedAudio
 from voxdesk.server.analysis.result import TranscriptTurn
 from voxdesk.server.analysis.segment import find_speech, frame_levels_db
@@ -36,7 +36,9 @@ def transcribe(audio: DecodedAudio, agent_channel: int) -> list[TranscriptTurn]:
     levels = [frame_levels_db(samples) for samples in audio.channels]
     for index, (speaker, samples) in enumerate(zip(speakers, audio.channels, strict=True)):
         other = levels[1 - index] if len(levels) == 2 else None
-        for segment in find_speech(levels[index], other):
+        segments = find_speech(levels[index], other)
+        start_channel(samples, ((s.start, s.end) for s in segments))
+        for segment in segments:
             words = recognise_span(samples, segment.start, segment.end)
             if not words:
                 continue

@@ -11,6 +11,11 @@ slow download never holds a runner. CPU work runs in a spawn-context process poo
 process dies, the pool is rebuilt and the job tried once more. An error while recording
 an error (a full disk) never ends a runner: the job is queued again after
 ``retry_delay`` seconds.
+
+Results are cached (``core.result_cache``) under the recording's hash, the job's recipe
+and the engine version: a job whose recording and recipe were analysed before by the
+same engine (or whose result ships with the demo library) completes without running the
+engine; ``cached_result`` lets a platform look one up before it even queues a job.
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from voxdesk.server.analysis.version import EngineVersionError, engine_version
 from voxdesk.server.core.ingest import FetchLimits, IngestError
 from voxdesk.server.core.private_files import private_dir
 from voxdesk.server.core.recording_fetcher import RecordingFetcher
+from voxdesk.server.core.result_cache import CacheKey, ResultCache, file_sha256
+from voxdesk.server.core.sqlite import DamagedDatabase
 from voxdesk.server.core.urls import StorageUrls
 from voxdesk.server.core.worker_pool import WorkerCrashed, WorkerPool
 
@@ -66,10 +74,13 @@ class FetchOrder:
 @dataclass(frozen=True)
 class AnalysisOrder:
     """What to run in a worker: ``job(recording_path, *args)``, a picklable top-level
-    function returning ``{"error": reason}`` or the result the platform records."""
+    function returning ``{"error": reason}`` or the result the platform records.
+    ``recipe`` names what the job computes beyond the recording (the job and its
+    scorecard's key) for the result cache; ``None``: not cached."""
 
     job: Callable[..., dict[str, Any]]
     args: tuple[Any, ...] = ()
+    recipe: str | None = None
 
 
 class JobRefused(Exception):
@@ -114,8 +125,14 @@ class Pipeline:
         workers: int,
         fetch: FetchLimits,
         retry_delay: float = RETRY_DELAY_SECONDS,
+        cache_db: Path | None = None,
+        shipped_cache: Path | None = None,
     ) -> None:
         self._jobs = jobs
+        self._cache_db = cache_db
+        self._shipped_cache = shipped_cache
+        self._cache: ResultCache | None = None
+        self._engine: str | None = None
         self._recordings = recordings_dir
         self._tmp = tmp_dir
         self._workers = max(1, workers)
@@ -133,6 +150,7 @@ class Pipeline:
     async def start(self) -> None:
         """Start the runners and queue what a previous run left unfinished."""
         private_dir(self._recordings)
+        await asyncio.to_thread(self._open_cache)
         self._pool.start()
         self._fetcher.open()
         self._tasks = [
@@ -166,6 +184,49 @@ class Pipeline:
         self._retries.clear()
         await self._fetcher.aclose()
         await asyncio.to_thread(self._pool.stop)
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def _open_cache(self) -> None:
+        if self._cache_db is None:
+            return
+        try:
+            self._engine = engine_version()
+            self._cache = ResultCache(self._cache_db, self._shipped_cache)
+        except (EngineVersionError, DamagedDatabase) as exc:
+            log.warning("Analysis results will not be cached: %s", exc)
+
+    def _lookup(
+        self, recording: Path, recipe: str | None
+    ) -> tuple[CacheKey | None, dict[str, Any] | None]:
+        """The cache key of ``recipe`` on ``recording`` (``None``: not cached) and the
+        result cached under it. A cache that cannot be read is a miss, not a failure."""
+        cache = self._cache
+        if cache is None or self._engine is None or recipe is None:
+            return None, None
+        key = CacheKey(file_sha256(recording), recipe, self._engine)
+        try:
+            return key, cache.get(key)
+        except (sqlite3.Error, ValueError) as exc:
+            log.warning("The result cache could not be read: %s", exc)
+            return key, None
+
+    def _remember(self, key: CacheKey, result: dict[str, Any]) -> None:
+        """Cache a result; the call is already recorded, so a failure here only costs
+        the next identical analysis its shortcut."""
+        cache = self._cache
+        if cache is None:
+            return
+        try:
+            cache.put(key, result)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("A result could not be cached: %s", exc)
+
+    async def cached_result(self, recording: Path, recipe: str) -> dict[str, Any] | None:
+        """The cached result of ``recipe`` on ``recording`` by this engine, if any."""
+        _, result = await asyncio.to_thread(self._lookup, recording, recipe)
+        return result
 
     async def _loop(
         self, queue: asyncio.Queue[str], step: Callable[[str], Awaitable[None]]
@@ -239,10 +300,20 @@ class Pipeline:
             return
         if order is None:
             return
-        try:
-            result = await self._pool.run(order.job, str(self.recording_path(job_id)), *order.args)
-        except WorkerCrashed:
-            result = {"error": WORKER_CRASHED}
+        recording = self.recording_path(job_id)
+        key, result = await asyncio.to_thread(self._lookup, recording, order.recipe)
+        if result is not None:
+            log.info("Call %s: result from the cache", job_id)
+        else:
+            try:
+                result = await self._pool.run(order.job, str(recording), *order.args)
+            except WorkerCrashed:
+                await self._fail(job_id, WORKER_CRASHED)
+                return
+            # The job's own answers, failures included (a recording that does not
+            # decode), follow from its inputs; a crashed worker says nothing about them.
+            if key is not None:
+                await asyncio.to_thread(self._remember, key, result)
         if "error" in result:
             await self._fail(job_id, result["error"])
             return

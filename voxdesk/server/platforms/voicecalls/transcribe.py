@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.analysis import asr
 from voxdesk.server.analysis.audio import DecodeError, decode_channels
 from voxdesk.server.analysis.transcript import transcribe
 
@@ -23,6 +24,7 @@ def transcribe_recording(path: str) -> dict[str, Any]:
         audio = decode_channels(Path(path))
     except DecodeError as exc:
         return {"error": f"The recording could not be decoded: {exc}."}
+    asr.prepare()
     turns = transcribe(audio, AGENT_CHANNEL)
     return {
         "duration": audio.duration,

@@ -18,7 +18,17 @@ from urllib.parse import urlsplit
 from voxdesk.server.core.pipeline import Pipeline
 from voxdesk.server.dates import DateFormatError, parse_call_date, to_storage, utc_now
 from voxdesk.server.platforms.voxxi.errors import validation_error
-from voxdesk.server.platforms.voxxi.store import PENDING, STAGE_INGEST, CallRecord, Member, Store
+from voxdesk.server.platforms.voxxi.store import (
+    COMPLETED,
+    FAILED,
+    PENDING,
+    STAGE_ANALYZE,
+    STAGE_DONE,
+    STAGE_INGEST,
+    CallRecord,
+    Member,
+    Store,
+)
 from voxdesk.server.scorecard import Scorecard
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
@@ -119,7 +129,16 @@ def resolve_member(store: Store, value: str) -> Member:
     return member
 
 
-def _insert(store: Store, new: NewCall) -> str:
+def _insert(store: Store, new: NewCall, result: dict[str, Any] | None = None) -> str:
+    """Insert the call as pending or, when the pipeline's answer is already known
+    (``{"duration", "analysis"}`` or ``{"error"}``), as completed or failed with it."""
+    if result is None:
+        status, stage = PENDING, STAGE_INGEST
+    elif "error" in result:
+        status, stage = FAILED, STAGE_ANALYZE
+    else:
+        status, stage = COMPLETED, STAGE_DONE
+    result = result or {}
     member = resolve_member(store, new.member)
     now = to_storage(utc_now())
     created = to_storage(parse_call_date(new.date)) if new.date else now
@@ -132,11 +151,11 @@ def _insert(store: Store, new: NewCall) -> str:
             audio_url=new.audio_url,
             call_date=created,
             udfs=new.udfs,
-            status=PENDING,
-            stage=STAGE_INGEST,
-            error=None,
-            duration=None,
-            analysis=None,
+            status=status,
+            stage=stage,
+            error=result.get("error"),
+            duration=result.get("duration"),
+            analysis=result.get("analysis"),
             created_at=created,
             updated_at=created,
         )
@@ -149,3 +168,9 @@ async def create_call(store: Store, pipeline: Pipeline, new: NewCall) -> str:
     call_id = await asyncio.to_thread(_insert, store, new)
     pipeline.submit(call_id)
     return call_id
+
+
+async def add_analysed_call(store: Store, new: NewCall, result: dict[str, Any]) -> str:
+    """Record a call whose pipeline answer is already known (a cached result), completed
+    or failed, without queueing it; returns its id."""
+    return await asyncio.to_thread(_insert, store, new, result)

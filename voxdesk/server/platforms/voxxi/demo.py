@@ -4,8 +4,11 @@
 resources/demo>" | "audio_url": "<URL>", "memberId": "<email>", "categoryId",
 "date", "udfs"}``. Each file is copied into storage and the call is created through
 the same ``create_call`` as ``POST /calls``, with the server's own public URL as
-``audio_url``, so the demo calls are ingested and analysed like any other. Seeding
-happens once per data directory, and only into an empty store.
+``audio_url``, so the demo calls are ingested and analysed like any other, except that
+a call whose result ships in ``analysis-cache.json.gz`` (``core.result_cache``; same
+recording, scorecard and engine version) is recorded completed at once, before the
+server answers its first request: on first run the demo is complete when the window
+opens. Seeding happens once per data directory, and only into an empty store.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from voxdesk.resources import resource_path
 from voxdesk.server.context import ServerContext
 from voxdesk.server.core.errors import ApiError
 from voxdesk.server.core.storage import UnsafeKey, sanitise_filename
-from voxdesk.server.platforms.voxxi.calls import create_call, parse_new_call, resolve_member
+from voxdesk.server.platforms.voxxi.calls import (
+    NewCall,
+    add_analysed_call,
+    create_call,
+    parse_new_call,
+    resolve_member,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +40,26 @@ def manifest_path() -> Path:
     return resource_path("demo", "manifest.json")
 
 
+def shipped_cache_path() -> Path:
+    """The demo library's results (``packaging/make_demo_library.py`` writes it)."""
+    return resource_path("demo", "analysis-cache.json.gz")
+
+
 def _demo_key(relative: str) -> str:
     parts = [sanitise_filename(part) for part in Path(relative).parts if part not in ("", ".")]
     return "demo/" + "/".join(parts)
 
 
-def _prepare(ctx: ServerContext, manifest: Path) -> list[dict[str, Any]]:
-    """Copy demo files into storage and register members; returns create-call bodies."""
+def _prepare(ctx: ServerContext, manifest: Path) -> list[tuple[dict[str, Any], Path | None]]:
+    """Copy demo files into storage and register members; returns create-call bodies,
+    each with its recording's file in the library (``None`` for a URL)."""
     entries = json.loads(manifest.read_text(encoding="utf-8"))
     if not isinstance(entries, list):
         raise ValueError("the manifest must be a JSON list")
     bodies = []
     for entry in entries:
         body = {k: v for k, v in entry.items() if k != "file"}
+        source = None
         if "file" in entry:
             source = manifest.parent / entry["file"]
             key = _demo_key(entry["file"])
@@ -51,8 +67,20 @@ def _prepare(ctx: ServerContext, manifest: Path) -> list[dict[str, Any]]:
             body["audio_url"] = ctx.urls.public_url(key)
         if isinstance(body.get("memberId"), str):
             resolve_member(ctx.store, body["memberId"])
-        bodies.append(body)
+        bodies.append((body, source))
     return bodies
+
+
+async def _add(ctx: ServerContext, new: NewCall, source: Path | None) -> None:
+    """Record the call completed from the shipped results if they hold it, else queue it."""
+    scorecard = ctx.scorecards[new.category_id]
+    if source is not None:
+        recipe = await asyncio.to_thread(ctx.pipeline.recipe, scorecard)
+        result = await ctx.pipeline.cached_result(source, recipe)
+        if result is not None:
+            await add_analysed_call(ctx.store, new, result)
+            return
+    await create_call(ctx.store, ctx.pipeline, new)
 
 
 async def seed_demo(ctx: ServerContext) -> int:
@@ -74,9 +102,9 @@ async def seed_demo(ctx: ServerContext) -> int:
         log.error("The demo library could not be seeded: %s", exc)
         return 0
     created = 0
-    for body in bodies:
+    for body, source in bodies:
         try:
-            await create_call(store, ctx.pipeline, parse_new_call(body, ctx.scorecards))
+            await _add(ctx, parse_new_call(body, ctx.scorecards), source)
             created += 1
         except ApiError as exc:
             log.error("Skipping a demo call: %s", exc.message)

@@ -2,7 +2,8 @@
 Voxxi's store are the job's progress, and its analysis is the worker's result.
 
 ``Pipeline`` is the core pipeline over Voxxi's store, built with the arguments the app
-(and the tests) give it: the store, the storage URLs and the loaded scorecards.
+(and the tests) give it: the store, the storage URLs and the loaded scorecards. A call's
+recipe for the result cache is the job and its scorecard's key.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from voxdesk.server.analysis.version import scorecard_key
 from voxdesk.server.core import pipeline as core
 from voxdesk.server.core.ingest import FetchLimits
 from voxdesk.server.core.urls import StorageUrls
@@ -20,6 +22,11 @@ from voxdesk.server.scorecard import Scorecard
 
 #: What runs in a worker: ``job(recording_path, scorecard)``.
 AnalysisJob = Callable[[str, Scorecard], dict[str, Any]]
+
+
+def recipe(job: AnalysisJob, scorecard: Scorecard) -> str:
+    """What ``job`` computes from a recording, for the result cache."""
+    return f"{job.__module__}.{job.__qualname__} {scorecard_key(scorecard)}"
 
 
 class VoxxiJobs:
@@ -58,7 +65,7 @@ class VoxxiJobs:
             raise core.JobRefused(
                 f"The scorecard {call.category_id!r} is no longer loaded by the server."
             )
-        return core.AnalysisOrder(self._job, (scorecard,))
+        return core.AnalysisOrder(self._job, (scorecard,), recipe(self._job, scorecard))
 
     def record_result(self, job_id: str, result: dict[str, Any]) -> None:
         self._store.update_call(
@@ -89,7 +96,10 @@ class Pipeline(core.Pipeline):
         fetch: FetchLimits,
         job: AnalysisJob = analyze_call,
         retry_delay: float = core.RETRY_DELAY_SECONDS,
+        cache_db: Path | None = None,
+        shipped_cache: Path | None = None,
     ) -> None:
+        self._job = job
         super().__init__(
             VoxxiJobs(store, scorecards, job),
             urls,
@@ -98,4 +108,9 @@ class Pipeline(core.Pipeline):
             workers=workers,
             fetch=fetch,
             retry_delay=retry_delay,
+            cache_db=cache_db,
+            shipped_cache=shipped_cache,
         )
+
+    def recipe(self, scorecard: Scorecard) -> str:
+        return recipe(self._job, scorecard)
