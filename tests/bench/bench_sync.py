@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import resource
 import sys
 import tempfile
 import time
@@ -48,29 +47,19 @@ class CpuTime:
 
     def __init__(self, server: LocalServer) -> None:
         self.server = psutil.Process(server.process.pid)
-        self.server_s = self.client_s = self.worker_s = 0.0
+        self.server_s = self.client_s = 0.0
 
     def __enter__(self) -> CpuTime:
         self._server0 = sum(self.server.cpu_times()[:2])
         self._client0 = time.process_time()
-        self._worker0 = _reaped_children_cpu()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server_s = sum(self.server.cpu_times()[:2]) - self._server0
         self.client_s = time.process_time() - self._client0
-        self.worker_s = _reaped_children_cpu() - self._worker0
 
     def __str__(self) -> str:
-        worker = f", its sync worker {self.worker_s:.1f} s" if self.worker_s else ""
-        return f"CPU: server {self.server_s:.1f} s, voxdesk {self.client_s:.1f} s{worker}"
-
-
-def _reaped_children_cpu() -> float:
-    """CPU seconds of this process's children that ended: a first sync's worker (the
-    server is still running, so it is not among them)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+        return f"CPU: server {self.server_s:.1f} s, voxdesk {self.client_s:.1f} s"
 
 
 class TickGaps:
@@ -111,7 +100,7 @@ async def bare_loop(api: httpx.AsyncClient) -> int:
         page += 1
 
 
-async def bench(server: LocalServer, calls: int, catalog_dir: Path, in_child: bool) -> None:
+async def bench(server: LocalServer, calls: int, catalog_dir: Path) -> None:
     settle_garbage_collector()  # as the app does once its window is up
     gaps = TickGaps()
     with gaps:
@@ -135,8 +124,7 @@ async def bench(server: LocalServer, calls: int, catalog_dir: Path, in_child: bo
     await catalog.open()
     provider = make_provider("voicecalls", {"base_url": server.base_url, "token": server.token})
     try:
-        # As the app runs it (``CallService``): the first pass in a child process.
-        sync = CallSync("bench", provider, catalog, first_pass_in_child=in_child)
+        sync = CallSync("bench", provider, catalog)
         with gaps, cpu:
             started = time.perf_counter()
             result = await sync.run()
@@ -163,9 +151,6 @@ async def bench(server: LocalServer, calls: int, catalog_dir: Path, in_child: bo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000)
-    parser.add_argument(
-        "--in-process", action="store_true", help="the first pass in this process (as before)"
-    )
     args = parser.parse_args()
     app = QCoreApplication.instance() or QCoreApplication(sys.argv)
     loop = QEventLoop(app)
@@ -174,11 +159,8 @@ def main() -> int:
         server_args = ["--no-demo", "--workers", "1", "--bulk-voice-calls", str(args.calls)]
         server = LocalServer(Path(tmp) / "data", extra_args=server_args, startup_timeout=600)
         with server, loop:
-            where = "this process" if args.in_process else "a child process"
-            print(
-                f"{args.calls} synthetic voice-bot calls on the local server; first pass in {where}"
-            )
-            loop.run_until_complete(bench(server, args.calls, Path(tmp), not args.in_process))
+            print(f"{args.calls} synthetic voice-bot calls on the local server")
+            loop.run_until_complete(bench(server, args.calls, Path(tmp)))
     return 0
 
 

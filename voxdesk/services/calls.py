@@ -83,9 +83,6 @@ class CallService:
                 self.catalog,
                 overlap=self.sync_overlap,
                 on_progress=on_progress,
-                # Its parsing and writing would hold the window's GIL (timer gaps of
-                # 100+ ms through a 100,000-call first sync).
-                first_pass_in_child=True,
             )
             return (await sync.run()).calls
         if not self.provider.supports(Capability.LIST_CALLS):

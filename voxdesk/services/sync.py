@@ -34,7 +34,6 @@ from voxdesk.domain import Call
 from voxdesk.providers.protocols import SupportsCallList
 from voxdesk.providers.queries import CallQuery
 from voxdesk.services.catalog import CallCatalog, CallRows, SyncState
-from voxdesk.services.sync_worker import can_run_in_child, pass_job, run_pass_in_child
 
 PAGE_SIZE = 200
 #: Calls written per transaction after a pass's first page.
@@ -95,7 +94,6 @@ class CallSync:
         overlap: timedelta = DEFAULT_OVERLAP,
         prefetch: int = PREFETCH,
         on_progress: ProgressCallback | None = None,
-        first_pass_in_child: bool = False,
     ) -> None:
         self.connection = connection
         self.provider = provider
@@ -105,9 +103,6 @@ class CallSync:
         self.overlap = overlap
         self.prefetch = prefetch
         self.on_progress = on_progress
-        #: Run a first pass's fetching, parsing and writing in a child process
-        #: (``sync_worker``), so none of it holds the window's GIL.
-        self.first_pass_in_child = first_pass_in_child
         self._pages = 0
         self._calls = 0
 
@@ -137,42 +132,13 @@ class CallSync:
         state = state or SyncState()
         await self.catalog.defer_indexes(self.connection)
         try:
-            state = await self._first_pass_pages(state)
+            state = await self._pass(state, date_to=state.oldest_started_at, first_sync=True)
             state = SyncState(state.newest_started_at, state.oldest_started_at, complete=True)
             await self.catalog.upsert_calls(self.connection, [], sync=state)
         finally:
             # Cancelled again while building: the next open builds what is missing.
             await self.catalog.build_indexes()
         return state if resumed else None
-
-    async def _first_pass_pages(self, state: SyncState) -> SyncState:
-        """The first pass's paging, in a child process where asked and possible."""
-        if not (self.first_pass_in_child and can_run_in_child(self.provider)):  # type: ignore[arg-type]
-            return await self.run_pass(state, date_to=state.oldest_started_at)
-        job = pass_job(
-            self.connection,
-            self.catalog,
-            self.provider,  # type: ignore[arg-type]
-            state,
-            page_size=self.page_size,
-            write_batch=self.write_batch,
-            prefetch=self.prefetch,
-        )
-        return await run_pass_in_child(
-            job,
-            on_written=lambda ids: self.catalog.notify_changed(self.connection, ids),
-            on_progress=self._child_progress,
-        )
-
-    def _child_progress(self, pages: int, calls: int, total: int | None) -> None:
-        self._pages, self._calls = pages, calls
-        if self.on_progress is not None:
-            self.on_progress(SyncProgress(pages, calls, total, first_sync=True))
-
-    async def run_pass(self, state: SyncState, *, date_to: datetime | None) -> SyncState:
-        """A first pass's paging (up to ``date_to``) in this process; returns the
-        state stored with its last batch."""
-        return await self._pass(state, date_to=date_to, first_sync=True)
 
     async def _pass(
         self,

@@ -176,15 +176,11 @@ class CallCatalog(SqliteThread):
         """``upsert_calls`` for calls already laid out as rows (``CallRows.of``, on
         any thread)."""
         await self._run(lambda: self._upsert(rows, sync))
-        if rows:
-            self.notify_changed(rows.connection, rows.ids)
-
-    def notify_changed(self, connection: str, call_ids: list[str]) -> None:
-        """Tell the listeners these calls were written (also for writes made by another
-        process, e.g. a first sync's worker)."""
+        if not rows:
+            return
         for listener in list(self._listeners):
             try:
-                listener(connection, call_ids)
+                listener(rows.connection, rows.ids)
             except Exception:
                 log.exception("a catalog listener failed")
 
@@ -225,11 +221,6 @@ class CallCatalog(SqliteThread):
     def _searchable(self, connection: str) -> bool:
         """Whether ``connection``'s calls are in the text-search index (else ``LIKE``)."""
         return self.indexed_search and connection not in self._search_backlog
-
-    def searchable(self, connection: str) -> bool:
-        """Whether calls written for ``connection`` now go to the text-search index as
-        they are written (not while a first sync's backlog is pending)."""
-        return self._searchable(connection)
 
     async def defer_indexes(self, connection: str | None = None) -> None:
         """Drop the sort indexes that a bulk write fills slowly (``DEFERRABLE_INDEXES``),
