@@ -13,7 +13,7 @@ exact turns, 15 dB SNR), help the recogniser there:
   saw and reads as strong evidence against every speech sound.
 
 Neither alone helps much (noise reduction alone makes it worse); together word error fell
-from 88 % to 77 % on the subset measured. See README for the whole-engine numbers.
+from 88 % to 70 % on the two calls measured. See README for the whole-engine numbers.
 The work is done in blocks of short-time spectra so an hour-long call needs little memory.
 """
 
