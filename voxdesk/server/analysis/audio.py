@@ -4,7 +4,9 @@ The speech model only understands 16 kHz audio, and call recordings arrive as
 anything FFmpeg reads (Opus, MP3, 8 kHz telephony WAV...), so every channel is
 resampled here with FFmpeg's resampler (through PyAV) before anything else looks at
 it. Channels are kept apart because on a stereo call recording each side of the
-conversation has its own channel, which is how speakers are told apart.
+conversation has its own channel, which is how speakers are told apart. Narrowband
+recordings (telephony's 8 kHz) are restored toward what the model expects
+(``narrowband``) on the way.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import av
 import av.error
 import numpy as np
 from av.audio.resampler import AudioResampler
+
+from voxdesk.server.analysis.narrowband import restore
 
 SAMPLE_RATE = 16_000
 
@@ -74,7 +78,11 @@ def _read_stream(container: av.container.InputContainer) -> DecodedAudio:
     frames = interleaved.reshape(-1, count)
     if frames.shape[0] == 0:
         raise DecodeError("the file contains no audio samples")
-    return DecodedAudio([np.ascontiguousarray(frames[:, i]) for i in range(count)])
+    channels = [np.ascontiguousarray(frames[:, i]) for i in range(count)]
+    source_rate = stream.sample_rate or SAMPLE_RATE
+    if source_rate < SAMPLE_RATE:
+        channels = [restore(c, SAMPLE_RATE, source_rate) for c in channels]
+    return DecodedAudio(channels)
 
 
 def _plain(exc: av.error.FFmpegError) -> str:
