@@ -1,5 +1,5 @@
-"""The CSV export's writing half, run in a child process
-(``python -m voxdesk.services.csv_export_child``) so that the window's process spends
+"""The CSV export's writing half, run in a child process (this file as a script, with
+``python -I -S``) so that the window's process spends
 no time holding the GIL while 100,000 rows are made and written: a worker thread that
 makes rows takes the GIL from the window's thread for milliseconds at a time, and the
 window stutters (59 ms gaps between 10 ms timer ticks measured in the same process).
@@ -7,8 +7,8 @@ window stutters (59 ms gaps between 10 ms timer ticks measured in the same proce
 The parent (``voxdesk.services.reviews.export_csv``) works out the query, the header
 and the criteria and sends them as one JSON ``ExportPlan`` on stdin; the child opens the
 SQLite files read-only itself, writes the rows to the partial file and prints
-``done total`` after each batch on stdout. It imports nothing but the standard library
-(``voxdesk.services`` has an empty ``__init__``), so it starts in a few tens of ms.
+``done total`` after each batch on stdout. It imports nothing but the standard library,
+so it runs without site-packages and starts in a few tens of ms.
 The parent renames the partial file into place once the child has exited cleanly, and
 terminates it and removes the partial file on cancel.
 """
