@@ -14,6 +14,7 @@ end, so a cancelled or failed export leaves no half file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -180,11 +181,13 @@ class CsvExport:
             encoding="utf-8",
             errors="replace",
         )
-        watcher = threading.Thread(target=_terminate_on, args=(child, cancel), daemon=True)
-        watcher.start()
         try:
-            child.stdin.write(plan.to_json())
-            child.stdin.close()
+            # Sent before a cancel can terminate the child (a plan is a few kB, less
+            # than a pipe holds); a child that died at once is reported by its status.
+            with contextlib.suppress(BrokenPipeError), child.stdin:
+                child.stdin.write(plan.to_json())
+            watcher = threading.Thread(target=_terminate_on, args=(child, cancel), daemon=True)
+            watcher.start()
             done = 0
             for line in child.stdout:
                 done, total = map(int, line.split())
