@@ -6,9 +6,10 @@ Builds a temporary catalog of scored calls (four sections, eight criteria each, 
 ``CallCatalog.upsert_calls``) and a review store with a review of every one (an
 override with a reason, a note, submitted), then, in the same run:
 
-* the export as the desk runs it (``CsvExport.run`` on a worker thread through
-  ``asyncio.to_thread``, progress to a ``QProgressDialog`` on the GUI thread), while a
-  10 ms ``QTimer`` on the GUI thread measures the largest gap between its ticks;
+* the export as the desk runs it (``CsvExport.run_in_child`` on a worker thread through
+  ``asyncio.to_thread``: the rows written by a child process, progress to a
+  ``QProgressDialog`` on the GUI thread), while a 10 ms ``QTimer`` on the GUI thread
+  measures the largest gap between its ticks;
 * a bare ``csv.writer`` writing the very rows the export writes (the same Python
   values, made beforehand by the export's own query and ``RowMaker``), to a file in
   the same folder;
@@ -56,13 +57,9 @@ from voxdesk.domain.review import (  # noqa: E402
 from voxdesk.domain.review_scoring import human_score  # noqa: E402
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder  # noqa: E402
 from voxdesk.services.catalog.review_marks import ReviewMark  # noqa: E402
+from voxdesk.services.csv_export_child import RowMaker, open_readonly  # noqa: E402
 from voxdesk.services.reviews import ReviewSummary, SqliteReviewStore  # noqa: E402
-from voxdesk.services.reviews.export_csv import (  # noqa: E402
-    CsvExport,
-    ExportSource,
-    RowMaker,
-    open_readonly,
-)
+from voxdesk.services.reviews.export_csv import CsvExport, ExportSource  # noqa: E402
 
 CONNECTION = "bench"
 TICK_MS = 10
@@ -190,7 +187,9 @@ async def desk_export(source: ExportSource, out: Path) -> tuple[float, int, floa
     with TickGaps() as gaps:
         await asyncio.sleep(0.1)
         started = time.perf_counter()
-        rows = await asyncio.to_thread(job.run, out, progress=report, cancel=threading.Event())
+        rows = await asyncio.to_thread(
+            job.run_in_child, out, progress=report, cancel=threading.Event()
+        )
         seconds = time.perf_counter() - started
         await asyncio.sleep(0.1)
     progress.close()
@@ -199,11 +198,10 @@ async def desk_export(source: ExportSource, out: Path) -> tuple[float, int, floa
 
 def same_rows(source: ExportSource) -> list[list]:
     """The rows the export writes, as the values it hands ``csv.writer``."""
-    job = CsvExport(source, CallFilter(), CallOrder())
-    db = open_readonly(source)
+    plan = CsvExport(source, CallFilter(), CallOrder()).plan()
+    db = open_readonly(plan.catalog_path, plan.reviews_path)
     try:
-        maker = RowMaker(job.criteria(db))
-        return [row for batch in job.rows(db) for row in maker.rows(batch)]
+        return RowMaker(plan.criteria).rows(db.execute(plan.sql, plan.params).fetchall())
     finally:
         db.close()
 

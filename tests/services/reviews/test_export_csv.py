@@ -88,11 +88,13 @@ def _read(path) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-def test_columns_and_values_match_the_reviews(source, tmp_path) -> None:
+@pytest.mark.parametrize("where_written", ["this thread", "child process"])
+def test_columns_and_values_match_the_reviews(source, tmp_path, where_written) -> None:
     out = tmp_path / "list.csv"
     done: list[tuple[int, int]] = []
-    order = CallOrder(SortKey.DATE, descending=False)
-    written = CsvExport(source, CallFilter(), order).run(out, progress=lambda *p: done.append(p))
+    job = CsvExport(source, CallFilter(), CallOrder(SortKey.DATE, descending=False))
+    run = job.run if where_written == "this thread" else job.run_in_child
+    written = run(out, progress=lambda *p: done.append(p))
     assert written == 3 and done[-1] == (3, 3)
     rows = _read(out)
     assert list(rows[0]) == [
@@ -140,3 +142,19 @@ def test_a_cancelled_export_leaves_no_file(source, tmp_path) -> None:
     with pytest.raises(ExportCancelled):
         CsvExport(source, CallFilter(), CallOrder()).run(out, cancel=cancel)
     assert list(tmp_path.glob("*cancelled*")) == []
+
+
+def test_a_cancelled_child_export_is_stopped_and_leaves_no_file(source, tmp_path) -> None:
+    out = tmp_path / "cancelled.csv"
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ExportCancelled):
+        CsvExport(source, CallFilter(), CallOrder()).run_in_child(out, cancel=cancel)
+    assert list(tmp_path.glob("*cancelled*")) == []
+
+
+def test_a_child_that_cannot_write_says_why(source, tmp_path) -> None:
+    out = tmp_path / "missing folder" / "list.csv"
+    with pytest.raises(OSError, match="No such file or directory"):
+        CsvExport(source, CallFilter(), CallOrder()).run_in_child(out)
+    assert not out.parent.exists()

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voxdesk.domain import Call, CriterionResult
+from voxdesk.services.csv_export_child import RESULT_SEPARATOR
 
 REVIEW_MARKS = """
 CREATE TABLE review_marks (
@@ -43,7 +44,6 @@ REVIEW_STATE_SQL = f"coalesce(review_state, '{UNREVIEWED}')"
 #: scorecard) and their AI answers in that order, joined by ``RESULT_SEPARATOR`` (a
 #: split is several times cheaper than parsing JSON): an export reads these, never
 #: each call's whole JSON.
-RESULT_SEPARATOR = "\x1f"
 ATTENTION_COLUMNS = (
     ("auto_failed", "INTEGER"),
     ("uncertain_criteria", "INTEGER"),

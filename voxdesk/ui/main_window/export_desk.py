@@ -1,5 +1,6 @@
 """File ▸ Export…: the list as filtered to CSV, or the shown call's review report to
-PDF. A CSV export runs on a worker thread with a progress dialog whose Cancel stops it
+PDF. A CSV export is written by a child process (watched from a worker thread, so the
+window's process never waits for the GIL) with a progress dialog whose Cancel stops it
 (nothing is written then); the window stays responsive throughout. A mixin of
 ``MainWindow``."""
 
@@ -90,7 +91,9 @@ class ExportDeskMixin:
 
         await self.services.reviews.flush()  # the file has every change made so far
         try:
-            written = await asyncio.to_thread(job.run, path, progress=report, cancel=cancel)
+            written = await asyncio.to_thread(
+                job.run_in_child, path, progress=report, cancel=cancel
+            )
         except ExportCancelled:
             self._status("Export cancelled; nothing was written.")
         except OSError as exc:
