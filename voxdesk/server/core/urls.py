@@ -14,6 +14,7 @@ with our key; the host part is ignored so URLs survive a change of port.
 
 from __future__ import annotations
 
+import math
 import time
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -26,6 +27,12 @@ STORAGE_PREFIX = "/storage/"
 # lifetime is the pipeline's, not a client's: shortening presigned upload URLs
 # (``--upload-url-ttl``) must not let the server's own fetch expire mid-ingest.
 INGEST_URL_TTL_SECONDS = 900
+
+
+def expiry_after(ttl: int) -> int:
+    """The whole second a URL valid for ``ttl`` seconds from now expires at: rounded up,
+    so it lives at least ``ttl`` seconds (rounded down, a 1 s URL could be dead at once)."""
+    return math.ceil(time.time()) + ttl
 
 
 class StorageUrls:
@@ -49,11 +56,11 @@ class StorageUrls:
         return f"{self.base_url}{STORAGE_PREFIX}{path}?expires={expires}&signature={signature}"
 
     def upload_url(self, key: str, content_type: str) -> str:
-        expires = int(time.time()) + self._upload_ttl
+        expires = expiry_after(self._upload_ttl)
         return self._url(key, expires, self._signer.sign("PUT", key, content_type, expires))
 
     def download_url(self, key: str, ttl: int) -> str:
-        expires = int(time.time()) + ttl
+        expires = expiry_after(ttl)
         return self._url(key, expires, self._signer.sign("GET", key, "", expires))
 
     def public_url(self, key: str) -> str:

@@ -29,7 +29,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from voxdesk.server.core.storage import AUDIO_TYPES, Storage, sanitise_filename
-from voxdesk.server.core.urls import StorageUrls
+from voxdesk.server.core.urls import StorageUrls, expiry_after
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class StagedRecordings:
     def issue(self, filename: str, content_type: str, ttl: int) -> dict[str, str]:
         """Where to upload one recording and the URL VOIX fetches it from (``ttl``
         seconds, already checked), as the route's body."""
-        expires = int(time.time()) + ttl
+        expires = expiry_after(ttl)
         key = f"{STAGED_PREFIX}{expires}/{uuid.uuid4().hex}/{sanitise_filename(filename)}"
         assert content_type in AUDIO_TYPES
         return {

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -46,6 +45,7 @@ from voxdesk.server.core.storage import (
     sanitise_filename,
 )
 from voxdesk.server.core.storage_routes import DRAIN_SLACK, receive_upload
+from voxdesk.server.core.urls import expiry_after
 from voxdesk.server.core.wire_json import WireValueError, decode_body
 from voxdesk.server.platforms.vozzo.bodies import problem_text
 from voxdesk.server.platforms.vozzo.errors import VozzoError, bad_request, not_found
@@ -125,7 +125,7 @@ async def create_upload_link(
         stored=False,
     )
     ttl = min(UPLOAD_LINK_SECONDS, platform.config.url_ttl_seconds)
-    expires = int(time.time()) + ttl
+    expires = expiry_after(ttl)
     signature = platform.signer.sign("PUT", key, content_type, expires)
     url = (
         f"{platform.urls.base_url}{UPLOADS_PATH}/{quote(recording_uuid)}"
