@@ -96,6 +96,17 @@ DATE = ListColumn(SortKey.DATE, "Date", "2026-12-31 23:59", format_date)
 DURATION = ListColumn(
     SortKey.DURATION, "Duration", "Duration", lambda r: format_duration(r.duration), numeric=True
 )
+AGENT = ListColumn(
+    SortKey.AGENT, "Agent", "Firstname Lastname", lambda r: _or_placeholder(r.agent), elides=True
+)
+SCORE = ListColumn(
+    SortKey.SCORE,
+    "Score",
+    "Score 100",
+    lambda r: format_score(r.score),
+    numeric=True,
+    score=lambda r: r.score,
+)
 OUTCOME = ListColumn(
     SortKey.OUTCOME, "Outcome", "Unresolved", lambda r: _or_placeholder(r.outcome), elides=True
 )
@@ -127,13 +138,7 @@ ANALYSIS = ListLayout(
     name="analysis",
     columns=(
         DATE,
-        ListColumn(
-            SortKey.AGENT,
-            "Agent",
-            "Firstname Lastname",
-            lambda r: _or_placeholder(r.agent),
-            elides=True,
-        ),
+        AGENT,
         ListColumn(
             SortKey.CATEGORY,
             "Category",
@@ -142,14 +147,7 @@ ANALYSIS = ListLayout(
             elides=True,
         ),
         DURATION,
-        ListColumn(
-            SortKey.SCORE,
-            "Score",
-            "Score 100",
-            lambda r: format_score(r.score),
-            numeric=True,
-            score=lambda r: r.score,
-        ),
+        SCORE,
         OUTCOME,
         ListColumn(
             SortKey.STATUS,
@@ -243,22 +241,9 @@ VOIX = ListLayout(
             "Outbound",
             lambda r: _or_placeholder(direction_text(r.direction)),
         ),
-        ListColumn(
-            SortKey.AGENT,
-            "Agent",
-            "Firstname Lastname",
-            lambda r: _or_placeholder(r.agent),
-            elides=True,
-        ),
+        AGENT,
         DURATION,
-        ListColumn(
-            SortKey.SCORE,
-            "Score",
-            "Score 100",
-            lambda r: format_score(r.score),
-            numeric=True,
-            score=lambda r: r.score,
-        ),
+        SCORE,
         OUTCOME,
         ListColumn(
             SortKey.STATUS,
@@ -293,14 +278,7 @@ VOXPRIA = ListLayout(
         ),
         STATE,
         DURATION,
-        ListColumn(
-            SortKey.SCORE,
-            "Score",
-            "Score 100",
-            lambda r: format_score(r.score),
-            numeric=True,
-            score=lambda r: r.score,
-        ),
+        SCORE,
         OUTCOME,
         ListColumn(
             SortKey.STATUS,
