@@ -214,25 +214,32 @@ class UploadFlow:
     async def _follow(self, control: JobControl) -> None:
         call_id = control.job.call_id
         assert call_id is not None
-        try:
-            call = await self.service.follow(
-                call_id,
-                control.observe,
-                first_delay=self.timings.poll_first,
-                max_delay=self.timings.poll_max,
-            )
-        except NotFound:
-            await control.save(
-                state=UploadState.FAILED, reason=f"The platform no longer has call {call_id}."
-            )
-            return
-        if call.status is CallStatus.COMPLETED:
-            await control.save(state=UploadState.DONE, reason=None)
-        else:
-            await control.save(
-                state=UploadState.FAILED,
-                reason=call.error or "The platform could not analyse the recording.",
-            )
+        await follow_to_end(
+            self.service, self.timings, control, f"The platform no longer has call {call_id}."
+        )
+
+
+async def follow_to_end(
+    service: CallService, timings: FlowTimings, control: JobControl, gone: str
+) -> None:
+    """Poll the job's call until final and settle the job: done, failed with the
+    platform's reason, or failed with ``gone`` when the platform no longer has it."""
+    call_id = control.job.call_id
+    assert call_id is not None
+    try:
+        call = await service.follow(
+            call_id, control.observe, first_delay=timings.poll_first, max_delay=timings.poll_max
+        )
+    except NotFound:
+        await control.save(state=UploadState.FAILED, reason=gone)
+        return
+    if call.status is CallStatus.COMPLETED:
+        await control.save(state=UploadState.DONE, reason=None)
+    else:
+        await control.save(
+            state=UploadState.FAILED,
+            reason=call.error or "The platform could not analyse the recording.",
+        )
 
 
 def _not_created(exc: ProviderError) -> bool:

@@ -26,15 +26,20 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from voxdesk.domain import CallStatus
-from voxdesk.providers.errors import AuthError, NotFound, ProviderError
+from voxdesk.providers.errors import AuthError, ProviderError
 from voxdesk.providers.errors import ValidationError as RefusedRequest
 from voxdesk.providers.protocols import SupportsUseCaseUpload
 from voxdesk.providers.queries import UseCaseUpload
 from voxdesk.providers.signed_urls import url_expiry
 from voxdesk.services.calls import CallService
 from voxdesk.services.uploads.checks import MAX_UPLOAD_BYTES, FileCheck, check_file
-from voxdesk.services.uploads.flow import CHANGED, FlowTimings, JobControl, _not_created
+from voxdesk.services.uploads.flow import (
+    CHANGED,
+    FlowTimings,
+    JobControl,
+    _not_created,
+    follow_to_end,
+)
 from voxdesk.services.uploads.jobs import UploadJob, UploadState
 
 log = logging.getLogger("voxdesk.uploads")
@@ -219,24 +224,6 @@ class UseCaseUploadFlow:
         await self._adopt(control, job.link_recording_id)
 
     async def _follow(self, control: JobControl) -> None:
-        call_id = control.job.call_id
-        assert call_id is not None
-        try:
-            call = await self.service.follow(
-                call_id,
-                control.observe,
-                first_delay=self.timings.poll_first,
-                max_delay=self.timings.poll_max,
-            )
-        except NotFound:
-            await control.save(
-                state=UploadState.FAILED, reason="The platform no longer has the recording."
-            )
-            return
-        if call.status is CallStatus.COMPLETED:
-            await control.save(state=UploadState.DONE, reason=None)
-        else:
-            await control.save(
-                state=UploadState.FAILED,
-                reason=call.error or "The platform could not analyse the recording.",
-            )
+        await follow_to_end(
+            self.service, self.timings, control, "The platform no longer has the recording."
+        )
