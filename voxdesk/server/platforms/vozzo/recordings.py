@@ -63,18 +63,9 @@ class NewRecording:
 
 
 @dataclass(frozen=True)
-class StoredRecording:
-    recording_uuid: str
-    usecase_uuid: str | None
-    profile: str
-    file_name: str
-    file_size: int | None
-    content_type: str
-    s3_key: str
-    storage_key: str
-    call_date: str | None
-    call_type: str | None
-    metadata: dict[str, Any]
+class StoredRecording(NewRecording):
+    """A recording as stored: what it was created with, and where it stands."""
+
     state: RecordingState | None
     day: str
     created_at: datetime
