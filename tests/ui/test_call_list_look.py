@@ -95,3 +95,44 @@ def test_the_detail_status_badges_use_glyphs_the_font_has(qtbot) -> None:
     for status, badge in STATUS_BADGES.items():
         missing = [c for c in badge.symbol if not metrics.inFontUcs4(ord(c))]
         assert not missing, f"{status}: {badge.symbol!r} would show as an empty box"
+
+
+def _shown(panel: CallListPanel) -> dict[str, int]:
+    header = panel.table.horizontalHeader()
+    return {
+        column.title: header.sectionSize(section)
+        for section, column in enumerate(panel.model.list_layout.columns)
+        if not header.isSectionHidden(section)
+    }
+
+
+def test_a_narrow_list_keeps_the_reviewers_columns_on_screen(panel: CallListPanel) -> None:
+    """About the width the list gets at 1280×720: the optional columns (category,
+    duration) give way and the status column shrinks to its icon, so Review, Human and
+    Δ are on screen with no sideways scrolling; the status word stays in each cell's
+    tooltip. (The real window at 1280×720: ``test_layout_fit``.)"""
+    width = 580
+    panel.resize(width, 400)
+    panel.fit_columns(width)
+    shown = _shown(panel)
+    assert "Category" not in shown and "Duration" not in shown
+    assert {"Date", "Agent", "Score", "Outcome", "Status", "Review", "Human", "Δ"} <= set(shown)
+    frame = panel.table.frameWidth() * 2 + panel.table.verticalScrollBar().sizeHint().width()
+    assert sum(shown.values()) + frame <= width
+    status = panel.model.index(0, Column.STATUS)
+    assert status.data() in status.data(Qt.ItemDataRole.ToolTipRole)
+
+    panel.fit_columns(1400)  # a wide screen: every column, none squeezed
+    assert len(_shown(panel)) == len(panel.model.list_layout.columns)
+
+
+def test_the_header_menu_shows_a_hidden_column_again(panel: CallListPanel, qtbot) -> None:
+    panel.fit_columns(560)
+    header = panel.table.horizontalHeader()
+    panel._offer_column_menu(header.rect().center())
+    menu = next(w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QMenu"))
+    category = next(a for a in menu.actions() if a.text() == "Category")
+    assert not category.isChecked()
+    category.trigger()
+    assert "Category" in _shown(panel) and _shown(panel)["Category"] > 0
+    menu.close()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from tests.support.local_server import LocalServer, wait_for_call
 from tests.ui.api import create_call
 from tests.ui.conftest import TEST_CONNECTION, Driver, WindowFactory, make_services
+from voxdesk.services.catalog import SortKey
 from voxdesk.services.connections import Connection
 from voxdesk.services.uploads.jobs import MARKER_UDF
 from voxdesk.ui.browse.call_list_model import Column
@@ -143,6 +144,11 @@ def test_first_layout_shares_the_width_sensibly(
     header = window.call_list.table.horizontalHeader()
     status = header.sectionSize(Column.STATUS)
     assert status <= max(header.sectionSize(c) for c in Column if c != Column.STATUS)
+    # The reviewer's columns are on screen, the list does not scroll sideways.
+    layout = window.call_list.model.list_layout
+    for key in (SortKey.SCORE, SortKey.STATUS, SortKey.REVIEW, SortKey.HUMAN_SCORE, SortKey.DELTA):
+        assert not header.isSectionHidden(layout.index_of(key)), key
+    assert not window.call_list.table.horizontalScrollBar().isVisible()
 
 
 def test_the_first_window_fits_the_screen(windows: WindowFactory, driver: Driver, home) -> None:

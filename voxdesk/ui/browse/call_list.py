@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -253,6 +255,8 @@ class CallListPanel(QWidget):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # Right-click on the header: which columns are shown.
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.set_layout(self.model.list_layout, force=True)
         # The indicator must show the state's order before sorting is enabled: enabling
         # it makes the view "sort" by the indicator, i.e. request that order.
@@ -265,6 +269,7 @@ class CallListPanel(QWidget):
         self._visible_timer = QTimer(self, singleShot=True, interval=VISIBLE_DEBOUNCE_MS)
 
     def _connect(self) -> None:
+        self.table.horizontalHeader().customContextMenuRequested.connect(self._offer_column_menu)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._emit_filter)
         self.search.installEventFilter(self._search_arrows)
@@ -457,12 +462,15 @@ class CallListPanel(QWidget):
     # --- column widths ---------------------------------------------------------------
 
     def fit_columns(self, width: int) -> None:
-        """Every column at its preferred width, then the text columns that elide well
-        (category, agent, outcome, campaign) narrowed down to ``NARROWEST_TEXT_COLUMN``
-        characters so that more columns fit ``width``; what still does not fit scrolls
-        sideways."""
+        """Every column shown at its preferred width, then, while they do not all fit
+        ``width``, in this order: the text columns that elide well (category, agent,
+        outcome, campaign) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters, the
+        optional columns (category, duration) hidden, the status column shrunk to its
+        icon. What still does not fit scrolls sideways. The header's menu shows a hidden
+        column again."""
         header = self.table.horizontalHeader()
         for column, size in self._preferred_columns.items():
+            header.setSectionHidden(column, False)
             header.resizeSection(column, size)
         floor = NARROWEST_TEXT_COLUMN * self.fontMetrics().averageCharWidth()
         frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width()
@@ -480,6 +488,42 @@ class CallListPanel(QWidget):
             narrower = max(floor, size - excess)
             header.resizeSection(column, narrower)
             excess -= size - narrower
+        for column in (i for i, c in enumerate(columns) if c.optional):
+            if excess <= 0:
+                return
+            excess -= header.sectionSize(column)
+            header.setSectionHidden(column, True)
+        icon_only = self._icon_width() + self.fontMetrics().height()
+        for column in (i for i, c in enumerate(columns) if c.status_icon):
+            if excess <= 0:
+                return
+            size = header.sectionSize(column)
+            narrower = max(icon_only, size - excess)
+            header.resizeSection(column, narrower)
+            excess -= size - narrower
+
+    def _icon_width(self) -> int:
+        return self.table.iconSize().width() or self.fontMetrics().height()
+
+    def _offer_column_menu(self, position: QPoint) -> None:
+        """The header's menu: every column of the layout, ticked where shown."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        for section, column in enumerate(self.model.list_layout.columns):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(section in shown)
+            # The last shown column stays: a list with no columns cannot be got back.
+            action.setEnabled(shown != [section])
+            action.toggled.connect(lambda checked, s=section: self._show_column(s, shown=checked))
+        menu.popup(header.mapToGlobal(position))
+
+    def _show_column(self, section: int, *, shown: bool) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(section, not shown)
+        if shown and header.sectionSize(section) == 0:
+            header.resizeSection(section, self._preferred_columns.get(section, 80))
 
     # --- the platform's layout -------------------------------------------------------
 
@@ -543,12 +587,16 @@ class CallListPanel(QWidget):
         header = self.table.horizontalHeader()
         metrics = self.fontMetrics()
         padding = metrics.height()
-        icon = self.table.iconSize().width() or metrics.height()
+        icon = self._icon_width()
         for section in range(header.count()):
             self.table.setItemDelegateForColumn(section, None)
         for section, column in enumerate(layout.columns):
             width = metrics.horizontalAdvance(column.sample) + padding
-            header.resizeSection(section, width + (icon if column.status_icon else 0))
+            header.setSectionHidden(section, False)
+            # An icon takes its width and a margin on each side (as the style draws it).
+            header.resizeSection(
+                section, width + (icon + padding // 2 if column.status_icon else 0)
+            )
             if column.score is not None:
                 self.table.setItemDelegateForColumn(section, self._score_delegate)
         self._preferred_columns = {i: header.sectionSize(i) for i in range(len(layout.columns))}

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from voxdesk.domain import CallStatus
 from voxdesk.services.catalog import CallOrder, CallRow, SortKey
 from voxdesk.services.formatting import format_score
 from voxdesk.ui.browse.call_list_state import CallListState
@@ -99,6 +100,9 @@ class CallListModel(QAbstractTableModel):
                 return column.title
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"Sort by {column.title.lower()}"
+            if role == Qt.ItemDataRole.DecorationRole and column.status_icon:
+                # What the column's icons mean, and all it shows when shrunk to them.
+                return status_icon(CallStatus.COMPLETED)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,8 +132,11 @@ class CallListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: CallRow, column: ListColumn) -> str | None:
-        if column.status_icon and not row.status.is_final:
-            return "Being analysed; this row updates by itself."
+        if column.status_icon:
+            # The column may be narrowed to its icon: the word is always here.
+            if not row.status.is_final:
+                return f"{column.text(row)}: being analysed; this row updates by itself."
+            return f"{column.text(row)}\nCall {row.call_id}"
         score = column.score(row) if column.score is not None else None
         if score is not None:
             return f"{column.title} {format_score(score)} of 100"

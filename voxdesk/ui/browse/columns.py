@@ -62,8 +62,12 @@ class ListColumn:
     score: Callable[[CallRow], float | None] | None = None
     #: Long values are shortened ("…") before the list scrolls sideways.
     elides: bool = False
-    #: The analysis status icon is drawn beside the text.
+    #: The analysis status icon is drawn beside the text; where the list is narrow the
+    #: column shrinks to the icon (the word stays in the cell's tooltip).
     status_icon: bool = False
+    #: Hidden first where the list is too narrow for every column (the value is also in
+    #: the call's detail); the header's menu shows it again.
+    optional: bool = False
 
 
 #: The states a finished call can be in (the voice-bot platform lists only those).
@@ -94,7 +98,12 @@ def _or_placeholder(value: str | None) -> str:
 
 DATE = ListColumn(SortKey.DATE, "Date", "2026-12-31 23:59", format_date)
 DURATION = ListColumn(
-    SortKey.DURATION, "Duration", "Duration", lambda r: format_duration(r.duration), numeric=True
+    SortKey.DURATION,
+    "Duration",
+    "Duration",
+    lambda r: format_duration(r.duration),
+    numeric=True,
+    optional=True,
 )
 AGENT = ListColumn(
     SortKey.AGENT, "Agent", "Firstname Lastname", lambda r: _or_placeholder(r.agent), elides=True
@@ -102,7 +111,8 @@ AGENT = ListColumn(
 SCORE = ListColumn(
     SortKey.SCORE,
     "Score",
-    "Score 100",
+    # The pill is three digits wide; the title with its sort arrow is the wider of the two.
+    "Score 10",
     lambda r: format_score(r.score),
     numeric=True,
     score=lambda r: r.score,
@@ -119,7 +129,7 @@ REVIEW_COLUMNS = (
     ListColumn(
         SortKey.HUMAN_SCORE,
         "Human",
-        "Human 100",
+        "Human 10",
         lambda r: format_score(r.human_score),
         numeric=True,
         score=lambda r: r.human_score,
@@ -145,6 +155,7 @@ ANALYSIS = ListLayout(
             "Customer support QA",
             lambda r: _or_placeholder(r.category),
             elides=True,
+            optional=True,
         ),
         DURATION,
         SCORE,
