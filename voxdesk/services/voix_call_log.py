@@ -19,17 +19,22 @@ from __future__ import annotations
 import csv
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from voxdesk.contracts.voix import InvalidSubmission
 from voxdesk.providers.errors import ProviderError
+from voxdesk.providers.signed_urls import url_expiry
 from voxdesk.providers.voix import VoixProvider
 from voxdesk.providers.voxxi import LocalProvider
 from voxdesk.services.uploads.checks import check_file
 from voxdesk.services.voix_outbox import CALL_FIELDS, OutboxCall, Sent, VoixOutbox, check_call
 
 REQUIRED_COLUMNS = ("from", "to", "startTime")
+#: A staged URL is reused only with this long left: VOIX fetches soon after the
+#: finishing beat, but not at once.
+REUSE_MARGIN = timedelta(minutes=2)
 COLUMNS = (*CALL_FIELDS, "recordingUrl", "recording")
 NOWHERE_TO_STAGE = (
     "a recording file must first be staged where VOIX can fetch it, and only the voxdesk "
@@ -149,6 +154,12 @@ def stage_on_local_server(storage: LocalProvider) -> Stager:
     return stage
 
 
+def _still_fetchable(url: str) -> bool:
+    """``url`` is good for ``REUSE_MARGIN`` more (or does not say when it expires)."""
+    expiry = url_expiry(url)
+    return expiry is None or expiry - datetime.now(UTC) > REUSE_MARGIN
+
+
 async def _recording(
     outbox: VoixOutbox, connection_id: str, row: LogRow, stage: Stager | None
 ) -> str | None:
@@ -160,7 +171,15 @@ async def _recording(
         raise StagingRefused("give recordingUrl or recording, not both")
     known = await outbox.get(connection_id, row.key)
     source = str(row.recording_file)
-    if known is not None and known.recording_source == source and known.recording_url:
+    # VOIX answered it (a re-run sends nothing again), or VOIX can still fetch it: reuse
+    # it. A staged URL that expired before VOIX took it is staged afresh, or VOIX's fetch
+    # would fail on a file that is fine.
+    if (
+        known is not None
+        and known.recording_source == source
+        and known.recording_url
+        and (known.answered or _still_fetchable(known.recording_url))
+    ):
         return known.recording_url
     if stage is None:
         raise StagingRefused(NOWHERE_TO_STAGE)

@@ -18,7 +18,9 @@ from tests.support.local_server import LocalServer
 from voxdesk.providers.http import HttpClient
 from voxdesk.providers.voxxi import LocalProvider
 from voxdesk.server.platforms.voix.staging import EXPIRY_MARGIN_SECONDS
-from voxdesk.services.voix_call_log import stage_on_local_server
+from voxdesk.services.factory import make_provider
+from voxdesk.services.voix_call_log import LogRow, send_call_log, stage_on_local_server
+from voxdesk.services.voix_outbox import Sent, VoixOutbox
 
 __all__ = ["recordings", "voix_server", "workspace"]
 
@@ -114,3 +116,51 @@ def test_staging_needs_a_key_and_says_what_is_wrong(workspace: httpx.Client) -> 
     assert wrong.status_code == 400
     for field in ("bucket", "filename", "contentType", "expiresIn"):
         assert field in wrong.text
+
+
+def test_a_rerun_stages_afresh_when_the_first_runs_url_expired_before_voix_took_it(
+    voix_server: LocalServer, workspace: httpx.Client, tmp_path: Path
+) -> None:
+    """A first run staged the file but its finishing beat never reached VOIX (the outbox
+    holds the URL, unanswered); by the re-run that URL has expired. The re-run must not
+    hand VOIX a dead URL for a file that is fine: it stages the file again and VOIX
+    fetches and completes it."""
+    path = tmp_path / "first-run-never-reached-voix.ogg"
+    shutil.copy(DEMO_CALLS / RECORDING, path)
+    first = workspace.post(
+        "/staging", json={"filename": path.name, "contentType": "audio/ogg", "expiresIn": 1}
+    )
+    assert first.status_code == 201, first.text
+    _put(workspace, first.json()["uploadUrl"], path)
+    row = LogRow(2, "first-run", beat(startTime="2026-07-04T09:00:00Z"), None, path)
+    row.fields.pop("callId")
+    outbox = VoixOutbox(tmp_path / "outbox.sqlite3")
+
+    async def first_run() -> None:
+        await outbox.open()
+        await outbox.prepare("conn", row.key, row.fields, first.json()["recordingUrl"], str(path))
+
+    async def rerun() -> list:
+        storage = LocalProvider(HttpClient(voix_server.base_url, WORKSPACE_KEY))
+        voix = make_provider("voix", voix_server.base_url, TEAM_KEY, {"key_kind": "team"})
+        try:
+            return await send_call_log(
+                outbox, voix, "conn", [row], stage=stage_on_local_server(storage)
+            )
+        finally:
+            await storage.aclose()
+            await voix.aclose()
+            await outbox.close()
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(first_run())
+        time.sleep(1 + EXPIRY_MARGIN_SECONDS + 1)
+        (report,) = loop.run_until_complete(rerun())
+    finally:
+        loop.close()
+    assert report.outcome == Sent.SENT, report.reason
+    assert report.call.recording_url != first.json()["recordingUrl"]
+    with httpx.Client(base_url=voix_server.base_url, headers=bearer(TEAM_KEY), timeout=30) as team:
+        record = wait_final(team, report.call_id)
+    assert record["status"] == "completed", record["error"]
