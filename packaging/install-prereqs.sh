@@ -5,7 +5,8 @@
 # analysis engine's letter-to-sound guess for words outside the dictionary), the
 # validators and the SVG renderer for the desktop files in packaging/linux/
 # (desktop-file-utils, appstream, librsvg2-bin), poppler-utils (pdftotext and pdftoppm,
-# which the review export tests read the PDF with) and uv.
+# which the review export tests read the PDF with), pocketsphinx-testdata (recordings of
+# human voices for tests/bench/bench_human_speech.py; 3.4 MB) and uv.
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -13,7 +14,7 @@ APT_PACKAGES=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   flite espeak-ng
   desktop-file-utils appstream librsvg2-bin
-  poppler-utils
+  poppler-utils pocketsphinx-testdata
 )
 
 missing=()
