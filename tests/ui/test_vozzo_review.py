@@ -215,7 +215,10 @@ def test_a_pdf_of_the_selected_recordings_is_written_from_the_desk(
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
+    # A long id or reason wraps in the PDF: compared without the white space.
+    squeezed = "".join(text.split())
     for call_id in call_ids:
-        assert f"Call {call_id}" in text
-    assert "Wrong evidence: quote is cut" in text
+        assert f"Call{call_id}" in squeezed
+    assert "Wrongevidence:quoteiscut" in squeezed
+    # Every recording's answers, read from the platform where the list had none.
     assert text.count("Use-case questions") == RECORDINGS
