@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import httpx
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
 
 from tests.support.vozzo_server import (
     BUCKETS,
@@ -186,6 +187,10 @@ def test_a_vozzo_answer_is_overridden_beside_the_struck_ai_answer_saved_and_expo
     assert cells["human_score"] == ""
 
 
+def _squeezed(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "")
+
+
 def _select(window: MainWindow, call_ids: list[str]) -> None:
     model, selection = window.model, QItemSelection()
     for call_id in call_ids:
@@ -215,10 +220,27 @@ def test_a_pdf_of_the_selected_recordings_is_written_from_the_desk(
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
-    # A long id or reason wraps in the PDF: compared without the white space.
-    squeezed = "".join(text.split())
+    # A long id wraps in the PDF (pdftotext drops a hyphen at a line's end and reads
+    # "ff" as a ligature): compared without white space and hyphens.
+    squeezed = _squeezed(text)
     for call_id in call_ids:
-        assert f"Call{call_id}" in squeezed
+        assert _squeezed(f"Call {call_id}") in squeezed
     assert "Wrongevidence:quoteiscut" in squeezed
     # Every recording's answers, read from the platform where the list had none.
     assert text.count("Use-case questions") == RECORDINGS
+
+    # The list as filtered; and a cancelled export leaves no file behind.
+    whole = tmp_path / "list.pdf"
+    task = window.export_to(whole, whole_list=True)
+    driver.wait_until(task.done, timeout=60, what="the list's PDF")
+    listed = subprocess.run(["pdftotext", str(whole), "-"], capture_output=True, text=True)
+    for call_id in call_ids:
+        assert _squeezed(f"Call {call_id}") in _squeezed(listed.stdout)
+    assert f"{RECORDINGS} calls written to" in window.statusBar().currentMessage()
+    cancelled = tmp_path / "cancelled.pdf"
+    task = window.export_to(cancelled)
+    window.export_progress.findChild(QPushButton).click()  # its Cancel
+    driver.wait_until(task.done, what="the cancel")
+    assert task.cancelled() and not cancelled.exists()
+    assert list(tmp_path.glob(".*.partial")) == []
+    assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."

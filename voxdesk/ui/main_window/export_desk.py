@@ -4,7 +4,7 @@ selected calls (the shown one when none is) or of the list as filtered.
 A CSV export is written by a child process (watched from a worker thread, so the
 window's process never waits for the GIL) with a progress dialog whose Cancel stops it
 (nothing is written then). A PDF is drawn by Qt's writer, which runs on the GUI thread:
-it is written a step at a time (one call's layout, then each of its pages), the event
+it is written a step at a time (one call's parse, its layout, each of its pages), the event
 loop running between steps, so the window keeps painting and Cancel is heard; a
 cancelled PDF leaves no file. A mixin of ``MainWindow``."""
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,8 @@ from voxdesk.domain import Call
 from voxdesk.providers.errors import ProviderError
 from voxdesk.services.catalog import CallRow
 from voxdesk.services.reviews.export_csv import CsvExport, ExportCancelled, ExportSource
-from voxdesk.services.reviews.report import PDF_LIMIT, ReportItem, report_html
-from voxdesk.ui.review.pdf_writer import PdfReport
+from voxdesk.services.reviews.report import PDF_LIMIT, ReportItem
+from voxdesk.ui.review.pdf_writer import write_reports
 
 if TYPE_CHECKING:
     from voxdesk.ui.main_window.window import MainWindow
@@ -87,7 +88,15 @@ class ExportDeskMixin:
             "export-pdf", self._run_pdf(connection, chosen, path, progress)
         )
         progress.canceled.connect(task.cancel)
+        task.add_done_callback(lambda done: self._pdf_finished(done, progress))
         return task
+
+    def _pdf_finished(self: MainWindow, task: asyncio.Task, progress: QProgressDialog) -> None:
+        """Whenever the export ends (a cancel may come before it started)."""
+        progress.reset()
+        progress.deleteLater()
+        if task.cancelled():
+            self._status("Export cancelled; nothing was written.")
 
     async def _pdf_rows(
         self: MainWindow, connection: str, chosen: list[str] | None
@@ -118,15 +127,15 @@ class ExportDeskMixin:
         path: Path,
         progress: QProgressDialog,
     ) -> None:
-        report: PdfReport | None = None
-        loop, running = asyncio.get_running_loop(), [True]
+        loop = asyncio.get_running_loop()
 
         def show(value: int) -> None:
             # Outside this task's step: a modal progress dialog's setValue processes
             # events, which must not run the loop's other tasks inside this one.
-            if running[0]:
+            if not task.done() and not progress.wasCanceled():
                 progress.setValue(value)
 
+        task = asyncio.current_task()
         try:
             rows = await self._pdf_rows(connection, chosen)
             if not rows:
@@ -134,30 +143,22 @@ class ExportDeskMixin:
                 return
             progress.setMaximum(len(rows))
             found = await self.services.reviews.reviews(connection, [r.call_id for r in rows])
-            report = PdfReport(path, title=f"Review of {len(rows)} calls")
-            written = 0
-            for done, row in enumerate(rows):
-                call = await self._pdf_call(connection, row.call_id)
-                if call is not None:
-                    item = ReportItem(call, found.get(row.call_id), row.agent, row.category)
-                    for _step in report.add(report_html([item])):
-                        await asyncio.sleep(0)  # the window paints, Cancel is heard
-                    written += 1
-                loop.call_soon(show, done + 1)
-            report.finish()
-            report = None
+
+            async def items() -> AsyncIterator[ReportItem | None]:
+                for row in rows:
+                    call = await self._pdf_call(connection, row.call_id)
+                    review = found.get(row.call_id)
+                    yield ReportItem(call, review, row.agent, row.category) if call else None
+
+            written = await write_reports(
+                path,
+                items(),
+                title=f"Review of {len(rows)} calls",
+                progress=lambda done: loop.call_soon(show, done),
+            )
             self._status(f"{written} calls written to {path}")
-        except asyncio.CancelledError:
-            self._status("Export cancelled; nothing was written.")
-            raise
         except OSError as exc:
             self.banner.show_error(f"Could not write {path}: {exc}")
-        finally:
-            running[0] = False
-            if report is not None:
-                report.discard()
-            progress.reset()
-            progress.deleteLater()
 
     # --- CSV -------------------------------------------------------------------------
 

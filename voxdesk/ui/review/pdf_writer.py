@@ -3,19 +3,22 @@
 
 Qt's PDF writer paints on the GUI thread, so a long report is written in steps:
 ``PdfReport.add`` lays one call's report out and draws it a page at a time, yielding
-after each step, so the desk can let the event loop run between them (the window keeps
-painting, and Cancel is heard). The file is written beside its destination and renamed
+after each step, and ``write_reports`` lets the event loop run between steps (the
+window keeps painting, and Cancel is heard). The file is written beside its destination and renamed
 into place by ``finish``; ``discard`` leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+from voxdesk.services.reviews.report import ReportItem, report_html
 
 #: 300 dpi: sharp text, and pages that stay small (text, not pictures).
 RESOLUTION = 300
@@ -48,13 +51,14 @@ class PdfReport:
             raise OSError(f"cannot write {path}")
 
     def add(self, html: str) -> Iterator[None]:
-        """Lay ``html`` out on pages of its own and draw them, yielding after the layout
-        and after each page (a generator: nothing is drawn until it is run)."""
+        """Lay ``html`` out on pages of its own and draw them, yielding after the parse,
+        the layout and each page (a generator: nothing is done until it is run)."""
         document = QTextDocument()
         # Laid out for the writer's resolution (fonts in points come out their size).
         document.documentLayout().setPaintDevice(self._writer)
         document.setDocumentMargin(0)
-        document.setHtml(html)
+        document.setHtml(html)  # parsed in one step, laid out in the next: ~10 ms each
+        yield
         page = QSizeF(self._writer.width(), self._writer.height())
         document.setPageSize(page)
         count = document.pageCount()
@@ -95,3 +99,32 @@ def write_pdf(html: str, path: Path, *, title: str = "voxdesk review") -> None:
         report.discard()
         raise
     report.finish()
+
+
+async def write_reports(
+    path: Path,
+    items: AsyncIterator[ReportItem | None],
+    *,
+    title: str = "voxdesk review",
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Each item's review report in one PDF at ``path``, every call on new pages, the
+    event loop running after each step of ``PdfReport.add`` (a ``None`` item, a call
+    that could not be read, is skipped); ``progress(items seen)`` after each. The
+    number of reports written; cancelled, nothing is written."""
+    report = PdfReport(path, title=title)
+    written = seen = 0
+    try:
+        async for item in items:
+            seen += 1
+            if item is not None:
+                for _step in report.add(report_html([item])):
+                    await asyncio.sleep(0)  # the window paints, Cancel is heard
+                written += 1
+            if progress is not None:
+                progress(seen)
+    except BaseException:
+        report.discard()
+        raise
+    report.finish()
+    return written
