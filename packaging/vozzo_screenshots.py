@@ -1,13 +1,16 @@
 """Reproduce docs/screenshots/vozzo-{usecase-manager,usecase-editor,recording-answers,
-dashboard}.png.
+dashboard}.png, or with ``--review`` docs/screenshots/vozzo-answer-override.png.
 
-    uv run python packaging/vozzo_screenshots.py [--out docs/screenshots]
+    uv run python packaging/vozzo_screenshots.py [--out docs/screenshots] [--review]
 
 Starts a local server (a child process on a throw-away data dir), makes two use cases
 through the Vozzo provider, uploads three spoken calls (flite) into the first through
 the desk's upload queue, waits until they are analysed, and grabs the Vozzo desk
 offscreen: the use-case manager and its editor, a recording's answers with its bucket
-and transcript, and the use case's dashboard.
+and transcript, and the use case's dashboard. With ``--review``: the main window on a
+Vozzo connection instead, the interested call under review — an answer the engine could
+not tell overridden with a reason (the AI's "Not clear" struck beside the reviewer's
+Yes) and a note on the call map.
 """
 
 from __future__ import annotations
@@ -30,14 +33,20 @@ from PySide6.QtWidgets import QApplication
 # isort: split
 import qasync
 
+from voxdesk.domain import CriterionResult
+from voxdesk.domain.review import OverrideReason
 from voxdesk.providers.queries import UsecaseDraft
 from voxdesk.providers.registry import make_provider
 from voxdesk.providers.vozzo import VozzoProvider
 from voxdesk.server.analysis.synth import render, write_wav
+from voxdesk.services import paths
 from voxdesk.services.calls import CallService
 from voxdesk.services.catalog import CallCatalog
+from voxdesk.services.connections import Connection, ConnectionStore
 from voxdesk.services.uploads.queue import UploadQueue
 from voxdesk.services.uploads.store import UploadStore
+from voxdesk.ui.composition import CONNECTIONS_FILE, build_window, default_services
+from voxdesk.ui.theme import Theme
 from voxdesk.ui.vozzo.recordings_desk import VozzoDesk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +121,50 @@ async def _settle(seconds: float = 1.0) -> None:
     QApplication.processEvents()
 
 
-async def capture(out: Path, base_url: str, work: Path) -> list[Path]:
+async def capture_review(out: Path, base_url: str, call_id: str) -> Path:
+    """The main window on a Vozzo connection, ``call_id`` under review."""
+    store = ConnectionStore(paths.config_dir() / CONNECTIONS_FILE)
+    connection = Connection("Vozzo", "vozzo", base_url)
+    store.save(connection)
+    store.set_active(connection.id)
+    services = default_services()
+    services.credentials.keep_for_session(connection.id, TOKEN)
+    await services.open()
+    window = build_window(services)
+    window.show()
+    window.start()
+    try:
+        await _wait_for(lambda: window.call_list.select_call(call_id), 60, "the recording")
+        await _wait_for(
+            lambda: window.review.call is not None and window.review.call.analysis is not None,
+            30,
+            "its answers",
+        )
+        await _wait_for(lambda: window.review.review is not None, 30, "its review")
+        window.set_theme(Theme.LIGHT)
+        criteria = window.review.call.analysis.sections[0].criteria
+        unclear = next(c for c in criteria if c.result is CriterionResult.NOT_CLEAR)
+        window.review.override(
+            unclear.id,
+            CriterionResult.YES,
+            OverrideReason.MISSING_EVIDENCE,
+            "Dana introduces herself in the first turn",
+        )
+        window.review.add_note(0.5, "Introduction: 'this is Dana from Acme Loans'")
+        window.resize(1920, 1080)
+        await _settle(0.5)
+        window.default_layout()
+        await _settle(2.5)  # "Saved hh:mm:ss" shows
+        saved = out / "vozzo-answer-override.png"
+        window.grab().save(str(saved))
+        return saved
+    finally:
+        window.close()
+        await window.shutdown()
+        await services.close()
+
+
+async def capture(out: Path, base_url: str, work: Path, *, review: bool = False) -> list[Path]:
     provider = make_provider("vozzo", {"base_url": base_url, "token": TOKEN})
     assert isinstance(provider, VozzoProvider)
     catalog = CallCatalog(work / "catalog.sqlite3")
@@ -150,6 +202,9 @@ async def capture(out: Path, base_url: str, work: Path) -> list[Path]:
             "the analyses",
         )
         out.mkdir(parents=True, exist_ok=True)
+        if review:
+            interested = next(c for c in desk.calls if c.udfs["file"] == "lead-interested.wav")
+            return [await capture_review(out, base_url, interested.id)]
 
         desk.open_manager()
         manager = desk.manager
@@ -197,6 +252,7 @@ async def capture(out: Path, base_url: str, work: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--review", action="store_true", help="a recording under review")
     options = parser.parse_args()
     work = Path(os.environ["VOXDESK_HOME"])
     process, base_url = start_server(work / "server")
@@ -204,7 +260,7 @@ def main() -> int:
     app.setStyle("Fusion")
     app.setQuitOnLastWindowClosed(False)
     try:
-        saved = qasync.run(capture(options.out, base_url, work))
+        saved = qasync.run(capture(options.out, base_url, work, review=options.review))
     finally:
         process.terminate()
         process.wait(30)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from voxdesk.domain import Analysis, Criterion, CriterionResult, Section
+from voxdesk.domain import Analysis, Criterion, CriterionResult, QuestionAnswer, Section
 from voxdesk.domain.review import (
     CriterionOverride,
     OutcomeOverride,
@@ -16,8 +16,10 @@ from voxdesk.domain.review import (
     Review,
     ReviewNote,
     ReviewState,
+    gives_answers,
+    human_choices,
 )
-from voxdesk.domain.review_scoring import criterion_weights, human_score
+from voxdesk.domain.review_scoring import criterion_weights, human_result, human_score
 
 Y, N, NA = CriterionResult.YES, CriterionResult.NO, CriterionResult.NOT_APPLICABLE
 WRONG = OverrideReason.INCORRECT_RESULT
@@ -194,12 +196,42 @@ def test_a_call_without_a_scorecard_keeps_its_score_and_takes_an_outcome() -> No
     assert human_score(None, review).outcome == "Cold"
 
 
-def test_other_needs_a_comment_and_a_human_answer_is_yes_no_or_na() -> None:
+def test_other_needs_a_comment_and_a_human_answer_is_yes_no_na_or_not_clear() -> None:
     with pytest.raises(ValidationError, match="comment is required"):
         CriterionOverride(criterion_id="a", result=Y, reason=OverrideReason.OTHER, comment=" ")
     CriterionOverride(criterion_id="a", result=Y, reason=OverrideReason.OTHER, comment="ok")
-    with pytest.raises(ValidationError, match="Yes, No or N/A"):
+    with pytest.raises(ValidationError, match="Yes, No, N/A or Not clear"):
         CriterionOverride(criterion_id="a", result=CriterionResult.UNKNOWN, reason=WRONG)
+
+
+def _vozzo_answers() -> Analysis:
+    """A use case's two questions answered (Vozzo): answers, an unscored section."""
+    answers = (
+        QuestionAnswer(question="Interested?", answer="Yes"),
+        QuestionAnswer(question="Introduced?", answer="Not clear"),
+    )
+    section = Section(
+        id="questions",
+        name="Use-case questions",
+        criteria=(_criterion("q1", Y), _criterion("q2", CriterionResult.NOT_CLEAR)),
+    )
+    return Analysis(score=None, answers=answers, sections=(section,))
+
+
+def test_vozzo_answers_are_overridden_yes_no_or_not_clear_and_make_no_score() -> None:
+    analysis = _vozzo_answers()
+    assert gives_answers(analysis) and not gives_answers(_analysis())
+    assert human_choices(analysis) == (Y, N, CriterionResult.NOT_CLEAR)
+    assert human_choices(_analysis()) == (Y, N, NA)
+    review = _review(("q1", CriterionResult.NOT_CLEAR), ("q2", N))
+    score = human_score(analysis, review)
+    # Answers are not points: no human score (nor Δ) is made up from them.
+    assert score.score is None and score.delta is None
+    assert score.overridden == 2
+    assert [human_result(c, review) for c in analysis.sections[0].criteria] == [
+        CriterionResult.NOT_CLEAR,
+        N,
+    ]
 
 
 def test_review_changes_state_and_notes_stay_in_time_order() -> None:

@@ -246,5 +246,6 @@ def test_file_export_writes_the_filtered_list_with_its_review(
     assert "agent talks over the customer" in row["notes"]
     assert "calls exported" in window.statusBar().currentMessage()
     pdf = tmp_path / "call.pdf"
-    window.export_to(pdf)
+    task = window.export_to(pdf)  # nothing selected: the shown call
+    driver.wait_until(task.done, timeout=30, what="the PDF")
     assert pdf.read_bytes().startswith(b"%PDF")

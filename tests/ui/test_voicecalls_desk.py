@@ -21,7 +21,7 @@ from pydantic import Field
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit
 
 from tests.server.voicecalls.vc_support import seed_data_dir
 from tests.support.local_server import LocalServer
@@ -290,6 +290,46 @@ def test_a_completed_call_shows_its_survey_transcript_estimated_map_and_plays(
     assert recording > 0
     assert abs(call_map.duration - recording) <= 0.5
     assert call_map.lanes_estimated
+
+
+def test_a_survey_only_call_takes_notes_and_is_submitted_and_reopened(
+    driver: Driver, windows: WindowFactory, vc_server: LocalServer, tmp_path: Path, manifest
+) -> None:
+    """Nothing to override on a survey, but notes and the reviewed state still work."""
+    window = _open(windows, tmp_path, vc_server)
+    _wait_listed(driver, window, len(manifest["calls"]))
+    call_id = _surveyed(manifest)["id"]
+    _open_call(driver, window, call_id)
+    driver.wait_until(
+        lambda: window.review.review is not None and window.review.review.call_ref == call_id,
+        what="the call's review",
+    )
+    pane = window.review_pane
+    assert window.survey.isVisible() and pane.isVisible()
+    assert pane.scores.text() == "No score to review"
+    assert pane.add_note_button.isEnabled() and pane.submit_button.isEnabled()
+    window.window_actions.note_action.trigger()
+    dialog = window.findChild(QInputDialog, "note-dialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue("the bot asked the second question twice")
+    dialog.accept()
+    [note] = window.review.review.notes
+    assert window.call_map.notes == (note,)
+    assert "asked the second question twice" in pane.notes.item(0).text()
+
+    def review_column() -> str:
+        return dict(zip(_listed(window), _column(window, "Review"), strict=True))[call_id]
+
+    pane.submit_button.click()
+    assert pane.state.text() == f"Reviewed by {window.review.reviewer}"
+    assert not pane.add_note_button.isEnabled() and pane.reopen_button.isVisible()
+    driver.wait_until(lambda: review_column() == "Reviewed", what="the Review column")
+    pane.reopen_button.click()
+    assert pane.state.text() == "Draft" and pane.add_note_button.isEnabled()
+    driver.wait_until(lambda: review_column() == "Draft", what="the Review column")
+    driver.run(window.services.reviews.flush())
+    stored = driver.run(window.services.reviews.store.load(window.browser.connection, call_id))
+    assert stored is not None and stored.notes == (note,) and stored.seconds_spent > 0
 
 
 def test_a_busy_call_says_it_never_connected_and_has_no_recording(

@@ -16,11 +16,9 @@ from voxdesk.services import paths
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder
 from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.reviews.export_csv import CsvExport, ExportSource
-from voxdesk.services.reviews.report import ReportItem, report_html
+from voxdesk.services.reviews.report import PDF_LIMIT, ReportItem, report_html
 
 REVIEW_STATES = ("unreviewed", "draft", "reviewed")
-#: Calls in one PDF at most: a report per call is pages long.
-PDF_LIMIT = 500
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

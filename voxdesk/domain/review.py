@@ -14,12 +14,30 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from voxdesk.domain.analysis import CriterionResult
+from voxdesk.domain.analysis import Analysis, CriterionResult
 from voxdesk.domain.models import DomainModel
 
-#: The answers a reviewer can give a criterion (``?`` is the AI's "cannot tell", never
-#: a human verdict).
+#: The answers a reviewer can give a scorecard criterion (``?`` is the AI's "cannot
+#: tell", never a human verdict).
 HUMAN_RESULTS = (CriterionResult.YES, CriterionResult.NO, CriterionResult.NOT_APPLICABLE)
+#: The answers a reviewer can give one of a use case's questions (Vozzo): the
+#: platform's own three, "Not clear" a verdict that the call does not tell.
+ANSWER_RESULTS = (CriterionResult.YES, CriterionResult.NO, CriterionResult.NOT_CLEAR)
+
+
+def gives_answers(analysis: Analysis | None) -> bool:
+    """Whether the platform answered questions instead of scoring sections (Vozzo): its
+    answers are shown, overridden and exported as the criteria of an unscored section."""
+    return (
+        analysis is not None
+        and bool(analysis.answers)
+        and all(s.score is None and s.total_score is None for s in analysis.sections)
+    )
+
+
+def human_choices(analysis: Analysis | None) -> tuple[CriterionResult, ...]:
+    """What a reviewer may answer instead of the AI on this call's criteria."""
+    return ANSWER_RESULTS if gives_answers(analysis) else HUMAN_RESULTS
 
 
 class ReviewState(StrEnum):
@@ -50,23 +68,18 @@ class _Disagreement(DomainModel):
 
 
 class CriterionOverride(_Disagreement):
-    """The human answer to a scorecard criterion (Voxxi) where it differs from the AI's."""
+    """The human answer to a scorecard criterion (Voxxi: Yes, No or N/A) or to one of a
+    use case's questions (Vozzo: Yes, No or Not clear; each answer is a criterion, by
+    its id) where it differs from the AI's."""
 
     criterion_id: str = Field(min_length=1)
     result: CriterionResult
 
     @model_validator(mode="after")
     def _human_result(self) -> CriterionOverride:
-        if self.result not in HUMAN_RESULTS:
-            raise ValueError("a reviewer answers Yes, No or N/A")
+        if self.result not in (*HUMAN_RESULTS, *ANSWER_RESULTS):
+            raise ValueError("a reviewer answers Yes, No, N/A or Not clear")
         return self
-
-
-class AnswerOverride(_Disagreement):
-    """The human answer to one of a use case's questions (Vozzo), by question text."""
-
-    question: str = Field(min_length=1)
-    answer: str = Field(min_length=1)
 
 
 class OutcomeOverride(_Disagreement):
@@ -99,7 +112,6 @@ class Review(DomainModel):
     call_ref: str
     state: ReviewState = ReviewState.UNREVIEWED
     overrides: tuple[CriterionOverride, ...] = ()
-    answer_overrides: tuple[AnswerOverride, ...] = ()
     outcome: OutcomeOverride | None = None
     notes: tuple[ReviewNote, ...] = ()
     reviewer: str | None = None
@@ -111,9 +123,6 @@ class Review(DomainModel):
     def override_for(self, criterion_id: str) -> CriterionOverride | None:
         return next((o for o in self.overrides if o.criterion_id == criterion_id), None)
 
-    def answer_override_for(self, question: str) -> AnswerOverride | None:
-        return next((o for o in self.answer_overrides if o.question == question), None)
-
     # --- changes (each returns the changed review) -------------------------------------
 
     def with_override(self, override: CriterionOverride) -> Review:
@@ -123,15 +132,6 @@ class Review(DomainModel):
     def without_override(self, criterion_id: str) -> Review:
         return self._edited(
             overrides=tuple(o for o in self.overrides if o.criterion_id != criterion_id)
-        )
-
-    def with_answer_override(self, override: AnswerOverride) -> Review:
-        kept = tuple(o for o in self.answer_overrides if o.question != override.question)
-        return self._edited(answer_overrides=(*kept, override))
-
-    def without_answer_override(self, question: str) -> Review:
-        return self._edited(
-            answer_overrides=tuple(o for o in self.answer_overrides if o.question != question)
         )
 
     def with_outcome(self, outcome: OutcomeOverride | None) -> Review:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voxdesk.domain.analysis import Analysis, Criterion, CriterionResult, Section
-from voxdesk.domain.review import Review
+from voxdesk.domain.review import Review, gives_answers
 
 _COUNTED = (CriterionResult.YES, CriterionResult.NO)
 
@@ -129,16 +129,15 @@ def human_score(analysis: Analysis | None, review: Review | None) -> HumanScore:
         c.auto_fail and human_result(c, review) is CriterionResult.NO for c in criteria
     )
     changed = sum(1 for c in criteria if human_result(c, review) is not c.result)
-    overridden = changed
-    if review is not None:
-        overridden += len(review.answer_overrides) + (review.outcome is not None)
-    if sections and (changed or analysis.score is None):
+    overridden = changed + (review is not None and review.outcome is not None)
+    if sections and (changed or analysis.score is None) and not gives_answers(analysis):
         score = _percent(sum(s.earned for s in sections), sum(s.applicable for s in sections))
         if auto_failed:
             score = 0
     else:
         # Nothing changed (the AI's score stands as the platform computed it) or no
-        # scorecard (Vozzo answers, a survey): nothing a review could recompute.
+        # scorecard (Vozzo's answers are not points, a survey): nothing a review
+        # could recompute.
         score = None if analysis.score is None else round(analysis.score)
     outcome = human_outcome or analysis.outcome_label
     return HumanScore(analysis.score, score, sections, auto_failed, outcome, overridden)

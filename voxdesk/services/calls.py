@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
-from voxdesk.domain import Call
+from voxdesk.domain import Call, CallStatus
 from voxdesk.providers.base import CallQuery, Capability, Provider
 from voxdesk.providers.errors import NotFound, ProviderError
 from voxdesk.providers.protocols import SupportsCallList, SupportsUseCases
@@ -24,6 +24,18 @@ from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.sync import DEFAULT_OVERLAP, CallSync, ProgressCallback
 
 log = logging.getLogger("voxdesk.calls")
+
+
+def is_whole(call: Call) -> bool:
+    """Whether a cached call needs no second read: it is final and, when completed, has
+    its analysis or transcript. A platform whose list leaves them out (Vozzo's
+    recordings list) caches a completed call without them; its details are read when
+    the call is opened."""
+    if not call.status.is_final:
+        return False
+    return call.status is not CallStatus.COMPLETED or (
+        call.analysis is not None or call.transcript is not None
+    )
 
 
 class UseCaseListing(SupportsUseCases, SupportsCallList, Protocol):
@@ -137,9 +149,10 @@ class CallService:
         return await self.catalog.get_call(self.connection, call_id)
 
     async def open_call(self, call_id: str) -> Call:
-        """Open a call: the catalog's copy when it is final, the platform's otherwise."""
+        """Open a call: the catalog's copy when it is whole (``is_whole``), the
+        platform's otherwise."""
         cached = await self.cached_call(call_id)
-        if cached is not None and cached.status.is_final:
+        if cached is not None and is_whole(cached):
             return cached
         try:
             return await self.fetch_call(call_id)

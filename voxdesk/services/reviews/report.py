@@ -20,6 +20,8 @@ from voxdesk.services.formatting import format_duration, format_score
 EXCERPT_BEFORE, EXCERPT_AFTER = 5.0, 10.0
 TABLE = "<table border='1' cellpadding='3' cellspacing='0' width='100%'>"
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
+#: Calls in one PDF at most: a report per call is pages long.
+PDF_LIMIT = 500
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from voxdesk.domain import Call
 from voxdesk.providers.errors import NotFound, ProviderError, ValidationError
-from voxdesk.services.calls import CallService
+from voxdesk.services.calls import CallService, is_whole
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
 from voxdesk.services.sync import SyncProgress
 from voxdesk.services.tasks import NamedTasks
@@ -316,7 +316,7 @@ class CallBrowser(QObject):
         cached = await service.cached_call(call_id)
         if cached is not None:
             self._show(cached)
-            if cached.status.is_final:
+            if is_whole(cached):
                 return
         try:
             call = await service.fetch_call(call_id)

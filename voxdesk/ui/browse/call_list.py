@@ -240,7 +240,9 @@ class CallListPanel(QWidget):
         self.table.setObjectName("call-table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Shift/Ctrl+click) for a PDF of the selection; the current row
+        # is the call shown.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
@@ -423,6 +425,11 @@ class CallListPanel(QWidget):
     def current_call_id(self) -> str | None:
         index = self.table.currentIndex()
         return index.data(CALL_ID_ROLE) if index.isValid() else None
+
+    def selected_call_ids(self) -> list[str]:
+        """The selected calls, in the list's order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.index(row, 0).data(CALL_ID_ROLE) for row in rows]
 
     def select_call(self, call_id: str) -> bool:
         """Make ``call_id`` current if it is loaded; False otherwise."""

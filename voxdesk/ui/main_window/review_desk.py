@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
+from voxdesk.domain.review import human_choices
 from voxdesk.services.catalog.review_marks import UNREVIEWED
 from voxdesk.services.tasks import NamedTasks
 from voxdesk.ui.review.override_dialog import OverrideDialog
@@ -73,6 +74,7 @@ class ReviewDeskMixin:
             f"{criterion.result.value} — {criterion.rationale}"
             if criterion.rationale
             else criterion.result.value,
+            choices=human_choices(call.analysis),
             current=(current.result, current.reason, current.comment) if current else None,
             parent=self,
         )

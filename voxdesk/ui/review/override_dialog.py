@@ -1,7 +1,7 @@
-"""The override form: the human answer (Yes / No / N/A, or an outcome label), the
-reason, and a comment that "Other" requires. OK stays disabled until the form is
-complete, and says why in its tooltip. Opened with ``open()`` (never ``exec()``: the
-window runs on an asyncio loop)."""
+"""The override form: the human answer (Yes / No / N/A for a criterion, Yes / No /
+Not clear for a use case's question, or an outcome label), the reason, and a comment
+that "Other" requires. OK stays disabled until the form is complete, and says why in its
+tooltip. Opened with ``open()`` (never ``exec()``: the window runs on an asyncio loop)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ class OverrideDialog(QDialog):
         ai_answer: str,
         *,
         outcomes: list[str] | None = None,
+        choices: tuple[CriterionResult, ...] = HUMAN_RESULTS,
         current: tuple[object, OverrideReason, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -41,6 +42,7 @@ class OverrideDialog(QDialog):
         self.setObjectName("override-dialog")
         self.setWindowTitle("Override")
         self._outcomes = outcomes
+        self._choices = choices
         self._setup_ui(title, ai_answer, current)
 
     def _setup_ui(
@@ -54,7 +56,7 @@ class OverrideDialog(QDialog):
         self.answer = QComboBox(self)
         self.answer.setObjectName("override-answer")
         if self._outcomes is None:
-            for result in HUMAN_RESULTS:
+            for result in self._choices:
                 self.answer.addItem(result.value, result.value)
         else:
             self.answer.setEditable(True)

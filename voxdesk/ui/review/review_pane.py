@@ -159,7 +159,9 @@ class ReviewPane(QFrame):
     @staticmethod
     def _scores_text(score: HumanScore | None) -> str:
         if score is None or (score.ai_score is None and score.score is None):
-            return "No score to review"
+            # Answers (Vozzo) or a survey: nothing scored, but overrides still count.
+            changed = f" · {score.overridden} overridden" if score and score.overridden else ""
+            return f"No score to review{changed}"
         return (
             f"AI {format_score(score.ai_score)} · Human {format_score(score.score)} "
             f"· Δ {format_delta(score.delta)}"
