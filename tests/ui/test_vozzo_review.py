@@ -244,3 +244,14 @@ def test_a_pdf_of_the_selected_recordings_is_written_from_the_desk(
     assert task.cancelled() and not cancelled.exists()
     assert list(tmp_path.glob(".*.partial")) == []
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
+
+
+def test_a_vozzo_recording_plays_in_the_main_window(driver: Driver, window: MainWindow) -> None:
+    """Vozzo's recordings carry no URL and no disposition: the player asks the platform
+    for one (its audio URL) instead of saying there is nothing to play."""
+    call_id = next(iter(_rows(window)))
+    _open(driver, window, call_id)
+    driver.wait_until(lambda: bool(window.player.source), timeout=30, what="audio loaded")
+    assert "no recording" not in window.player_bar.message.text().lower()
+    window.player.play()
+    driver.wait_until(lambda: window.player.position > 0.3, timeout=15, what="playing")

@@ -18,7 +18,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from voxdesk.domain import Call, Disposition, Recording
+from voxdesk.domain import Call, Recording
 from voxdesk.providers.errors import ProviderError
 from voxdesk.services.call_words import no_recording_text
 from voxdesk.services.calls import CallService
@@ -84,13 +84,10 @@ class PlaybackController(QObject):
             self.messageChanged.emit("")
             self.callLoaded.emit(None)
             return
-        # A call that never connected has nothing to play. One that did but came without
-        # a URL is on a platform that signs them on request (voice-bot): ask when loading.
-        missing = no_recording_text(call.disposition) or (
-            NO_RECORDING
-            if call.recording is None and call.disposition is not Disposition.COMPLETED
-            else None
-        )
+        # A call that never connected has nothing to play. Any other that came without a
+        # URL may be on a platform that signs them on request (voice-bot, Vozzo, which
+        # report no disposition): the provider is asked when loading, and says if none.
+        missing = no_recording_text(call.disposition)
         if missing is not None:
             self.noteChanged.emit(missing)
             self.callLoaded.emit(None)
