@@ -33,6 +33,9 @@ class DecodedAudio:
     """int16 samples at ``SAMPLE_RATE``: one array per channel (at most two)."""
 
     channels: list[np.ndarray]
+    #: The source was below ``SAMPLE_RATE`` (a phone line's 8 kHz): restored on the way
+    #: (``narrowband``) and recognised with the model adapted to it (``asr.prepare``).
+    narrowband: bool = False
 
     @property
     def duration(self) -> float:
@@ -82,7 +85,7 @@ def _read_stream(container: av.container.InputContainer) -> DecodedAudio:
     source_rate = stream.sample_rate or SAMPLE_RATE
     if source_rate < SAMPLE_RATE:
         channels = [restore(c, SAMPLE_RATE, source_rate) for c in channels]
-    return DecodedAudio(channels)
+    return DecodedAudio(channels, narrowband=source_rate < SAMPLE_RATE)
 
 
 def _plain(exc: av.error.FFmpegError) -> str:

@@ -39,7 +39,7 @@ def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
         words = pronounce_phrases(scorecard.phrases())
     except PronunciationError as exc:
         raise AnalysisError(f"The scorecard {scorecard.id} cannot be used: {exc}.") from exc
-    asr.prepare(p for p in words.values() if p.guessed)
+    asr.prepare((p for p in words.values() if p.guessed), narrowband=audio.narrowband)
     turns = transcribe(audio, scorecard.agent_channel)
     speakers = channel_speakers(len(audio.channels), scorecard.agent_channel)
     metrics = measure(turns, audio.duration, speakers)

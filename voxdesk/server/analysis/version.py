@@ -36,7 +36,13 @@ from voxdesk.server.scorecard import Scorecard
 
 _SERVER_DIR = Path(__file__).resolve().parent.parent
 #: Source folders and files under ``voxdesk/server`` whose code computes a result.
-ENGINE_SOURCES = ("analysis", "core/worker.py", "core/probe.py", "scorecard.py")
+ENGINE_SOURCES = (
+    "analysis",
+    "analysis/narrowband.mllr",  # the model's adaptation to telephone-band audio
+    "core/worker.py",
+    "core/probe.py",
+    "scorecard.py",
+)
 ENGINE_LIBRARIES = ("pocketsphinx", "av", "numpy", "rapidfuzz")
 _CHUNK = 1 << 20
 

@@ -24,7 +24,7 @@ def transcribe_recording(path: str) -> dict[str, Any]:
         audio = decode_channels(Path(path))
     except DecodeError as exc:
         return {"error": f"The recording could not be decoded: {exc}."}
-    asr.prepare()
+    asr.prepare(narrowband=audio.narrowband)
     turns = transcribe(audio, AGENT_CHANNEL)
     return {
         "duration": audio.duration,
