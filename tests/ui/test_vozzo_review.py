@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
 
 from tests.support.vozzo_server import (
@@ -255,3 +255,18 @@ def test_a_vozzo_recording_plays_in_the_main_window(driver: Driver, window: Main
     assert "no recording" not in window.player_bar.message.text().lower()
     window.player.play()
     driver.wait_until(lambda: window.player.position > 0.3, timeout=15, what="playing")
+
+
+def test_a_vozzo_connection_lists_its_own_columns(driver: Driver, window: MainWindow) -> None:
+    """Use case and bucket, no agent or score columns (Vozzo has neither); an opened
+    recording is titled by its file, not "Unknown agent"."""
+    model = window.model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Use case" in titles and "Bucket" in titles
+    assert "Agent" not in titles and "Score" not in titles
+    use_case = titles.index("Use case")
+    assert {model.index(r, use_case).data() for r in range(model.rowCount())} == {"Loan leads"}
+    call_id = next(iter(_rows(window)))
+    _open(driver, window, call_id)
+    title = _shown(driver, window.detail, QLabel, "detail-agent")
+    assert title.toolTip().endswith(".wav") or title.text().endswith(".wav"), title.text()

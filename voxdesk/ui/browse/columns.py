@@ -306,7 +306,42 @@ VOXPRIA = ListLayout(
     any_grouping="All agents",
 )
 
-_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voxpria": VOXPRIA, "voix": VOIX}
+#: Vozzo: recordings uploaded to a use case, answered and put in a bucket (no agent,
+#: no score: answers are not points).
+VOZZO = ListLayout(
+    name="vozzo",
+    columns=(
+        DATE,
+        ListColumn(
+            SortKey.GROUPING,
+            "Use case",
+            "Loan leads follow-up",
+            lambda r: _or_placeholder(r.grouping),
+            elides=True,
+        ),
+        DURATION,
+        ListColumn(
+            SortKey.OUTCOME,
+            "Bucket",
+            "Warm Lead",
+            lambda r: _or_placeholder(r.outcome),
+            elides=True,
+        ),
+        ListColumn(
+            SortKey.STATUS,
+            "Analysis",
+            "Processing…",
+            lambda r: STATUS_TEXT[r.status],
+            status_icon=True,
+        ),
+        REVIEW_COLUMNS[0],
+    ),
+    filters=frozenset({FilterKind.CAMPAIGN, FilterKind.STATUS, FilterKind.DATE, FilterKind.REVIEW}),
+    search_hint="Search bucket, call ID, summary  (Ctrl+F)",
+    any_grouping="All use cases",
+)
+
+_BY_PLATFORM = {"voicecalls": VOICE_BOT, "voxpria": VOXPRIA, "voix": VOIX, "vozzo": VOZZO}
 
 
 def layout_for(platform: str | None) -> ListLayout:

@@ -116,7 +116,12 @@ class CallDetailView(ReadingPane):
     def _add_header(self, call: Call, agent: str | None, category: str | None) -> None:
         # The agent on a line of its own (shortened, whole in the tooltip, when long), the
         # badges under it: side by side they needed more than a narrow pane's width.
-        speaker = agent or (VOICE_BOT if call.agent_kind is AgentKind.BOT else "Unknown agent")
+        # A recording with no agent at all (Vozzo's uploads) is known by its file's name.
+        speaker = agent or (
+            VOICE_BOT
+            if call.agent_kind is AgentKind.BOT
+            else str(call.udfs.get("file") or "Unknown agent")
+        )
         title = ElidedLabel(speaker, self._content, name="detail-agent")
         title.setFont(heading_font(title, scale=1.35))
         self._layout.addWidget(title)
