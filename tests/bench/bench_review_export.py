@@ -10,9 +10,10 @@ override with a reason, a note, submitted), then, in the same run:
   ``asyncio.to_thread``: the rows written by a child process, progress to a
   ``QProgressDialog`` on the GUI thread), while a 10 ms ``QTimer`` on the GUI thread
   measures the largest gap between its ticks;
-* a bare ``csv.writer`` writing the very rows the export writes (the same Python
-  values, made beforehand by the export's own query and ``RowMaker``), to a file in
-  the same folder;
+* a bare ``csv.writer`` writing the very rows the export wrote (read back from its
+  file, the numbers as the floats and ints they were written from, so the writer
+  formats them as it would a program's values), to a file in the same folder, which
+  must come out byte for byte the same as the export's;
 * the largest timer gap with the loop idle for 2 s (what the machine allows).
 
 Targets: the export ≤ 2× the bare writer; the largest timer gap ≤ 25 ms.
@@ -57,7 +58,6 @@ from voxdesk.domain.review import (  # noqa: E402
 from voxdesk.domain.review_scoring import human_score  # noqa: E402
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder  # noqa: E402
 from voxdesk.services.catalog.review_marks import ReviewMark  # noqa: E402
-from voxdesk.services.csv_export_child import RowMaker, open_readonly  # noqa: E402
 from voxdesk.services.reviews import ReviewSummary, SqliteReviewStore  # noqa: E402
 from voxdesk.services.reviews.export_csv import CsvExport, ExportSource  # noqa: E402
 
@@ -196,14 +196,26 @@ async def desk_export(source: ExportSource, out: Path) -> tuple[float, int, floa
     return seconds, rows, gaps.largest
 
 
-def same_rows(source: ExportSource) -> list[list]:
-    """The rows the export writes, as the values it hands ``csv.writer``."""
-    plan = CsvExport(source, CallFilter(), CallOrder()).plan()
-    db = open_readonly(plan.catalog_path, plan.reviews_path)
-    try:
-        return RowMaker(plan.criteria).rows(db.execute(plan.sql, plan.params).fetchall())
-    finally:
-        db.close()
+#: The export's number columns and the types their values have in the rows it writes.
+NUMBERS: dict[str, type] = {
+    "duration_s": float,
+    "ai_score": float,
+    "human_score": float,
+    "delta": float,
+    "time_spent_s": int,
+}
+
+
+def same_rows(exported: Path) -> list[list]:
+    """The rows the export wrote, header first, as values: the text cells as read, the
+    numbers as the Python numbers they were written from (``None`` where empty)."""
+    with open(exported, newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    typed = [(rows[0].index(name), kind) for name, kind in NUMBERS.items()]
+    for row in rows[1:]:
+        for at, kind in typed:
+            row[at] = kind(row[at]) if row[at] else None
+    return rows
 
 
 def bare_writer(rows: list[list], out: Path) -> float:
@@ -226,9 +238,10 @@ async def bench(folder: Path, calls: int, runs: int) -> None:
         gaps.append(gap)
     # Made after the exports: millions of live objects would lengthen every garbage
     # collection during them (pauses of the window's thread the app never has).
-    rows = same_rows(source)
+    rows = same_rows(out)
     bares = [bare_writer(rows, bare_out) for _ in range(runs)]
     del rows
+    assert bare_out.read_bytes() == out.read_bytes(), "the bare writer wrote other bytes"
     export_s, bare_s = statistics.median(exports), statistics.median(bares)
     ratio = export_s / bare_s
     print(f"CSV export of {calls} reviewed calls ({out.stat().st_size / 1e6:.0f} MB, "

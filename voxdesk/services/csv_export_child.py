@@ -6,7 +6,7 @@ window stutters (59 ms gaps between 10 ms timer ticks measured in the same proce
 
 The parent (``voxdesk.services.reviews.export_csv``) works out the query, the header
 and the criteria and sends them as one JSON ``ExportPlan`` on stdin; the child opens the
-SQLite files read-only itself, writes the rows to the partial file and prints
+SQLite files read-only itself, writes the lines to the partial file and prints
 ``done total`` after each batch on stdout. It imports nothing but the standard library,
 so it runs without site-packages and starts in a few tens of ms.
 The parent renames the partial file into place once the child has exited cleanly, and
@@ -29,13 +29,17 @@ Progress = Callable[[int, int], None]
 #: The AI answers of a call's criteria, in ``criteria_keys`` order, are joined by this
 #: (a split is several times cheaper than parsing JSON).
 RESULT_SEPARATOR = "\x1f"
+#: A review's overrides as stored for exports (``export_cells.override_cells``): each
+#: one is ``OVERRIDE_SEPARATOR`` + criterion id + ``OVERRIDE_SPLIT`` + its two cells;
+#: where an id or a reason holds either character, a JSON object instead.
+OVERRIDE_SEPARATOR, OVERRIDE_SPLIT = "\x1e", "\x1f"
 #: Rows per step: progress is reported (and a cancel checked) after each.
 BATCH = 2000
 #: Exit status of a child that could not read or write a file (its message on stderr).
 EXIT_OS_ERROR = 3
 _EMPTY_REVIEWS = (
-    "CREATE TABLE r.reviews (connection, call_ref, reviewer, submitted_at, seconds_spent, "
-    "outcome_label, outcome_reason, overrides_json, notes_text)"
+    "CREATE TABLE r.reviews (connection, call_ref, review_cells, outcome_cell, reason_cell, "
+    "override_cells, notes_cell)"
 )
 
 
@@ -45,8 +49,8 @@ class ExportCancelled(Exception):
 
 @dataclass(frozen=True)
 class ExportPlan:
-    """What to write: the query (its last four columns the criteria's raw cells and the
-    notes), its parameters, the header, the criteria's ids in column order, how many rows."""
+    """What to write: the query (its columns ``LineMaker.lines`` reads), its parameters,
+    the header, the criteria's ids in column order, how many rows."""
 
     catalog_path: str
     reviews_path: str
@@ -74,45 +78,67 @@ def open_readonly(catalog_path: Path | str, reviews_path: Path | str) -> sqlite3
     return db
 
 
-class RowMaker:
-    """Turns the export query's rows into CSV rows: the base cells as SQLite computed
-    them, then each criterion's AI answer, human answer and reason, then the notes.
-    The few microseconds a row costs are spent here; a call's criteria are placed by
-    its scorecard's id list, worked out once per scorecard."""
+class LineMaker:
+    """Turns the export query's rows into CSV lines. SQLite hands over most of a line
+    as text already in CSV form (``export_csv.LINE_CELLS``); here the two numbers are
+    written as ``csv.writer`` writes them (``repr``, remembered per value), each
+    criterion's three cells are placed by its scorecard's id list (worked out once per
+    scorecard and answers) and the review's overrides put in."""
 
     def __init__(self, criteria: list[str]) -> None:
-        self.criteria = criteria
         self.position = {cid: i for i, cid in enumerate(criteria)}
-        self._header_keys = json.dumps(criteria)
-        self._placements: dict[str, list[int]] = {}
+        self._none = [""] * len(criteria)
+        self._answers: dict[tuple[str | None, str | None], tuple[list[str], list[str], str]] = {}
+        self._numbers: dict[float | None, str] = {None: ""}
 
-    def _placement(self, keys: str) -> list[int]:
-        placement = self._placements.get(keys)
-        if placement is None:
-            placement = [self.position[cid] for cid in json.loads(keys)]
-            self._placements[keys] = placement
-        return placement
+    def _number(self, value: float | None) -> str:
+        text = self._numbers.get(value)
+        if text is None:
+            text = repr(value)
+            if value:  # 0.0 == -0.0, yet they are written differently
+                self._numbers[value] = text
+        return text
 
-    def rows(self, batch: list[tuple]) -> list[list]:
-        width = len(self.criteria)
-        made = []
-        for row in batch:
-            keys, results, overrides, notes = row[-4:]
-            cells = [""] * (3 * width)
-            if results:
-                answers = results.split(RESULT_SEPARATOR)
-                if keys == self._header_keys:  # the common case: one scorecard
-                    cells[0::3] = cells[1::3] = answers
+    def _ai(self, keys: str | None, results: str | None) -> tuple[list[str], list[str], str]:
+        """The AI answers by criterion position, each criterion's three cells with no
+        override (answer, the same answer, no reason) and those joined. ``keys`` is
+        ``None`` where the call's criteria are the header's, in its order."""
+        made = self._answers.get((keys, results))
+        if made is None:
+            answers = self._none
+            if results is not None:
+                given = results.split(RESULT_SEPARATOR)
+                if keys is None:
+                    answers = given
                 else:
-                    for at, answer in zip(self._placement(keys), answers, strict=True):
-                        cells[3 * at] = cells[3 * at + 1] = answer
-            if overrides:
-                for cid, (human, reason) in json.loads(overrides).items():
-                    at = self.position.get(cid)
-                    if at is not None:
-                        cells[3 * at + 1], cells[3 * at + 2] = human, reason
-            made.append([*row[:-4], *cells, notes])
+                    answers = list(self._none)
+                    for cid, answer in zip(json.loads(keys), given, strict=True):
+                        answers[self.position[cid]] = answer
+            cells = [f"{a},{a},," for a in answers]
+            made = self._answers[(keys, results)] = (answers, cells, "".join(cells))
         return made
+
+    def _overridden(self, answers: list[str], cells: list[str], overrides: str) -> str:
+        cells = cells.copy()
+        if overrides.startswith(OVERRIDE_SEPARATOR):
+            pairs = (o.split(OVERRIDE_SPLIT) for o in overrides.split(OVERRIDE_SEPARATOR)[1:])
+        else:
+            pairs = json.loads(overrides).items()
+        for cid, human_and_reason in pairs:
+            at = self.position.get(cid)
+            if at is not None:
+                cells[at] = f"{answers[at]},{human_and_reason},"
+        return "".join(cells)
+
+    def lines(self, batch: list[tuple]) -> str:
+        made = []
+        number = self._number
+        for head, duration, score, middle, keys, results, overrides, notes in batch:
+            answers, cells, criteria = self._ai(keys, results)
+            if overrides:
+                criteria = self._overridden(answers, cells, overrides)
+            made.append(f"{head}{number(duration)},{number(score)},{middle}{criteria}{notes}\r\n")
+        return "".join(made)
 
 
 def write_csv(
@@ -125,16 +151,15 @@ def write_csv(
     """Write the plan's rows to ``partial``; the number of rows written."""
     db = open_readonly(plan.catalog_path, plan.reviews_path)
     try:
-        maker = RowMaker(plan.criteria)
+        maker = LineMaker(plan.criteria)
         done = 0
         with open(partial, "w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(plan.header)
+            csv.writer(file).writerow(plan.header)
             cursor = db.execute(plan.sql, plan.params)
             while batch := cursor.fetchmany(BATCH):
                 if cancel is not None and cancel.is_set():
                     raise ExportCancelled
-                writer.writerows(maker.rows(batch))
+                file.write(maker.lines(batch))
                 done += len(batch)
                 if progress is not None:
                     progress(done, plan.total)

@@ -2,11 +2,15 @@
 criterion's AI answer, human answer and reason, the outcome both ways, and the notes.
 
 The filter and the order are the list's SQL (``catalog.query``). Every cell comes from
-columns made for it when calls and reviews were written (``criteria_results``,
-``export_cells``): SQLite computes the base cells and ``RowMaker`` places the
-criteria's, without reading any call's or review's whole JSON. This module plans the
-export (query, header, criteria, count) over its own read-only connections; the rows
-are written by ``csv_export_child``, in a child process for the desk (``run_in_child``:
+what was made for it when calls and reviews were written, never from a call's or a
+review's whole JSON: the call's columns through the catalog's ``calls_export`` index
+(``catalog.export_index``), the review's cells stored as CSV text (``export_cells``).
+SQLite writes most of each line as CSV text and ``csv_export_child.LineMaker`` adds
+the two numbers and the criteria's cells, so no row of values is made and no
+``csv.writer`` walks one (the same bytes: ``tests/services/reviews/export_golden``).
+This module plans the export (query, header, criteria, count) over its own read-only
+connections; the lines are written by ``csv_export_child``, in a child process for the
+desk (``run_in_child``:
 the window's process then never waits for the GIL) or on the caller's thread for the
 CLI (``run``). The file is written beside its destination and renamed into place at the
 end, so a cancelled or failed export leaves no half file.
@@ -26,8 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voxdesk.services import csv_export_child
-from voxdesk.services.catalog.query import CallFilter, CallOrder, Where, order_by, where_sql
-from voxdesk.services.catalog.review_marks import CALLS_WITH_MARKS, REVIEW_STATE_SQL
+from voxdesk.services.catalog.query import (
+    CallFilter,
+    CallOrder,
+    SortKey,
+    Where,
+    order_by,
+    where_sql,
+)
+from voxdesk.services.catalog.review_marks import CALLS_WITH_MARKS, UNREVIEWED
 from voxdesk.services.csv_export_child import (
     EXIT_OS_ERROR,
     ExportCancelled,
@@ -36,31 +47,56 @@ from voxdesk.services.csv_export_child import (
     open_readonly,
     write_csv,
 )
+from voxdesk.services.reviews.export_cells import EXPORT_COLUMNS
 
-#: (column title, SQL) of the columns every export has, before the criteria's.
-BASE_CELLS = (
-    ("call_id", "calls.call_id"),
-    ("agent", "agent"),
-    ("category", "category"),
-    ("date", "date"),
-    ("duration_s", "round(duration, 1)"),
-    ("ai_score", "score"),
-    ("human_score", "human_score"),
-    ("delta", "score_delta"),
-    ("review", REVIEW_STATE_SQL),
-    ("reviewer", "rv.rv_reviewer"),
-    ("submitted_at", "rv.submitted_at"),
-    ("time_spent_s", "CAST(rv.seconds_spent AS INTEGER)"),
-    ("ai_outcome", "outcome"),
-    ("human_outcome", "coalesce(rv.outcome_label, outcome)"),
-    ("outcome_reason", "rv.outcome_reason"),
+BASE_COLUMNS = (
+    "call_id",
+    "agent",
+    "category",
+    "date",
+    "duration_s",
+    "ai_score",
+    "human_score",
+    "delta",
+    "review",
+    "reviewer",
+    "submitted_at",
+    "time_spent_s",
+    "ai_outcome",
+    "human_outcome",
+    "outcome_reason",
 )
-BASE_COLUMNS = tuple(title for title, _ in BASE_CELLS)
+
+
+def csv_cell(sql: str) -> str:
+    """SQL for the text ``sql`` as ``csv.writer`` writes it: nothing for NULL, in double
+    quotes (doubled inside) where it holds a comma, a double quote or a line break."""
+    special = " OR ".join(f"instr({sql}, {c})" for c in ("','", "'\"'", "char(10)", "char(13)"))
+    return (
+        f"CASE WHEN {sql} IS NULL THEN '' WHEN {special} "
+        f"THEN '\"' || replace({sql}, '\"', '\"\"') || '\"' ELSE {sql} END"
+    )
+
+
+#: A review's six cells (human score … time spent) where the call has none.
+_NO_REVIEW = f",,{UNREVIEWED},,,"
+#: The columns ``LineMaker.lines`` reads, the base cells already as CSV text but for the
+#: two numbers ``repr`` writes (SQLite writes floats its own way): the call's cells
+#: (``csv_cell``, from the ``calls_export`` index) and the review's (stored as CSV,
+#: ``export_cells``), then the criteria's ids (NULL where they are the header's, the
+#: parameter), the AI answers, the overrides and the notes.
+LINE_CELLS = (
+    " || ',' || ".join(csv_cell(c) for c in ("calls.call_id", "agent", "category", "date"))
+    + " || ',', round(duration, 1), score, "
+    f"coalesce(rv.review_cells, '{_NO_REVIEW}') || ',' || {csv_cell('outcome')} || ',' || "
+    f"coalesce(rv.outcome_cell, {csv_cell('outcome')}) || ',' || "
+    "coalesce(rv.reason_cell, '') || ',', "
+    "nullif(criteria_keys, ?), criteria_results, rv.override_cells, coalesce(rv.notes_cell, '')"
+)
+# Aliased so that the list's filters (unqualified column names) mean what they do there.
 _REVIEWS = (
-    "LEFT JOIN (SELECT connection AS rv_connection, call_ref AS rv_ref, reviewer AS "
-    "rv_reviewer, submitted_at, seconds_spent, outcome_label, outcome_reason, "
-    "overrides_json, notes_text FROM r.reviews) AS rv "
-    "ON rv.rv_connection = calls.connection AND rv.rv_ref = calls.call_id"
+    f"LEFT JOIN (SELECT connection AS rv_connection, call_ref AS rv_ref, {EXPORT_COLUMNS} "
+    "FROM r.reviews) AS rv ON rv.rv_connection = calls.connection AND rv.rv_ref = calls.call_id"
 )
 
 
@@ -104,21 +140,19 @@ class CsvExport:
             found.update(dict.fromkeys(json.loads(keys)))
         return list(found)
 
-    def query(self, db: sqlite3.Connection) -> tuple[str, list]:
-        """The rows' SQL and its parameters: the base cells, then each call's criteria
-        ids, AI answers, overrides and notes (placed by ``RowMaker``)."""
+    def query(self, db: sqlite3.Connection, criteria: list[str]) -> tuple[str, list]:
+        """The lines' SQL (``LINE_CELLS``) and its parameters."""
         clause = self._clause(db)
-        columns = ", ".join(sql for _, sql in BASE_CELLS)
+        # Newest first (the list's default) walks ``calls_export``, which is in that
+        # order and holds every column of the call that a line needs. Any other order
+        # scans it and sorts: walking another order's index would look each call up in
+        # the table (its wide rows, a page or two each) in that order.
+        newest_first = self.order.key is SortKey.DATE and self.order.descending
         sql = (
-            f"SELECT {columns}, criteria_keys, criteria_results, overrides_json, notes_text "
-            f"FROM {CALLS_WITH_MARKS} {_REVIEWS} "
-            # Sorted, not walked along the order's index: an index walk looks each
-            # call up in the table in date order (a page read per row or two), while a
-            # scan reads the table's pages once, in order, and SQLite's sorter puts
-            # them in the list's order: twice as fast at 100k.
-            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=False)}"
+            f"SELECT {LINE_CELLS} FROM {CALLS_WITH_MARKS} {_REVIEWS} "
+            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=newest_first)}"
         )
-        return sql, list(clause.params)
+        return sql, [json.dumps(criteria), *clause.params]
 
     def count(self, db: sqlite3.Connection) -> int:
         clause = self._clause(db)
@@ -129,7 +163,7 @@ class CsvExport:
         db = open_readonly(self.source.catalog_path, self.source.reviews_path)
         try:
             criteria = self.criteria(db)
-            sql, params = self.query(db)
+            sql, params = self.query(db, criteria)
             return ExportPlan(
                 catalog_path=str(self.source.catalog_path),
                 reviews_path=str(self.source.reviews_path),
