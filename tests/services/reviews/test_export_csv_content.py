@@ -7,12 +7,16 @@ The awkward values: names, labels, reasons and notes with commas, quotes, line b
 and non-ASCII text; a call id that needs quoting; two scorecards sharing a criterion; a
 call with no analysis and no date; durations on a rounding tie (62.25 s, 0.75 s) and
 scores with 16 significant digits; unreviewed, draft, reopened and reviewed calls; an
-override of a criterion the call's scorecard does not have; time spent on a tie.
+override of a criterion the call's scorecard does not have; time spent on a tie; a
+reason holding the control characters stored overrides are separated by.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,8 +42,11 @@ from voxdesk.domain.review import (
 from voxdesk.domain.review_scoring import human_score
 from voxdesk.services.catalog import CallCatalog, CallFilter, CallOrder, SortKey
 from voxdesk.services.catalog.review_marks import ReviewMark
+from voxdesk.services.csv_export_child import open_readonly
 from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.reviews.export_csv import CsvExport, ExportSource
+from voxdesk.services.reviews.sqlite_store import _SUMMARY, MIGRATIONS
+from voxdesk.services.sqlite_migrations import migrate
 
 GOLDEN = Path(__file__).parent / "export_golden"
 Y, N, NA = CriterionResult.YES, CriterionResult.NO, CriterionResult.NOT_APPLICABLE
@@ -131,6 +138,12 @@ def _reviews(calls: dict[str, Call]) -> list[Review]:
         .submitted("Zoë", START)
         .reopened(),
         start("call-6").with_note(ReviewNote(id="n", start=0, text="ünïcode ✓", created_at=START)),
+        # Control characters the stored overrides separate their parts with.
+        start("call-7").with_override(
+            CriterionOverride(
+                criterion_id="pitch", result=Y, reason=other, comment="pasted\x1fcells\x1eand rows"
+            )
+        ),
         start('call-"4",x').with_note(
             ReviewNote(id="n", start=1, text="not analysed yet", created_at=START)
         ),
@@ -201,3 +214,39 @@ def test_the_child_process_writes_the_same_bytes(source, tmp_path) -> None:
     out = tmp_path / "child.csv"
     CsvExport(source, CallFilter(), CallOrder()).run_in_child(out)
     assert out.read_bytes() == (GOLDEN / "all_newest_first.csv").read_bytes()
+
+
+def _as_schema_1(reviews_path: Path) -> None:
+    """Rewrite the review store as schema 1 kept it: the same reviews and summaries,
+    its raw export cells left empty (schema 2's are made again from each review)."""
+    with closing(sqlite3.connect(reviews_path)) as db:
+        rows = db.execute(f"SELECT {_SUMMARY}, review_json FROM reviews").fetchall()
+    old = reviews_path.with_name("schema-1.sqlite3")
+    with closing(sqlite3.connect(old)) as db:
+        migrate(db, "review store", MIGRATIONS[:1])
+        with db:
+            db.executemany(
+                f"INSERT INTO reviews ({_SUMMARY}, review_json) VALUES (?,?,?,?,?,?,?,?)", rows
+            )
+    old.replace(reviews_path)
+
+
+async def test_a_schema_1_review_store_exports_the_same_bytes(source, tmp_path) -> None:
+    for name in ("catalog.sqlite3", "reviews.sqlite3"):
+        shutil.copy(source.catalog_path.with_name(name), tmp_path / name)
+    _as_schema_1(tmp_path / "reviews.sqlite3")
+    store = SqliteReviewStore(tmp_path / "reviews.sqlite3")
+    await store.open()  # migrates
+    await store.close()
+    out = tmp_path / "migrated.csv"
+    copy = ExportSource(tmp_path / "catalog.sqlite3", tmp_path / "reviews.sqlite3", CONNECTION)
+    CsvExport(copy, CallFilter(), CallOrder()).run(out)
+    assert out.read_bytes() == (GOLDEN / "all_newest_first.csv").read_bytes()
+
+
+def test_newest_first_walks_the_export_index_without_sorting(source) -> None:
+    plan = CsvExport(source, CallFilter(), CallOrder()).plan()
+    with closing(open_readonly(plan.catalog_path, plan.reviews_path)) as db:
+        steps = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {plan.sql}", plan.params)]
+    assert any("COVERING INDEX calls_export" in step for step in steps), steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps
