@@ -47,7 +47,7 @@ from voxdesk.services.csv_export_child import (
     open_readonly,
     write_csv,
 )
-from voxdesk.services.reviews.export_cells import EXPORT_COLUMNS
+from voxdesk.services.reviews.export_cells import EXPORT_COLUMNS, csv_cells
 
 BASE_COLUMNS = (
     "call_id",
@@ -169,7 +169,7 @@ class CsvExport:
                 reviews_path=str(self.source.reviews_path),
                 sql=sql,
                 params=params,
-                header=[*BASE_COLUMNS, *criterion_columns(criteria), "notes"],
+                header=csv_cells(*BASE_COLUMNS, *criterion_columns(criteria), "notes") + "\r\n",
                 criteria=criteria,
                 total=self.count(db),
             )
