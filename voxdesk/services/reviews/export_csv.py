@@ -93,6 +93,8 @@ LINE_CELLS = (
     "coalesce(rv.reason_cell, '') || ',', "
     "nullif(criteria_keys, ?), criteria_results, rv.override_cells, coalesce(rv.notes_cell, '')"
 )
+#: The ``review_marks`` columns a filter can name.
+_MARK_COLUMNS = ("review_state", "human_score", "score_delta")
 # Aliased so that the list's filters (unqualified column names) mean what they do there.
 _REVIEWS = (
     f"LEFT JOIN (SELECT connection AS rv_connection, call_ref AS rv_ref, {EXPORT_COLUMNS} "
@@ -156,7 +158,10 @@ class CsvExport:
 
     def count(self, db: sqlite3.Connection) -> int:
         clause = self._clause(db)
-        sql = f"SELECT COUNT(*) FROM {CALLS_WITH_MARKS} WHERE {clause.sql}"
+        # SQLite keeps the marks' join in a COUNT even where nothing reads them (27 ms
+        # at 100k calls, 3 ms without): joined only for a filter on a review column.
+        marks = any(column in clause.sql for column in _MARK_COLUMNS)
+        sql = f"SELECT COUNT(*) FROM {CALLS_WITH_MARKS if marks else 'calls'} WHERE {clause.sql}"
         return db.execute(sql, clause.params).fetchone()[0]
 
     def plan(self) -> ExportPlan:
@@ -204,7 +209,8 @@ class CsvExport:
         terminates the child. The number of calls written."""
         if getattr(sys, "frozen", False):  # a bundle has no Python to run the child with
             return self.run(out, progress=progress, cancel=cancel)
-        plan, partial = self.plan(), _partial(out)
+        partial = _partial(out)
+        # Started before planning: the child's start (~20 ms) overlaps the plan's queries.
         child = subprocess.Popen(
             # Isolated and without site-packages: the child needs the standard library
             # only, and starts in ~20 ms instead of ~120 ms.
@@ -216,6 +222,7 @@ class CsvExport:
             errors="replace",
         )
         try:
+            plan = self.plan()
             # Sent before a cancel can terminate the child (a plan is a few kB, less
             # than a pipe holds); a child that died at once is reported by its status.
             with contextlib.suppress(BrokenPipeError), child.stdin:
