@@ -6,8 +6,8 @@ call's JSON), and the criteria's answers (``criteria_results``, ``criteria_keys`
 after the JSON, so reading them reads each row's overflow page too. Through this
 index, an export of 100,000 calls in the default order is a walk of ~15 MB in order,
 with no sort and no read of the table. Its cost is one more index entry per call
-written; it is newest first like ``calls_date_*``, so a sync's newest-first batches
-land at one end of it.
+written (a first sync leaves it out and makes it at its end: ``DEFERRABLE_INDEXES``);
+an export meanwhile reads the table, right but slower.
 """
 
 EXPORT_INDEX = (
