@@ -4,8 +4,9 @@ no time holding the GIL while 100,000 rows are made and written: a worker thread
 makes rows takes the GIL from the window's thread for milliseconds at a time, and the
 window stutters (59 ms gaps between 10 ms timer ticks measured in the same process).
 
-The parent (``voxdesk.services.reviews.export_csv``) works out the query, the header
-and the criteria and sends them as one JSON ``ExportPlan`` on stdin; the child opens the
+The parent (``voxdesk.services.reviews.export_csv``) starts the child, works out the
+query, the header and the criteria meanwhile and sends them as one JSON ``ExportPlan``
+on stdin; the child opens the
 SQLite files read-only itself, writes the lines to the partial file and prints
 ``done total`` after each batch on stdout. It imports nothing but the standard library,
 and of that only what it uses (no ``csv``, ``dataclasses``, ``pathlib``: each costs

@@ -10,10 +10,9 @@ the two numbers and the criteria's cells, so no row of values is made and no
 ``csv.writer`` walks one (the same bytes: ``tests/services/reviews/export_golden``).
 This module plans the export (query, header, criteria, count) over its own read-only
 connections; the lines are written by ``csv_export_child``, in a child process for the
-desk (``run_in_child``:
-the window's process then never waits for the GIL) or on the caller's thread for the
-CLI (``run``). The file is written beside its destination and renamed into place at the
-end, so a cancelled or failed export leaves no half file.
+desk (``run_in_child``: the window's process then never waits for the GIL) or on the
+caller's thread for the CLI (``run``). The file is written beside its destination and
+renamed into place at the end, so a cancelled or failed export leaves no half file.
 """
 
 from __future__ import annotations
