@@ -250,3 +250,19 @@ def test_newest_first_walks_the_export_index_without_sorting(source) -> None:
         steps = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {plan.sql}", plan.params)]
     assert any("COVERING INDEX calls_export" in step for step in steps), steps
     assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
+def test_before_a_first_sync_made_the_export_index_the_export_sorts(source, tmp_path) -> None:
+    for name in ("catalog.sqlite3", "reviews.sqlite3"):
+        shutil.copy(source.catalog_path.with_name(name), tmp_path / name)
+    with closing(sqlite3.connect(tmp_path / "catalog.sqlite3")) as db:
+        db.execute("DROP INDEX calls_export")  # as ``CallCatalog.defer_indexes`` does
+    copy = ExportSource(tmp_path / "catalog.sqlite3", tmp_path / "reviews.sqlite3", CONNECTION)
+    plan = CsvExport(copy, CallFilter(), CallOrder()).plan()
+    with closing(open_readonly(plan.catalog_path, plan.reviews_path)) as db:
+        steps = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {plan.sql}", plan.params)]
+    # Sorted: not a walk of the date's index, a table look-up per call in date order.
+    assert any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
+    out = tmp_path / "sorted.csv"
+    CsvExport(copy, CallFilter(), CallOrder()).run(out)
+    assert out.read_bytes() == (GOLDEN / "all_newest_first.csv").read_bytes()

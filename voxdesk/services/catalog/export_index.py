@@ -10,7 +10,8 @@ written (a first sync leaves it out and makes it at its end: ``DEFERRABLE_INDEXE
 an export meanwhile reads the table, right but slower.
 """
 
+EXPORT_INDEX_NAME = "calls_export"
 EXPORT_INDEX = (
-    "CREATE INDEX IF NOT EXISTS calls_export ON calls (connection, date IS NOT NULL, date, "
-    "call_id, agent, category, duration, score, outcome, criteria_keys, criteria_results)"
+    f"CREATE INDEX IF NOT EXISTS {EXPORT_INDEX_NAME} ON calls (connection, date IS NOT NULL, "
+    "date, call_id, agent, category, duration, score, outcome, criteria_keys, criteria_results)"
 )

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voxdesk.services import csv_export_child
+from voxdesk.services.catalog.export_index import EXPORT_INDEX_NAME
 from voxdesk.services.catalog.query import (
     CallFilter,
     CallOrder,
@@ -116,9 +117,12 @@ class ExportSource:
     connection: str
 
 
+def _exists(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
 def _indexed_search(db: sqlite3.Connection) -> bool:
-    found = "SELECT 1 FROM sqlite_master WHERE name = 'calls_search'"
-    return db.execute(found).fetchone() is not None
+    return _exists(db, "calls_search")
 
 
 class CsvExport:
@@ -149,11 +153,16 @@ class CsvExport:
         # Newest first (the list's default) walks ``calls_export``, which is in that
         # order and holds every column of the call that a line needs. Any other order
         # scans it and sorts: walking another order's index would look each call up in
-        # the table (its wide rows, a page or two each) in that order.
-        newest_first = self.order.key is SortKey.DATE and self.order.descending
+        # the table (its wide rows, a page or two each) in that order. So does newest
+        # first while a first sync has not made ``calls_export`` yet.
+        walk = (
+            self.order.key is SortKey.DATE
+            and self.order.descending
+            and _exists(db, EXPORT_INDEX_NAME)
+        )
         sql = (
             f"SELECT {LINE_CELLS} FROM {CALLS_WITH_MARKS} {_REVIEWS} "
-            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=newest_first)}"
+            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=walk)}"
         )
         return sql, [json.dumps(criteria), *clause.params]
 
