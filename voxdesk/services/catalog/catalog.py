@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from voxdesk.domain import Call, CallStatus, Category, Member
+from voxdesk.services.catalog.export_index import EXPORT_INDEX
 from voxdesk.services.catalog.query import (
     NARROW_FILTER_ROWS,
     ROW_COLUMNS,
@@ -109,6 +110,7 @@ class CallCatalog(SqliteThread):
         """The derived structures (sort indexes, text search, statistics), made on each
         open where missing: none holds anything that is not in ``calls``."""
         db.executescript(ORDER_INDEXES)
+        db.execute(EXPORT_INDEX)
         db.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in RETIRED_INDEXES))
         self.indexed_search = self._open_search(db)
         db.execute(BACKLOG_SCHEMA)

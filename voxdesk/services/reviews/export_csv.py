@@ -2,14 +2,17 @@
 criterion's AI answer, human answer and reason, the outcome both ways, and the notes.
 
 The filter and the order are the list's SQL (``catalog.query``). Every cell comes from
-columns made for it when calls and reviews were written (``criteria_results``,
-``export_cells``): SQLite computes the base cells and ``RowMaker`` places the
-criteria's, without reading any call's or review's whole JSON. This module plans the
-export (query, header, criteria, count) over its own read-only connections; the rows
-are written by ``csv_export_child``, in a child process for the desk (``run_in_child``:
-the window's process then never waits for the GIL) or on the caller's thread for the
-CLI (``run``). The file is written beside its destination and renamed into place at the
-end, so a cancelled or failed export leaves no half file.
+what was made for it when calls and reviews were written, never from a call's or a
+review's whole JSON: the call's columns through the catalog's ``calls_export`` index
+(``catalog.export_index``), the review's cells stored as CSV text (``export_cells``).
+SQLite writes most of each line as CSV text and ``csv_export_child.LineMaker`` adds
+the two numbers and the criteria's cells, so no row of values is made and no
+``csv.writer`` walks one (the same bytes: ``tests/services/reviews/export_golden``).
+This module plans the export (query, header, criteria, count) over its own read-only
+connections; the lines are written by ``csv_export_child``, in a child process for the
+desk (``run_in_child``: the window's process then never waits for the GIL) or on the
+caller's thread for the CLI (``run``). The file is written beside its destination and
+renamed into place at the end, so a cancelled or failed export leaves no half file.
 """
 
 from __future__ import annotations
@@ -26,8 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voxdesk.services import csv_export_child
-from voxdesk.services.catalog.query import CallFilter, CallOrder, Where, order_by, where_sql
-from voxdesk.services.catalog.review_marks import CALLS_WITH_MARKS, REVIEW_STATE_SQL
+from voxdesk.services.catalog.export_index import EXPORT_INDEX_NAME
+from voxdesk.services.catalog.query import (
+    CallFilter,
+    CallOrder,
+    SortKey,
+    Where,
+    order_by,
+    where_sql,
+)
+from voxdesk.services.catalog.review_marks import CALLS_WITH_MARKS, UNREVIEWED
 from voxdesk.services.csv_export_child import (
     EXIT_OS_ERROR,
     ExportCancelled,
@@ -36,31 +47,60 @@ from voxdesk.services.csv_export_child import (
     open_readonly,
     write_csv,
 )
+from voxdesk.services.reviews.export_cells import EXPORT_COLUMNS, csv_cells
 
-#: (column title, SQL) of the columns every export has, before the criteria's.
-BASE_CELLS = (
-    ("call_id", "calls.call_id"),
-    ("agent", "agent"),
-    ("category", "category"),
-    ("date", "date"),
-    ("duration_s", "round(duration, 1)"),
-    ("ai_score", "score"),
-    ("human_score", "human_score"),
-    ("delta", "score_delta"),
-    ("review", REVIEW_STATE_SQL),
-    ("reviewer", "rv.rv_reviewer"),
-    ("submitted_at", "rv.submitted_at"),
-    ("time_spent_s", "CAST(rv.seconds_spent AS INTEGER)"),
-    ("ai_outcome", "outcome"),
-    ("human_outcome", "coalesce(rv.outcome_label, outcome)"),
-    ("outcome_reason", "rv.outcome_reason"),
+BASE_COLUMNS = (
+    "call_id",
+    "agent",
+    "category",
+    "date",
+    "duration_s",
+    "ai_score",
+    "human_score",
+    "delta",
+    "review",
+    "reviewer",
+    "submitted_at",
+    "time_spent_s",
+    "ai_outcome",
+    "human_outcome",
+    "outcome_reason",
 )
-BASE_COLUMNS = tuple(title for title, _ in BASE_CELLS)
+
+
+def csv_cell(sql: str) -> str:
+    """SQL for the text ``sql`` as ``csv.writer`` writes it: nothing for NULL, in double
+    quotes (doubled inside) where it holds a comma, a double quote or a line break."""
+    # The line breaks as literals, not char(10): a function call less per test. NULL
+    # fails every test (instr gives NULL) and is written as nothing.
+    special = " OR ".join(f"instr({sql}, '{c}')" for c in ',"\n\r')
+    return (
+        f"CASE WHEN {special} THEN '\"' || replace({sql}, '\"', '\"\"') || '\"' "
+        f"ELSE coalesce({sql}, '') END"
+    )
+
+
+#: A review's six cells (human score … time spent) where the call has none.
+_NO_REVIEW = f",,{UNREVIEWED},,,"
+#: The columns ``LineMaker.lines`` reads, the base cells already as CSV text but for the
+#: two numbers ``repr`` writes (SQLite writes floats its own way): the call's cells
+#: (``csv_cell``, from the ``calls_export`` index) and the review's (stored as CSV,
+#: ``export_cells``), then the criteria's ids (NULL where they are the header's, the
+#: parameter), the AI answers, the overrides and the notes.
+LINE_CELLS = (
+    " || ',' || ".join(csv_cell(c) for c in ("calls.call_id", "agent", "category", "date"))
+    + " || ',', round(duration, 1), score, "
+    f"coalesce(rv.review_cells, '{_NO_REVIEW}') || ',' || {csv_cell('outcome')} || ',' || "
+    f"coalesce(rv.outcome_cell, {csv_cell('outcome')}) || ',' || "
+    "coalesce(rv.reason_cell, '') || ',', "
+    "nullif(criteria_keys, ?), criteria_results, rv.override_cells, coalesce(rv.notes_cell, '')"
+)
+#: The ``review_marks`` columns a filter can name.
+_MARK_COLUMNS = ("review_state", "human_score", "score_delta")
+# Aliased so that the list's filters (unqualified column names) mean what they do there.
 _REVIEWS = (
-    "LEFT JOIN (SELECT connection AS rv_connection, call_ref AS rv_ref, reviewer AS "
-    "rv_reviewer, submitted_at, seconds_spent, outcome_label, outcome_reason, "
-    "overrides_json, notes_text FROM r.reviews) AS rv "
-    "ON rv.rv_connection = calls.connection AND rv.rv_ref = calls.call_id"
+    f"LEFT JOIN (SELECT connection AS rv_connection, call_ref AS rv_ref, {EXPORT_COLUMNS} "
+    "FROM r.reviews) AS rv ON rv.rv_connection = calls.connection AND rv.rv_ref = calls.call_id"
 )
 
 
@@ -77,9 +117,12 @@ class ExportSource:
     connection: str
 
 
+def _exists(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
 def _indexed_search(db: sqlite3.Connection) -> bool:
-    found = "SELECT 1 FROM sqlite_master WHERE name = 'calls_search'"
-    return db.execute(found).fetchone() is not None
+    return _exists(db, "calls_search")
 
 
 class CsvExport:
@@ -104,38 +147,44 @@ class CsvExport:
             found.update(dict.fromkeys(json.loads(keys)))
         return list(found)
 
-    def query(self, db: sqlite3.Connection) -> tuple[str, list]:
-        """The rows' SQL and its parameters: the base cells, then each call's criteria
-        ids, AI answers, overrides and notes (placed by ``RowMaker``)."""
+    def query(self, db: sqlite3.Connection, criteria: list[str]) -> tuple[str, list]:
+        """The lines' SQL (``LINE_CELLS``) and its parameters."""
         clause = self._clause(db)
-        columns = ", ".join(sql for _, sql in BASE_CELLS)
-        sql = (
-            f"SELECT {columns}, criteria_keys, criteria_results, overrides_json, notes_text "
-            f"FROM {CALLS_WITH_MARKS} {_REVIEWS} "
-            # Sorted, not walked along the order's index: an index walk looks each
-            # call up in the table in date order (a page read per row or two), while a
-            # scan reads the table's pages once, in order, and SQLite's sorter puts
-            # them in the list's order: twice as fast at 100k.
-            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=False)}"
+        # Newest first (the list's default) walks ``calls_export``, which is in that
+        # order and holds every column of the call that a line needs. Any other order
+        # scans it and sorts: walking another order's index would look each call up in
+        # the table (its wide rows, a page or two each) in that order. So does newest
+        # first while a first sync has not made ``calls_export`` yet.
+        walk = (
+            self.order.key is SortKey.DATE
+            and self.order.descending
+            and _exists(db, EXPORT_INDEX_NAME)
         )
-        return sql, list(clause.params)
+        sql = (
+            f"SELECT {LINE_CELLS} FROM {CALLS_WITH_MARKS} {_REVIEWS} "
+            f"WHERE {clause.sql} ORDER BY {order_by(self.order, use_index=walk)}"
+        )
+        return sql, [json.dumps(criteria), *clause.params]
 
     def count(self, db: sqlite3.Connection) -> int:
         clause = self._clause(db)
-        sql = f"SELECT COUNT(*) FROM {CALLS_WITH_MARKS} WHERE {clause.sql}"
+        # SQLite keeps the marks' join in a COUNT even where nothing reads them (27 ms
+        # at 100k calls, 3 ms without): joined only for a filter on a review column.
+        marks = any(column in clause.sql for column in _MARK_COLUMNS)
+        sql = f"SELECT COUNT(*) FROM {CALLS_WITH_MARKS if marks else 'calls'} WHERE {clause.sql}"
         return db.execute(sql, clause.params).fetchone()[0]
 
     def plan(self) -> ExportPlan:
         db = open_readonly(self.source.catalog_path, self.source.reviews_path)
         try:
             criteria = self.criteria(db)
-            sql, params = self.query(db)
+            sql, params = self.query(db, criteria)
             return ExportPlan(
                 catalog_path=str(self.source.catalog_path),
                 reviews_path=str(self.source.reviews_path),
                 sql=sql,
                 params=params,
-                header=[*BASE_COLUMNS, *criterion_columns(criteria), "notes"],
+                header=csv_cells(*BASE_COLUMNS, *criterion_columns(criteria), "notes") + "\r\n",
                 criteria=criteria,
                 total=self.count(db),
             )
@@ -170,7 +219,8 @@ class CsvExport:
         terminates the child. The number of calls written."""
         if getattr(sys, "frozen", False):  # a bundle has no Python to run the child with
             return self.run(out, progress=progress, cancel=cancel)
-        plan, partial = self.plan(), _partial(out)
+        partial = _partial(out)
+        # Started before planning: the child's start (~20 ms) overlaps the plan's queries.
         child = subprocess.Popen(
             # Isolated and without site-packages: the child needs the standard library
             # only, and starts in ~20 ms instead of ~120 ms.
@@ -182,6 +232,7 @@ class CsvExport:
             errors="replace",
         )
         try:
+            plan = self.plan()
             # Sent before a cancel can terminate the child (a plan is a few kB, less
             # than a pipe holds); a child that died at once is reported by its status.
             with contextlib.suppress(BrokenPipeError), child.stdin:

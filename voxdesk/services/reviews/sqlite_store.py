@@ -2,9 +2,9 @@
 like the catalog: review notes can quote what customers said.
 
 A review is stored whole as JSON (it is read and written one call at a time) with its
-summary in columns beside it, for the list, and its export cells (``export_cells``),
-so that a CSV export of 100,000 reviews is SQL feeding ``csv.writer``, with no Python
-per row. ``synchronous = FULL``: a saved review
+summary in columns beside it, for the list, and its export cells already as CSV text
+(``export_cells``, schema 2), so that a CSV export of 100,000 reviews copies them.
+``synchronous = FULL``: a saved review
 survives a power cut, not only a crash — a draft lost is the complaint this store
 answers.
 """
@@ -25,10 +25,7 @@ PRAGMAS = """
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 """
-MIGRATIONS = (
-    (
-        1,
-        """
+_SCHEMA_1 = """
         CREATE TABLE reviews (
             connection TEXT NOT NULL,
             call_ref TEXT NOT NULL,
@@ -46,10 +43,47 @@ MIGRATIONS = (
             notes_text TEXT,
             PRIMARY KEY (connection, call_ref)
         ) WITHOUT ROWID;
-        """,
-    ),
-)
+"""
+_REVIEWS_2 = """
+        CREATE TABLE reviews_2 (
+            connection TEXT NOT NULL,
+            call_ref TEXT NOT NULL,
+            state TEXT NOT NULL,
+            human_score REAL,
+            delta REAL,
+            reviewer TEXT,
+            updated_at TEXT,
+            review_json TEXT NOT NULL,
+            review_cells TEXT NOT NULL,
+            outcome_cell TEXT,
+            reason_cell TEXT,
+            override_cells TEXT,
+            notes_cell TEXT,
+            PRIMARY KEY (connection, call_ref)
+        ) WITHOUT ROWID
+"""
 _SUMMARY = "connection, call_ref, state, human_score, delta, reviewer, updated_at"
+_INSERT = (
+    f"INSERT OR REPLACE INTO reviews ({_SUMMARY}, review_json, {EXPORT_COLUMNS}) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _export_cells_as_csv(db: sqlite3.Connection) -> None:
+    """Schema 1 → 2: the export cells as CSV text, made again from each stored review
+    and its summary, in place of schema 1's raw ones (the table is rebuilt without
+    them)."""
+    db.execute(_REVIEWS_2)
+    rows = db.execute(f"SELECT {_SUMMARY}, review_json FROM reviews").fetchall()
+    db.executemany(
+        _INSERT.replace("INTO reviews ", "INTO reviews_2 "),
+        [(*row, *export_cells(Review.model_validate_json(row[7]), _summary(row))) for row in rows],
+    )
+    db.execute("DROP TABLE reviews")
+    db.execute("ALTER TABLE reviews_2 RENAME TO reviews")
+
+
+MIGRATIONS = ((1, _SCHEMA_1), (2, _export_cells_as_csv))
 
 
 def _summary(row: tuple) -> ReviewSummary:
@@ -92,18 +126,14 @@ class SqliteReviewStore(SqliteThread):
                 s.reviewer,
                 s.updated_at.isoformat() if s.updated_at else None,
                 review.model_dump_json(exclude_defaults=True),
-                *export_cells(review),
+                *export_cells(review, s),
             )
             for review, s in reviews
         ]
 
         def work() -> None:
             with self.db:
-                self.db.executemany(
-                    f"INSERT OR REPLACE INTO reviews ({_SUMMARY}, review_json, {EXPORT_COLUMNS}) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    batch,
-                )
+                self.db.executemany(_INSERT, batch)
 
         await self._run(work)
 
