@@ -188,6 +188,11 @@ async def test_an_uploaded_call_reads_back_with_answers_bucket_and_transcript(
     if bucket and bucket.name:
         assert bucket.name in {name for name, _ in BUCKETS}
 
+    # Listed, an analysed recording is whole: its answers, bucket and transcript, as
+    # read one by one (the list shows the bucket, the export the answers, unopened).
+    [listed] = (await provider.list_calls(CallQuery(grouping_id=usecase.usecase_uuid))).calls
+    assert listed.analysis == call.analysis and listed.transcript == call.transcript
+
     # The transcript: speakers, times, confidence per turn and per word.
     assert call.transcript and len(call.transcript) >= 2
     assert {turn.speaker.value for turn in call.transcript} <= {"agent", "customer", "speaker"}

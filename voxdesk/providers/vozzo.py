@@ -21,7 +21,9 @@ answer to reconcile by, so the queue never uses it.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -32,7 +34,7 @@ from voxdesk.contracts import vozzo as wire
 from voxdesk.domain import Call, Recording
 from voxdesk.providers.answers import WireT, parse_answer
 from voxdesk.providers.base import CallPage, CallQuery, Provider
-from voxdesk.providers.errors import UnsupportedOperation, ValidationError
+from voxdesk.providers.errors import ProviderError, UnsupportedOperation, ValidationError
 from voxdesk.providers.http import HttpClient, ProgressCallback
 from voxdesk.providers.queries import UsecaseDraft, UseCaseUpload
 from voxdesk.providers.settings import ConnectionSettings, TokenSettings
@@ -45,6 +47,9 @@ from voxdesk.providers.vozzo_mapping import (
 )
 
 _SCHEMES = {wire.AuthForm.PLAIN: "", wire.AuthForm.BEARER: "Bearer", wire.AuthForm.TOKEN: "Token"}
+log = logging.getLogger("voxdesk.providers.vozzo")
+#: Analysed recordings of a listed page read whole at once (``_listed_call``).
+DETAIL_READS = 6
 _UNFILTERED = ("member_id", "category_id", "text", "direction", "disposition")
 
 
@@ -256,12 +261,36 @@ class VozzoProvider(Provider):
         )
         recordings, total = await self.list_recordings(request)
         name = self._usecase_names.get(query.grouping_id)
-        return CallPage(
-            calls=[map_recording(org.org_uuid, r, usecase_name=name) for r in recordings],
-            page=query.page,
-            page_size=limit,
-            total=total,
+        gate = asyncio.Semaphore(DETAIL_READS)
+        calls = await asyncio.gather(
+            *(self._listed_call(org.org_uuid, r, name, gate) for r in recordings)
         )
+        return CallPage(calls=list(calls), page=query.page, page_size=limit, total=total)
+
+    async def _listed_call(
+        self,
+        org: str,
+        recording: wire.Recording,
+        usecase_name: str | None,
+        gate: asyncio.Semaphore,
+    ) -> Call:
+        """A listed recording as a call, with its answers and transcript when analysed.
+
+        Vozzo's list gives a recording's state but not its answers or bucket, so a list
+        of bare rows would show no bucket and export no answers until each was opened;
+        the analysed ones are read whole here (``DETAIL_READS`` at a time). One that
+        cannot be read now is listed bare and read again when opened."""
+        bare = map_recording(org, recording, usecase_name=usecase_name)
+        if recording.state is not wire.RecordingState.ANALYSIS_COMPLETED:
+            return bare
+        async with gate:
+            try:
+                details = await self.recording_details(bare.id)
+                analytics = await self.transcript_analytics(bare.id)
+            except ProviderError as exc:
+                log.info("Vozzo recording %s listed without its answers: %s", bare.id, exc)
+                return bare
+        return map_recording(org, recording, details, analytics, usecase_name=usecase_name)
 
     async def recording_details(self, call_id: str) -> wire.RecordingDetails:
         org, usecase, recording = split_ref(call_id)
