@@ -185,48 +185,45 @@ INSERT INTO calls_search (rowid, body)
 """
 
 
-#: Schema 1's single-column indexes that a ``calls_<column>_newest`` index begins with
-#: (``connection, <column>, …``): every lookup they served, that one serves, and each
-#: cost every write. Dropped on open (``CallCatalog._create``).
-RETIRED_INDEXES = ("calls_agent", "calls_category", "calls_outcome", "calls_status")
+def _sort_index(key: SortKey) -> tuple[str, str]:
+    name = f"calls_{key.value}"
+    return name, f"CREATE INDEX IF NOT EXISTS {name} ON calls (connection, {key.value}, call_id);"
 
 
-def _order_index(key: SortKey, null_test: str) -> tuple[str, str]:
-    name = f"calls_{key.value}_{null_test.replace(' ', '_').lower()}"
-    return name, (
-        f"CREATE INDEX IF NOT EXISTS {name} "
-        f"ON calls (connection, {key.value} {null_test}, {key.value}, call_id);"
-    )
-
-
-# One index per sort key and direction, matching ``order_by`` exactly, so a sorted
-# page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
-_SORT_INDEXES = dict(
-    _order_index(key, test)
-    for key in SortKey
-    if key not in REVIEW_SORT_KEYS
-    for test in ("IS NULL", "IS NOT NULL")
-)
-#: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
-#: instead of row by row: every key but the date breaks its ties by call id, which has
-#: nothing to do with time, so a newest-first batch lands all over each of them (22
-#: indexes, two thirds of a sync's write time, and growing with the catalog). Building
-#: one from the finished table is a sort: ~0.1 s at 100,000 calls. The date's indexes
-#: and the newest-first ones below take a newest-first batch at one end (of each
-#: value): cheap to keep, and they keep the default view and its filters quick
-#: meanwhile.
-DEFERRABLE_INDEXES = {
-    name: sql for name, sql in _SORT_INDEXES.items() if not name.startswith("calls_date_")
-} | {
-    # Schema 1's, for the score filter (ties by call id too), as ``SCHEMA`` makes them.
-    f"calls_{column}": f"CREATE INDEX IF NOT EXISTS calls_{column} ON calls (connection, {column});"
-    for column in ("score", "duration")
-}
-ORDER_INDEXES = "\n".join(_SORT_INDEXES.values()) + "".join(
+# One index per sort key, walked for a sorted page (``query.index_walks``: from its end
+# when descending, values then NULLs when ascending), so a sorted page is an index walk
+# with LIMIT (1 ms) instead of sorting every row (40 ms at 100k). It also serves the
+# key's filters (score from / to, date range). Schema 1's ``calls_<key>`` indexes,
+# ``(connection, <key>)``, are the same ones: every index of a WITHOUT ROWID table ends
+# with its primary key, so their ties are by call id too.
+SORT_INDEXES = dict(_sort_index(key) for key in SortKey if key not in REVIEW_SORT_KEYS)
+_NEWEST_INDEXES = {
     # The default view (newest first) of one agent, category, campaign, outcome…: a
     # walk within that value (1 ms) instead of sorting its thousands of calls
     # (150 ms at 1M).
-    f"CREATE INDEX IF NOT EXISTS calls_{column}_newest "
-    f"ON calls (connection, {column}, date IS NOT NULL, date, call_id);"
+    f"calls_{column}_by_date": (
+        f"CREATE INDEX IF NOT EXISTS calls_{column}_by_date "
+        f"ON calls (connection, {column}, date, call_id);"
+    )
     for column in NEWEST_INDEXED_COLUMNS
-)
+}
+#: Indexes of earlier layouts, dropped on open (``CallCatalog._create``): two per sort
+#: key (one per place of the NULLs in a single ORDER BY, until ``index_walks`` let one
+#: serve both directions), and the newest-first ones that sorted by ``date IS NOT
+#: NULL`` first (now ``calls_<column>_by_date``).
+RETIRED_INDEXES = tuple(
+    f"calls_{key.value}_{nulls}"
+    for key in SortKey
+    if key not in REVIEW_SORT_KEYS
+    for nulls in ("is_null", "is_not_null")
+) + tuple(f"calls_{column}_newest" for column in NEWEST_INDEXED_COLUMNS)
+#: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
+#: instead of row by row: every key but the date breaks its ties by call id, which has
+#: nothing to do with time, so a newest-first batch lands all over each of them (11
+#: indexes, two thirds of a sync's write time, and growing with the catalog). Building
+#: one from the finished table is a scan and a sort: ~0.1 s at 100,000 calls. The
+#: date's index and the newest-first ones take a newest-first batch at one end (of each
+#: value): cheap to keep, and they keep the default view and its filters quick
+#: meanwhile.
+DEFERRABLE_INDEXES = {name: sql for name, sql in SORT_INDEXES.items() if name != "calls_date"}
+ORDER_INDEXES = "\n".join((*SORT_INDEXES.values(), *_NEWEST_INDEXES.values()))
