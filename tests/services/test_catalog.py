@@ -242,6 +242,47 @@ async def test_pages_of_one_index_walk_are_the_sorted_order_with_nulls_last(
     assert len(page_plans(voice, "vc", CallFilter(), order)) == (1 if descending else 2)
 
 
+async def test_calls_are_stored_in_the_order_they_are_written_and_replaced_by_id(
+    tmp_path,
+) -> None:
+    """A sync's batch is appended, not spread over the table by call id (schema 4)."""
+    catalog = CallCatalog(tmp_path / "catalog.sqlite3")
+    await catalog.open()
+    try:
+        written = [_call(i) for i in (7, 2, 9, 4)]
+        await catalog.upsert_calls("vc", written[:2])
+        await catalog.upsert_calls("vc", written[2:])
+        await catalog.upsert_calls("vc", [_call(2, duration=99.0)])
+        stored = catalog.db.execute(
+            "SELECT call_id, duration FROM calls WHERE connection = 'vc' ORDER BY rowid"
+        ).fetchall()
+        assert stored == [
+            ("call-007", 37.0),
+            ("call-009", 39.0),
+            ("call-004", 34.0),
+            ("call-002", 99.0),
+        ]
+        (table,) = catalog.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'calls'"
+        ).fetchone()
+        assert "WITHOUT ROWID" not in table and "UNIQUE (connection, call_id)" in table
+    finally:
+        await catalog.close()
+
+
+#: What ``PRAGMA index_xinfo`` gives as the column id of an expression.
+EXPRESSION = -2
+
+
+def _key_columns(catalog: CallCatalog, index: str) -> list[str | int]:
+    """An index's key columns by name (``EXPRESSION`` for ``talk_time IS NULL``...)."""
+    return [
+        name if cid != EXPRESSION else EXPRESSION
+        for _, cid, name, _, _, key in catalog.db.execute(f"PRAGMA index_xinfo({index})")
+        if key
+    ]
+
+
 async def test_each_sort_key_has_one_index_and_older_pairs_are_dropped_on_open(
     tmp_path,
 ) -> None:
@@ -258,15 +299,12 @@ async def test_each_sort_key_has_one_index_and_older_pairs_are_dropped_on_open(
     await catalog.open()
     try:
         indexes = {
-            # Every column, the primary key's that SQLite appends included (schema 1's
-            # ``(connection, score)`` ends with ``call_id`` too).
-            name: [r[2] for r in catalog.db.execute(f"PRAGMA index_xinfo({name})")]
+            name: _key_columns(catalog, name)
             for (name,) in catalog.db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'"
             ).fetchall()
         }
-        # Indexes on an expression (``talk_time IS NULL``) have no column name.
-        assert all(None not in columns for columns in indexes.values()), indexes
+        assert all(EXPRESSION not in columns for columns in indexes.values()), indexes
         sortable = {k.value for k in SortKey} - {"review_state", "human_score", "score_delta"}
         for key in sortable:
             assert [n for n, c in indexes.items() if c[:2] == ["connection", key]] in (
