@@ -391,8 +391,8 @@ def sqlite_floor(db: Path, repeats: int) -> dict[str, float]:
                 # Each stretch of the order's index until the page is full.
                 got = 0
                 for stretch in index_walks(order):
-                    where = f" AND {stretch.where}" if stretch.where else ""
-                    sql = f"{select}{where} ORDER BY {stretch.order_by} LIMIT {200 - got}"
+                    within = f" AND {stretch.where}" if stretch.where else ""
+                    sql = f"{select}{within} ORDER BY {stretch.order_by} LIMIT {200 - got}"
                     got += len(conn.execute(sql, clause.params).fetchall())
                     if got == 200:
                         break
