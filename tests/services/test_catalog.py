@@ -192,14 +192,128 @@ async def test_sorts_on_the_neutral_facts_with_nulls_last_through_an_index(
     assert values == known + [None] * 8  # the eight calls without the facts come last
     ties = [(getattr(r, field), r.call_id) for r in rows if getattr(r, field) is not None]
     assert ties == sorted(ties, reverse=descending)
-    plan = " | ".join(
-        row[3]
-        for row in voice.db.execute(
-            f"EXPLAIN QUERY PLAN SELECT call_id FROM calls WHERE connection = 'vc' "
-            f"ORDER BY {order_by(order)} LIMIT 50"
+    plans = page_plans(voice, "vc", CallFilter(), order)
+    assert all("TEMP B-TREE" not in plan for plan in plans), plans
+
+
+def page_plans(
+    catalog: CallCatalog, connection: str, where: CallFilter, order: CallOrder
+) -> list[str]:
+    """The query plan of each statement a page of the list runs."""
+    statements, params = catalog.page_statements(connection, where, order)
+    return [
+        " | ".join(
+            row[3] for row in catalog.db.execute(f"EXPLAIN QUERY PLAN {select}", (*params, 50, 0))
         )
+        for select, _ in statements
+    ]
+
+
+@pytest.mark.parametrize(
+    "key", [k for k in SortKey if k not in (SortKey.REVIEW, SortKey.HUMAN_SCORE, SortKey.DELTA)]
+)
+@pytest.mark.parametrize("descending", [False, True])
+async def test_pages_of_one_index_walk_are_the_sorted_order_with_nulls_last(
+    voice, key, descending
+) -> None:
+    """Each sort key has one index for both directions: ascending walks its values
+    and then its NULLs, so a page may straddle the two, or start among the NULLs."""
+    order = CallOrder(key, descending=descending)
+    sorted_ids = [
+        r[0]
+        for r in voice.db.execute(
+            f"SELECT call_id FROM calls WHERE connection = 'vc' ORDER BY {order_by(order)}"
+        )
+    ]
+    for size in (7, 40):
+        paged = []
+        for offset in range(0, 45, size):
+            paged += [
+                r.call_id
+                for r in await voice.query("vc", CallFilter(), order, offset=offset, limit=size)
+            ]
+        assert paged == sorted_ids
+    narrowed = CallFilter(direction=Direction.INBOUND)
+    inbound = await voice.query("vc", narrowed, order, limit=100)
+    assert [r.call_id for r in inbound] == [
+        i for i in sorted_ids if i in {r.call_id for r in inbound}
+    ]
+    assert len(inbound) == await voice.count("vc", narrowed)
+    assert len(page_plans(voice, "vc", CallFilter(), order)) == (1 if descending else 2)
+
+
+async def test_calls_are_stored_in_the_order_they_are_written_and_replaced_by_id(
+    tmp_path,
+) -> None:
+    """A sync's batch is appended, not spread over the table by call id (schema 4)."""
+    catalog = CallCatalog(tmp_path / "catalog.sqlite3")
+    await catalog.open()
+    try:
+        written = [_call(i) for i in (7, 2, 9, 4)]
+        await catalog.upsert_calls("vc", written[:2])
+        await catalog.upsert_calls("vc", written[2:])
+        await catalog.upsert_calls("vc", [_call(2, duration=99.0)])
+        stored = catalog.db.execute(
+            "SELECT call_id, duration FROM calls WHERE connection = 'vc' ORDER BY rowid"
+        ).fetchall()
+        assert stored == [
+            ("call-007", 37.0),
+            ("call-009", 39.0),
+            ("call-004", 34.0),
+            ("call-002", 99.0),
+        ]
+        (table,) = catalog.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'calls'"
+        ).fetchone()
+        assert "WITHOUT ROWID" not in table and "UNIQUE (connection, call_id)" in table
+    finally:
+        await catalog.close()
+
+
+#: What ``PRAGMA index_xinfo`` gives as the column id of an expression.
+EXPRESSION = -2
+
+
+def _key_columns(catalog: CallCatalog, index: str) -> list[str | int]:
+    """An index's key columns by name (``EXPRESSION`` for ``talk_time IS NULL``...)."""
+    return [
+        name if cid != EXPRESSION else EXPRESSION
+        for _, cid, name, _, _, key in catalog.db.execute(f"PRAGMA index_xinfo({index})")
+        if key
+    ]
+
+
+async def test_each_sort_key_has_one_index_and_older_pairs_are_dropped_on_open(
+    tmp_path,
+) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    catalog = CallCatalog(path)
+    await catalog.open()
+    # An earlier layout's pair for one key (one per place of the NULLs).
+    catalog.db.executescript(
+        "CREATE INDEX calls_talk_time_is_null ON calls (connection, talk_time IS NULL, talk_time);"
+        "CREATE INDEX calls_talk_time_is_not_null "
+        "ON calls (connection, talk_time IS NOT NULL, talk_time);"
     )
-    assert "TEMP B-TREE" not in plan, plan
+    await catalog.close()
+    await catalog.open()
+    try:
+        indexes = {
+            name: _key_columns(catalog, name)
+            for (name,) in catalog.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'"
+            ).fetchall()
+        }
+        assert all(EXPRESSION not in columns for columns in indexes.values()), indexes
+        sortable = {k.value for k in SortKey} - {"review_state", "human_score", "score_delta"}
+        for key in sortable:
+            assert [n for n, c in indexes.items() if c[:2] == ["connection", key]] in (
+                [f"calls_{key}"],
+                [f"calls_{key}", f"calls_{key}_by_date"],
+            )
+            assert indexes[f"calls_{key}"] == ["connection", key, "call_id"]
+    finally:
+        await catalog.close()
 
 
 async def test_the_filter_drop_downs_offer_the_facts(voice) -> None:

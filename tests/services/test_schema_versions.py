@@ -238,7 +238,7 @@ async def test_a_schema_1_catalog_is_migrated_and_keeps_every_call(tmp_path, cap
         assert "calls_search_insert" not in triggers
     finally:
         await catalog.close()
-    assert _user_version(path) == SCHEMA_VERSION == 3
+    assert _user_version(path) == SCHEMA_VERSION == 4
     assert "schema 1 -> 2" in caplog.text and "schema 2 -> 3" in caplog.text
     assert "dropped" not in caplog.text
 

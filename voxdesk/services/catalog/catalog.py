@@ -27,6 +27,8 @@ from voxdesk.services.catalog.query import (
     CallRow,
     SortKey,
     call_row,
+    index_walks,
+    indexed,
     iso,
     newest_of_one,
     order_by,
@@ -378,21 +380,49 @@ class CallCatalog(SqliteThread):
         limit: int,
         matching: int | None = None,
     ) -> list[CallRow]:
-        # Known to be narrow: use the filter's index and sort the few rows. Known to be
-        # broad: walk the order's index, the first ``limit`` matches come quickly.
+        selects, params = self.page_statements(connection, where, order, matching)
+        rows: list[tuple] = []
+        skip = offset
+        for n, (select, count) in enumerate(selects):
+            got = self.db.execute(select, (*params, limit - len(rows), skip)).fetchall()
+            rows += got
+            if len(rows) == limit or n == len(selects) - 1:
+                break
+            # The next stretch of the index: skip what the offset leaves of it.
+            skip = 0 if got else max(0, skip - self.db.execute(count, params).fetchone()[0])
+        return [call_row(r) for r in rows]
+
+    def page_statements(
+        self, connection: str, where: CallFilter, order: CallOrder, matching: int | None = None
+    ) -> tuple[list[tuple[str, str]], list[object]]:
+        """The SQL of a page: a SELECT (run with the parameters, then LIMIT and OFFSET)
+        and the COUNT of its rows, one pair per stretch of the order's index it walks
+        (``index_walks``), or one sorted; with the filter's parameters. Known to be
+        narrow (``matching``, the filter's ``count``, when the caller has it): use the
+        filter's index and sort its few rows. Known to be broad: walk the order's
+        index, the first ``limit`` matches come quickly."""
         narrow = matching is not None and matching <= NARROW_FILTER_ROWS
         broad = matching is not None and not narrow
         clause = where_sql(
             connection, where, index_filters=not broad, indexed_search=self._searchable(connection)
         )
-        sql = (
-            f"SELECT {ROW_COLUMNS} "
-            f"FROM {CALLS_WITH_MARKS} WHERE {clause.sql} "
-            f"ORDER BY {order_by(order, use_index=not narrow or newest_of_one(where, order))} "
-            "LIMIT ? OFFSET ?"
-        )
-        rows = self.db.execute(sql, (*clause.params, limit, offset)).fetchall()
-        return [call_row(r) for r in rows]
+        base = f"FROM {CALLS_WITH_MARKS} WHERE {clause.sql}"
+        walk = not narrow or newest_of_one(where, order)
+        if not (walk and indexed(order)):
+            sorted_by = order_by(order, use_index=walk)
+            walks = [(f"SELECT {ROW_COLUMNS} {base} ORDER BY {sorted_by} LIMIT ? OFFSET ?", "")]
+            return walks, clause.params
+        statements = []
+        for stretch in index_walks(order):
+            stretch_sql = f"{base} AND {stretch.where}" if stretch.where else base
+            statements.append(
+                (
+                    f"SELECT {ROW_COLUMNS} {stretch_sql} ORDER BY {stretch.order_by} "
+                    "LIMIT ? OFFSET ?",
+                    f"SELECT COUNT(*) {stretch_sql}",
+                )
+            )
+        return statements, clause.params
 
     async def get_row(self, connection: str, call_id: str) -> CallRow | None:
         """One call's list row, to refresh a single line when a followed call changes."""

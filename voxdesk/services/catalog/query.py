@@ -150,7 +150,7 @@ def like(text: str) -> str:
     return f"%{escaped}%"
 
 
-#: Filters on one value, each with its ``calls_<column>_newest`` index.
+#: Filters on one value, each with its ``calls_<column>_by_date`` index.
 _EQUALITY_FILTERS = (
     ("agent", "agent"),
     ("category", "category"),
@@ -171,20 +171,51 @@ NEWEST_INDEXED_COLUMNS = (
 
 
 def newest_of_one(where: CallFilter, order: CallOrder) -> bool:
-    """True when a ``calls_<column>_newest`` index serves both the filter and the order."""
+    """True when a ``calls_<column>_by_date`` index serves both the filter and the order."""
     return order == NEWEST_FIRST and (
         any(getattr(where, name) for name, _ in _EQUALITY_FILTERS) or len(where.statuses) == 1
     )
 
 
 def order_by(order: CallOrder, *, use_index: bool = True) -> str:
-    """NULLs last in both directions (a call still processing has no score yet), with
-    every term in one direction so that SQLite can walk an index, not sort. A unary
-    ``+`` keeps SQLite from using the order's index (for narrow filters)."""
+    """The order as one ORDER BY that SQLite sorts by: NULLs last in both directions (a
+    call still processing has no score yet), ties by call id. A unary ``+`` keeps
+    SQLite from using the order's index (for narrow filters). A page walked along the
+    order's index uses ``index_walks`` instead."""
     key = order.key.value if use_index else f"+{order.key.value}"
     if order.descending:
         return f"{key} IS NOT NULL DESC, {key} DESC, call_id DESC"
     return f"{key} IS NULL ASC, {key} ASC, call_id ASC"
+
+
+@dataclass(frozen=True)
+class IndexWalk:
+    """One stretch of an order's index, walked in order: the rows that also match
+    ``where`` (SQL; empty for all of them), in ``order_by``'s order."""
+
+    where: str
+    order_by: str
+
+
+def indexed(order: CallOrder) -> bool:
+    """Whether ``order`` has a sort index (``calls_<key>``) to walk."""
+    return order.key not in REVIEW_SORT_KEYS
+
+
+def index_walks(order: CallOrder) -> tuple[IndexWalk, ...]:
+    """``order`` (``order_by``'s: NULLs last, ties by call id) as walks of its one sort
+    index, ``(connection, <key>, call_id)``. SQLite keeps NULL below every value, so a
+    walk from the end (descending) comes to the NULLs last by itself, and ascending
+    walks the values and then the NULLs: two stretches. One index serves both
+    directions, where a single ORDER BY of both needs two (one per place of the NULLs):
+    half the indexes for every write and for a first sync to build."""
+    key = order.key.value
+    if order.descending:
+        return (IndexWalk("", f"{key} DESC, call_id DESC"),)
+    return (
+        IndexWalk(f"{key} IS NOT NULL", f"{key} ASC, call_id ASC"),
+        IndexWalk(f"{key} IS NULL", "call_id ASC"),
+    )
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 Schema 1 is 0.1.0's layout. Schema 2 adds the neutral facts of the platforms that list
 calls (direction, disposition, grouping, start, talk time, survey score, agent kind) as
-columns, and ``sync_state`` (each connection's sync high-water mark).
+columns, and ``sync_state`` (each connection's sync high-water mark). Schema 3 adds the
+review columns (``review_marks``). Schema 4 stores ``calls`` in the order rows are
+written, keyed by a unique index (``_calls_in_write_order``).
 
 The catalog is a cache, but not all of it can be fetched again: Voxxi has no list
 endpoint, so its calls are known only because voxdesk created or opened them. Dropping
@@ -123,7 +125,35 @@ def _add_neutral_columns(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = ((1, SCHEMA), (2, _add_neutral_columns), (3, add_review_columns))
+def _calls_in_write_order(db: sqlite3.Connection) -> None:
+    """Schema 3 → 4: ``calls`` as a rowid table (rows stored in the order they were
+    written) with its key, ``(connection, call_id)``, a unique index. Keyed by call id
+    (schema 1–3: WITHOUT ROWID), a batch of a sync landed all over the table, since ids
+    have nothing to do with time: each of its 2,000 calls rewrote a page of whole rows
+    (and read it back from the OS once the table outgrew the page cache). Appended, a
+    batch fills a few new pages and only the small key index takes it all over: the
+    writes of a 100,000-call first sync take 1.8 s of CPU instead of 4.1 s (and 3.7 s
+    instead of 9.6 s of wall time). The sort indexes name their ties (``call_id``),
+    so they keep their order; they are dropped with the old table and made again on
+    open (``ORDER_INDEXES``)."""
+    columns = db.execute("PRAGMA table_info(calls)").fetchall()
+    defined = ", ".join(
+        f"{name} {kind}{' NOT NULL' if not_null else ''}"
+        for _, name, kind, not_null, _, _ in columns
+    )
+    names = ", ".join(column[1] for column in columns)
+    db.execute(f"CREATE TABLE calls_by_rowid ({defined}, UNIQUE (connection, call_id))")
+    db.execute(f"INSERT INTO calls_by_rowid ({names}) SELECT {names} FROM calls")
+    db.execute("DROP TABLE calls")
+    db.execute("ALTER TABLE calls_by_rowid RENAME TO calls")
+
+
+MIGRATIONS = (
+    (1, SCHEMA),
+    (2, _add_neutral_columns),
+    (3, add_review_columns),
+    (4, _calls_in_write_order),
+)
 #: The layout ``MIGRATIONS`` ends at; a file of a later one is refused.
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 CALL_COLUMNS = (
@@ -135,8 +165,9 @@ CALL_COLUMNS = (
 
 # Text search: a trigram FTS5 index over agent, outcome, call id and summary, so a
 # substring search is an index lookup (ms) instead of four LIKE scans of every row
-# (95 ms at 100k calls, 650 ms at 1M). ``calls`` has no rowid, so ``call_keys`` gives
-# each call one. Writes of calls index them set-wise per batch (``SEARCH_INDEX_BATCH``):
+# (95 ms at 100k calls, 650 ms at 1M). A call's rowid in ``calls`` changes each time it
+# is written again (``INSERT OR REPLACE``; none before schema 4), so ``call_keys`` gives
+# each call a lasting one. Writes of calls index them set-wise per batch (``SEARCH_INDEX_BATCH``):
 # schema 1's per-row insert trigger cost more than every sort index together (0.14 of
 # 0.25 ms a call). Triggers still follow the other writes (renames, deletions).
 SEARCH_TEXT = (
@@ -186,51 +217,46 @@ INSERT INTO calls_search (rowid, body)
 """
 
 
-#: Schema 1's single-column indexes that a ``calls_<column>_newest`` index begins with
-#: (``connection, <column>, …``): every lookup they served, that one serves, and each
-#: cost every write. Dropped on open (``CallCatalog._create``).
-RETIRED_INDEXES = ("calls_agent", "calls_category", "calls_outcome", "calls_status")
+def _sort_index(key: SortKey) -> tuple[str, str]:
+    name = f"calls_{key.value}"
+    return name, f"CREATE INDEX IF NOT EXISTS {name} ON calls (connection, {key.value}, call_id);"
 
 
-def _order_index(key: SortKey, null_test: str) -> tuple[str, str]:
-    name = f"calls_{key.value}_{null_test.replace(' ', '_').lower()}"
-    return name, (
-        f"CREATE INDEX IF NOT EXISTS {name} "
-        f"ON calls (connection, {key.value} {null_test}, {key.value}, call_id);"
-    )
-
-
-# One index per sort key and direction, matching ``order_by`` exactly, so a sorted
-# page is an index walk with LIMIT (1 ms) instead of sorting every row (40 ms at 100k).
-_SORT_INDEXES = dict(
-    _order_index(key, test)
-    for key in SortKey
-    if key not in REVIEW_SORT_KEYS
-    for test in ("IS NULL", "IS NOT NULL")
-)
-#: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
-#: instead of row by row: every key but the date breaks its ties by call id, which has
-#: nothing to do with time, so a newest-first batch lands all over each of them (22
-#: indexes, two thirds of a sync's write time, and growing with the catalog). Building
-#: one from the finished table is a sort: ~0.1 s at 100,000 calls. The date's indexes
-#: and the newest-first ones below take a newest-first batch at one end (of each
-#: value): cheap to keep, and they keep the default view and its filters quick
-#: meanwhile.
-DEFERRABLE_INDEXES = {
-    name: sql for name, sql in _SORT_INDEXES.items() if not name.startswith("calls_date_")
-} | {
-    # Schema 1's, for the score filter (ties by call id too), as ``SCHEMA`` makes them.
-    f"calls_{column}": f"CREATE INDEX IF NOT EXISTS calls_{column} ON calls (connection, {column});"
-    for column in ("score", "duration")
-}
-# The CSV export's (``export_index``): made at the end of a first sync in 0.06 s at
-# 20,000 calls, where keeping it during the sync cost ~0.1 s of CPU.
-DEFERRABLE_INDEXES[EXPORT_INDEX_NAME] = EXPORT_INDEX
-ORDER_INDEXES = "\n".join(_SORT_INDEXES.values()) + "".join(
+# One index per sort key, walked for a sorted page (``query.index_walks``: from its end
+# when descending, values then NULLs when ascending), so a sorted page is an index walk
+# with LIMIT (1 ms) instead of sorting every row (40 ms at 100k). It also serves the
+# key's filters (score from / to, date range).
+SORT_INDEXES = dict(_sort_index(key) for key in SortKey if key not in REVIEW_SORT_KEYS)
+_NEWEST_INDEXES = {
     # The default view (newest first) of one agent, category, campaign, outcome…: a
     # walk within that value (1 ms) instead of sorting its thousands of calls
     # (150 ms at 1M).
-    f"CREATE INDEX IF NOT EXISTS calls_{column}_newest "
-    f"ON calls (connection, {column}, date IS NOT NULL, date, call_id);"
+    f"calls_{column}_by_date": (
+        f"CREATE INDEX IF NOT EXISTS calls_{column}_by_date "
+        f"ON calls (connection, {column}, date, call_id);"
+    )
     for column in NEWEST_INDEXED_COLUMNS
-)
+}
+#: Indexes of earlier layouts, dropped on open (``CallCatalog._create``): two per sort
+#: key (one per place of the NULLs in a single ORDER BY, until ``index_walks`` let one
+#: serve both directions), and the newest-first ones that sorted by ``date IS NOT
+#: NULL`` first (now ``calls_<column>_by_date``).
+RETIRED_INDEXES = tuple(
+    f"calls_{key.value}_{nulls}"
+    for key in SortKey
+    if key not in REVIEW_SORT_KEYS
+    for nulls in ("is_null", "is_not_null")
+) + tuple(f"calls_{column}_newest" for column in NEWEST_INDEXED_COLUMNS)
+#: The sort indexes a first sync builds once, at its end (``CallCatalog.defer_indexes``),
+#: instead of row by row: every key but the date breaks its ties by call id, which has
+#: nothing to do with time, so a newest-first batch lands all over each of them (11
+#: indexes, two thirds of a sync's write time, and growing with the catalog). Building
+#: one from the finished table is a scan and a sort: ~0.1 s at 100,000 calls. The
+#: date's index and the newest-first ones take a newest-first batch at one end (of each
+#: value): cheap to keep, and they keep the default view and its filters quick
+#: meanwhile.
+DEFERRABLE_INDEXES = {name: sql for name, sql in SORT_INDEXES.items() if name != "calls_date"}
+# The CSV export's (``export_index``): made at the end of a first sync in 0.06 s at
+# 20,000 calls, where keeping it during the sync cost ~0.1 s of CPU.
+DEFERRABLE_INDEXES[EXPORT_INDEX_NAME] = EXPORT_INDEX
+ORDER_INDEXES = "\n".join((*SORT_INDEXES.values(), *_NEWEST_INDEXES.values()))
