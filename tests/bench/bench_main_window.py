@@ -195,7 +195,9 @@ def child_window(db: Path, home: Path) -> None:
     store = ConnectionStore(home / "connections.json")
     # A Voxxi connection to a closed port: no list endpoint, no pending calls to
     # re-read, so every row comes from the catalog, as it would offline.
-    store.save(Connection(CONNECTION, "voxxi", "http://127.0.0.1:9"))
+    # Its id is the catalog's connection key the calls were written under (a new
+    # connection would get a fresh id and find none of them).
+    store.save(Connection(CONNECTION, "voxxi", "http://127.0.0.1:9", id=CONNECTION))
     services = AppServices(
         catalog=CallCatalog(db),
         connections=store,
