@@ -145,6 +145,7 @@ def test_pdf_has_the_reason_the_note_and_an_excerpt(home: Path, tmp_path: Path) 
     assert NOTE in flat
     assert "let me talk to a manager" in flat  # the excerpt around the note
     assert "Ana Reviewer" in flat and "call-reviewed" in flat
+    assert "page 1 of" in flat  # every page says where it is in the call's report
     picture = tmp_path / "page"
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(out), str(picture)], check=True

@@ -15,8 +15,8 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from voxdesk.services.reviews.report import ReportItem, report_html
 
@@ -59,7 +59,10 @@ class PdfReport:
         document.setDocumentMargin(0)
         document.setHtml(html)  # parsed in one step, laid out in the next: ~10 ms each
         yield
-        page = QSizeF(self._writer.width(), self._writer.height())
+        # Each page keeps a line at its foot for "page n of m" (of this call's report).
+        font = document.defaultFont()
+        footer = 2 * QFontMetricsF(font, self._writer).height()
+        page = QSizeF(self._writer.width(), self._writer.height() - footer)
         document.setPageSize(page)
         count = document.pageCount()
         yield
@@ -72,6 +75,12 @@ class PdfReport:
                 self._painter, QRectF(0, number * page.height(), page.width(), page.height())
             )
             self._painter.restore()
+            self._painter.setFont(font)
+            self._painter.drawText(
+                QRectF(0, page.height(), page.width(), footer),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                f"page {number + 1} of {count}",
+            )
             self.pages += 1
             yield
 
