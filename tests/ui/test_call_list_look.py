@@ -13,6 +13,7 @@ from voxdesk.services.catalog import CallOrder, CallRow, SortKey
 from voxdesk.ui.browse.call_list import CallListPanel
 from voxdesk.ui.browse.call_list_model import CallListModel, Column
 from voxdesk.ui.browse.call_list_state import CallListState
+from voxdesk.ui.browse.columns import ANALYSIS, VOICE_BOT, VOIX, VOXPRIA, VOZZO
 from voxdesk.ui.theme import STATUS_BADGES
 
 
@@ -136,3 +137,31 @@ def test_the_header_menu_shows_a_hidden_column_again(panel: CallListPanel, qtbot
     category.trigger()
     assert "Category" in _shown(panel) and _shown(panel)["Category"] > 0
     menu.close()
+
+
+@pytest.mark.parametrize(
+    "layout", [ANALYSIS, VOICE_BOT, VOXPRIA, VOIX, VOZZO], ids=lambda x: x.name
+)
+def test_every_platforms_list_fits_a_small_screen_with_readable_titles(
+    panel: CallListPanel, layout
+) -> None:
+    """At about the width the list gets at 1280×720 each platform's list fits without
+    sideways scrolling, no shortened column is narrower than its title (the header said
+    "Campaigr"), and a column hidden for room gives its width back to the shortened
+    ones (campaigns read "camp_…" while there was room)."""
+    width = 580
+    panel.set_layout(layout, force=True)
+    panel.fit_columns(width)
+    header = panel.table.horizontalHeader()
+    shown = _shown(panel)
+    frame = panel.table.frameWidth() * 2 + panel.table.verticalScrollBar().sizeHint().width()
+    assert sum(shown.values()) + frame <= width, shown
+    metrics = panel.fontMetrics()
+    for section, column in enumerate(layout.columns):
+        if column.elides and not header.isSectionHidden(section):
+            assert header.sectionSize(section) >= metrics.horizontalAdvance(column.title), column
+    if sum(shown.values()) + frame < width - 10:
+        elided = [
+            s for s, c in enumerate(layout.columns) if c.elides and not header.isSectionHidden(s)
+        ]
+        assert all(header.sectionSize(s) == panel._preferred_columns[s] for s in elided), shown

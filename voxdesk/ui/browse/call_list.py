@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -471,15 +472,16 @@ class CallListPanel(QWidget):
     def fit_columns(self, width: int) -> None:
         """Every column shown at its preferred width, then, while they do not all fit
         ``width``, in this order: the text columns that elide well (category, agent,
-        outcome, campaign) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters, the
-        optional columns (category, duration) hidden, the status column shrunk to its
-        icon. What still does not fit scrolls sideways. The header's menu shows a hidden
-        column again."""
+        outcome, campaign) narrowed down to ``NARROWEST_TEXT_COLUMN`` characters (never
+        below their title), the optional columns (category, duration, direction) hidden,
+        the status column shrunk to its icon; room a hidden column leaves goes back to
+        the narrowed text. What still does not fit scrolls sideways. The header's menu
+        shows a hidden column again."""
         header = self.table.horizontalHeader()
         for column, size in self._preferred_columns.items():
             header.setSectionHidden(column, False)
             header.resizeSection(column, size)
-        floor = NARROWEST_TEXT_COLUMN * self.fontMetrics().averageCharWidth()
+        metrics = self.fontMetrics()
         frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width()
         excess = sum(self._preferred_columns.values()) + frame - width
         columns = self.model.list_layout.columns
@@ -488,26 +490,39 @@ class CallListPanel(QWidget):
             (i for i, c in enumerate(columns) if c.elides),
             key=lambda i: -self._preferred_columns[i],
         )
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
         for column in eliding:
-            if excess <= 0:
-                return
-            size = header.sectionSize(column)
-            narrower = max(floor, size - excess)
-            header.resizeSection(column, narrower)
-            excess -= size - narrower
+            floor = max(
+                NARROWEST_TEXT_COLUMN * metrics.averageCharWidth(),
+                metrics.horizontalAdvance(columns[column].title) + 3 * margin,
+            )
+            excess = self._narrow(column, floor, excess)
         for column in (i for i, c in enumerate(columns) if c.optional):
             if excess <= 0:
-                return
+                break
             excess -= header.sectionSize(column)
             header.setSectionHidden(column, True)
-        icon_only = self._icon_width() + self.fontMetrics().height()
+        icon_only = self._icon_width() + metrics.height()
         for column in (i for i, c in enumerate(columns) if c.status_icon):
-            if excess <= 0:
-                return
+            excess = self._narrow(column, icon_only, excess)
+        for column in reversed(eliding):  # the narrowest get room back first
+            if excess >= 0:
+                break
             size = header.sectionSize(column)
-            narrower = max(icon_only, size - excess)
-            header.resizeSection(column, narrower)
-            excess -= size - narrower
+            wider = min(self._preferred_columns[column], size - excess)
+            header.resizeSection(column, wider)
+            excess += wider - size
+
+    def _narrow(self, column: int, floor: int, excess: int) -> int:
+        """``column`` narrowed by up to ``excess`` px, not below ``floor``; what is left
+        of ``excess``."""
+        if excess <= 0:
+            return excess
+        header = self.table.horizontalHeader()
+        size = header.sectionSize(column)
+        narrower = min(size, max(floor, size - excess))
+        header.resizeSection(column, narrower)
+        return excess - (size - narrower)
 
     def _icon_width(self) -> int:
         return self.table.iconSize().width() or self.fontMetrics().height()

@@ -120,6 +120,13 @@ SCORE = ListColumn(
 OUTCOME = ListColumn(
     SortKey.OUTCOME, "Outcome", "Unresolved", lambda r: _or_placeholder(r.outcome), elides=True
 )
+DIRECTION = ListColumn(
+    SortKey.DIRECTION,
+    "Direction",
+    "Outbound",
+    lambda r: _or_placeholder(direction_text(r.direction)),
+    optional=True,
+)
 REVIEW_TEXT = {"unreviewed": "Unreviewed", "draft": "Draft", "reviewed": "Reviewed"}
 #: The reviewer's columns: review state, human score and human − AI.
 REVIEW_COLUMNS = (
@@ -188,12 +195,7 @@ VOICE_BOT = ListLayout(
     name="voicecalls",
     columns=(
         DATE,
-        ListColumn(
-            SortKey.DIRECTION,
-            "Direction",
-            "Outbound",
-            lambda r: _or_placeholder(direction_text(r.direction)),
-        ),
+        DIRECTION,
         ListColumn(
             SortKey.GROUPING,
             "Campaign",
@@ -246,12 +248,7 @@ VOIX = ListLayout(
     name="voix",
     columns=(
         DATE,
-        ListColumn(
-            SortKey.DIRECTION,
-            "Direction",
-            "Outbound",
-            lambda r: _or_placeholder(direction_text(r.direction)),
-        ),
+        DIRECTION,
         AGENT,
         DURATION,
         SCORE,

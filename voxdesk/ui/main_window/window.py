@@ -556,7 +556,8 @@ class MainWindow(ReviewDeskMixin, ExportDeskMixin, WindowDialogsMixin, QMainWind
         listed = min(self.call_list.preferred_width, int(total * LIST_SHARE))
         rest = max(0, total - listed)
         self.splitter.setSizes([listed, rest // 2, rest - rest // 2])
-        self.call_list.fit_columns(listed)
+        # The width the splitter gave (the panes' minimums can make it less than asked).
+        self.call_list.fit_columns(self.splitter.sizes()[0])
 
     # --- lifetime --------------------------------------------------------------------
 
