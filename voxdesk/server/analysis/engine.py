@@ -13,12 +13,7 @@ from pathlib import Path
 from voxdesk.server.analysis import asr
 from voxdesk.server.analysis.audio import DecodeError, decode_channels
 from voxdesk.server.analysis.extract import extract
-from voxdesk.server.analysis.lexicon import (
-    Pronunciation,
-    PronunciationError,
-    phrase_words,
-    pronounce_phrases,
-)
+from voxdesk.server.analysis.lexicon import PronunciationError, phrase_words, pronounce_phrases
 from voxdesk.server.analysis.metrics import measure
 from voxdesk.server.analysis.result import AnalysisOutput
 from voxdesk.server.analysis.scoring import score_call
@@ -29,24 +24,6 @@ from voxdesk.server.scorecard import Scorecard
 
 class AnalysisError(Exception):
     """The recording cannot be analysed; the message is a plain-words reason for users."""
-
-
-def _weighted_phrases(
-    scorecard: Scorecard, words: dict[str, Pronunciation]
-) -> list[tuple[tuple[Pronunciation, ...], float]]:
-    """Each phrase of the scorecard as its words' pronunciations, with the weight the
-    recogniser gives it (``asr.prepare``): lower for a phrase only ever listened for in
-    order to fault the agent (``not_said``)."""
-    rules = [c.rule for s in scorecard.sections for c in s.criteria]
-    rules += [o.rule for o in scorecard.outcomes if o.rule is not None]
-    wanted = {p for r in rules for p in r.said or ()}
-    return [
-        (
-            tuple(words[w] for w in phrase_words(phrase)),
-            asr.PHRASE_WEIGHT if phrase in wanted else asr.AVOIDED_PHRASE_WEIGHT,
-        )
-        for phrase in scorecard.phrases()
-    ]
 
 
 def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
@@ -62,7 +39,13 @@ def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
         words = pronounce_phrases(scorecard.phrases())
     except PronunciationError as exc:
         raise AnalysisError(f"The scorecard {scorecard.id} cannot be used: {exc}.") from exc
-    asr.prepare((p for p in words.values() if p.guessed), _weighted_phrases(scorecard, words))
+    asr.prepare(
+        (p for p in words.values() if p.guessed),
+        (
+            (tuple(words[w] for w in phrase_words(phrase)), asr.PHRASE_WEIGHT)
+            for phrase in scorecard.phrases()
+        ),
+    )
     turns = transcribe(audio, scorecard.agent_channel)
     speakers = channel_speakers(len(audio.channels), scorecard.agent_channel)
     metrics = measure(turns, audio.duration, speakers)
