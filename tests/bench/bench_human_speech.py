@@ -10,9 +10,9 @@ woman, 16 kHz, with their transcription) and five spoken card names (a man). Eac
 rendered in the conditions ``bench_analysis.py`` uses (clean, a telephone line at 15
 and 5 dB SNR, Opus 20 kbps), read back through the engine's own decoding (so narrowband
 audio is restored as in analysis), and recognised the way the engine recognises a
-channel: the decoder (adapted to narrowband audio where the source is) reset, its
-normalisation learnt from the voice's first seconds, then the utterance. Printed: word
-error per recording and per condition, and the real-time factor of recognition alone.
+channel: the decoder (adapted to narrowband audio where the source is, no scorecard
+phrases) reset, then the utterance. Printed: word error per recording and per
+condition, and the real-time factor of recognition alone.
 """
 
 from __future__ import annotations
@@ -77,12 +77,11 @@ def render(condition: str, samples: np.ndarray, folder: Path, name: str) -> Path
 
 def hear(path: Path) -> tuple[list[str], float]:
     """What the engine's recogniser hears on the file's first channel, and how long the
-    recognition took (the warm-up on the voice's first seconds left out: on a call it is
-    5 s of minutes, here it would be the whole clip again)."""
+    recognition took."""
     audio = decode_channels(path)
     channel = audio.channels[0]
     prepare(narrowband=audio.narrowband)
-    start_channel(channel, [(0.0, len(channel) / SAMPLE_RATE)])
+    start_channel()
     began = time.perf_counter()
     words = [w.text for w in recognise(channel)]
     return words, time.perf_counter() - began

@@ -196,7 +196,7 @@ def test_the_engine_version_follows_code_model_and_dictionary(tmp_path: Path) ->
 
     asr = next(p for p in sources if p.name == "asr.py")
     code = asr.read_bytes()
-    asr.write_bytes(code.replace(b"WARM_UP_SECONDS = 5.0", b"WARM_UP_SECONDS = 4.0"))
+    asr.write_bytes(code.replace(b"PAD_SECONDS = 0.15", b"PAD_SECONDS = 0.2"))
     assert version() != original
     asr.write_bytes(code.replace(b"\n", b"\r\n"))  # a Windows checkout of the same code
     assert version() == original

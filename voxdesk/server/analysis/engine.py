@@ -13,7 +13,7 @@ from pathlib import Path
 from voxdesk.server.analysis import asr
 from voxdesk.server.analysis.audio import DecodeError, decode_channels
 from voxdesk.server.analysis.extract import extract
-from voxdesk.server.analysis.lexicon import PronunciationError, pronounce_phrases
+from voxdesk.server.analysis.lexicon import PronunciationError, phrase_words, pronounce_phrases
 from voxdesk.server.analysis.metrics import measure
 from voxdesk.server.analysis.result import AnalysisOutput
 from voxdesk.server.analysis.scoring import score_call
@@ -39,7 +39,14 @@ def analyze_recording(path: Path, scorecard: Scorecard) -> AnalysisOutput:
         words = pronounce_phrases(scorecard.phrases())
     except PronunciationError as exc:
         raise AnalysisError(f"The scorecard {scorecard.id} cannot be used: {exc}.") from exc
-    asr.prepare((p for p in words.values() if p.guessed), narrowband=audio.narrowband)
+    asr.prepare(
+        (p for p in words.values() if p.guessed),
+        (
+            (tuple(words[w] for w in phrase_words(phrase)), asr.PHRASE_WEIGHT)
+            for phrase in scorecard.phrases()
+        ),
+        narrowband=audio.narrowband,
+    )
     turns = transcribe(audio, scorecard.agent_channel)
     speakers = channel_speakers(len(audio.channels), scorecard.agent_channel)
     metrics = measure(turns, audio.duration, speakers)

@@ -37,7 +37,7 @@ def transcribe(audio: DecodedAudio, agent_channel: int) -> list[TranscriptTurn]:
     for index, (speaker, samples) in enumerate(zip(speakers, audio.channels, strict=True)):
         other = levels[1 - index] if len(levels) == 2 else None
         segments = find_speech(levels[index], other)
-        start_channel(samples, ((s.start, s.end) for s in segments))
+        start_channel()
         for segment in segments:
             words = recognise_span(samples, segment.start, segment.end)
             if not words:
