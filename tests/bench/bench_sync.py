@@ -35,7 +35,7 @@ from tests.support.local_server import LocalServer  # noqa: E402
 from voxdesk.providers.registry import make_provider  # noqa: E402
 from voxdesk.services.catalog import CallCatalog, CallFilter  # noqa: E402
 from voxdesk.services.sync import PAGE_SIZE, CallSync  # noqa: E402
-from voxdesk.ui.app import settle_garbage_collector  # noqa: E402
+from voxdesk.ui.app import favour_the_event_loop  # noqa: E402
 
 CALLS = "/api/v1/voice-calls"
 TICK_MS = 10
@@ -101,7 +101,7 @@ async def bare_loop(api: httpx.AsyncClient) -> int:
 
 
 async def bench(server: LocalServer, calls: int, catalog_dir: Path) -> None:
-    settle_garbage_collector()  # as the app does once its window is up
+    favour_the_event_loop()  # as the app does once its window is up
     gaps = TickGaps()
     with gaps:
         await asyncio.sleep(2)

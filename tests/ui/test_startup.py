@@ -4,6 +4,7 @@ connections dialog, and what the window remembers."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import stat
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ from voxdesk.services.local_server import (
     LocalServerProcess,
     local_server_token,
 )
+from voxdesk.ui.app import GC_THRESHOLDS, GIL_SWITCH_SECONDS, favour_the_event_loop
 from voxdesk.ui.browse.call_list_model import Column
 
 
@@ -225,3 +227,17 @@ def test_renaming_in_the_connections_dialog_keeps_the_connection_and_its_token(
     assert "already exists" in dialog.error.text()
     assert [c.id for c in services.connections.list()] == [original.id]
     assert list(services.credentials.tokens) == [original.id]
+
+
+def test_once_the_window_is_up_the_event_loop_is_favoured() -> None:
+    """The GIL is handed over every millisecond (the window's thread waited up to two
+    5 ms intervals behind a sync's worker threads) and the collector is settled."""
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
+    try:
+        favour_the_event_loop()
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_SECONDS)
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        sys.setswitchinterval(interval)
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

@@ -67,7 +67,7 @@ async def run_window(
         open_files(window, files)
     if smoke_requested():
         SmokeRun(window).start()
-    settle_garbage_collector()
+    favour_the_event_loop()
     try:
         await closed.wait()
     finally:
@@ -79,6 +79,23 @@ async def run_window(
 #: Allocations between young-generation collections (CPython's default: 700), and
 #: collections of each generation between two of the next.
 GC_THRESHOLDS = (20_000, 20, 20)
+
+
+#: How long a thread may keep the GIL while another waits for it (CPython's default:
+#: 5 ms). The loop's thread shares it with a sync's worker threads (pages mapped, rows
+#: laid out, the catalog's writes); with two of them busy it waited up to two intervals,
+#: a missed 10 ms tick. Measured with ``tests/bench/bench_sync.py`` on an idle machine
+#: (largest 10 ms timer gap during a first sync): 100,000 calls 28 and 33 ms at 5 ms,
+#: 23 and 25 ms at 1 ms; 20,000 calls 20–35 ms at 5 ms, 18–20 ms at 1 ms; the sync no
+#: slower.
+GIL_SWITCH_SECONDS = 0.001
+
+
+def favour_the_event_loop() -> None:
+    """Once the window is up: the garbage collector settled, and the GIL handed over
+    sooner, so the window's thread is never kept waiting long by worker threads."""
+    settle_garbage_collector()
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
 
 
 def settle_garbage_collector() -> None:
