@@ -25,6 +25,7 @@ from voxdesk.services.catalog import CallCatalog
 from voxdesk.services.connections import Connection, ConnectionStore, CredentialStore
 from voxdesk.services.reviews import ReviewService, SqliteReviewStore
 from voxdesk.services.uploads.store import UploadStore
+from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, ROW_ROLE
 from voxdesk.ui.composition import build_window
 from voxdesk.ui.main_window.window import AppServices, MainWindow
 from voxdesk.ui.settings import open_settings
@@ -216,3 +217,12 @@ def windows(driver: Driver) -> Iterator[WindowFactory]:
 def window(windows: WindowFactory, server: LocalServer, home: Path) -> MainWindow:
     connection = Connection(TEST_CONNECTION, "local", server.base_url)
     return windows.open(make_services(home, [(connection, server.token)]))
+
+
+def listed_rows(window: MainWindow) -> dict[str, object]:
+    """The rows the window's list holds now: call id -> its ``CallRow``."""
+    model = window.model
+    return {
+        model.index(r, 0).data(CALL_ID_ROLE): model.index(r, 0).data(ROW_ROLE)
+        for r in range(model.rowCount())
+    }

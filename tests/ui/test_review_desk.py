@@ -15,11 +15,10 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QToolButton
 
 from tests.support.local_server import LocalServer, wait_for_call
 from tests.ui.api import create_call
-from tests.ui.conftest import Driver
+from tests.ui.conftest import Driver, listed_rows
 from voxdesk.domain import CriterionResult
 from voxdesk.domain.review import OverrideReason, ReviewState
 from voxdesk.services.formatting import format_score
-from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, ROW_ROLE
 from voxdesk.ui.browse.review_filter import NEEDS_ATTENTION
 from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.review.override_dialog import OverrideDialog
@@ -36,14 +35,6 @@ def calls(server: LocalServer, speech_wav: Path, tone_wav: Path) -> dict[str, di
     ]
     ids.append(create_call(server, tone_wav, category="support-qa", date="2026-02-04"))
     return {call_id: wait_for_call(server, call_id, timeout=180) for call_id in ids}
-
-
-def _rows(window: MainWindow) -> dict[str, object]:
-    model = window.model
-    return {
-        model.index(r, 0).data(CALL_ID_ROLE): model.index(r, 0).data(ROW_ROLE)
-        for r in range(model.rowCount())
-    }
 
 
 def _open(driver: Driver, window: MainWindow, call_id: str) -> None:
@@ -108,9 +99,9 @@ def test_an_override_changes_the_human_score_and_the_list_but_keeps_the_ai_answe
     # The list's Review, Human score and Δ columns follow.
     driver.wait_until(
         lambda: (
-            _rows(window)[call_id].review_state == "draft"
-            and _rows(window)[call_id].delta == score.delta
-            and _rows(window)[call_id].human_score == score.score
+            listed_rows(window)[call_id].review_state == "draft"
+            and listed_rows(window)[call_id].delta == score.delta
+            and listed_rows(window)[call_id].human_score == score.score
         ),
         what="the list's review columns",
     )
@@ -165,8 +156,8 @@ def test_a_note_at_the_playhead_is_a_pin_that_plays_from_it(
 def test_submit_and_next_moves_to_the_next_unreviewed_call(
     driver: Driver, window: MainWindow, calls: dict[str, dict]
 ) -> None:
-    driver.wait_until(lambda: set(calls) <= set(_rows(window)), what="calls listed")
-    order = list(_rows(window))  # newest first
+    driver.wait_until(lambda: set(calls) <= set(listed_rows(window)), what="calls listed")
+    order = list(listed_rows(window))  # newest first
     first, second, third = order[0], order[1], order[2]
     # The second is already reviewed: Submit and next skips it.
     _open(driver, window, second)
@@ -176,7 +167,7 @@ def test_submit_and_next_moves_to_the_next_unreviewed_call(
     driver.wait_until(lambda: window.browser.current_id == third, what="the next unreviewed call")
     assert window.review_pane.state.text() != "Reviewed"
     driver.wait_until(
-        lambda: _rows(window)[first].review_state == "reviewed", what="first marked reviewed"
+        lambda: listed_rows(window)[first].review_state == "reviewed", what="first marked reviewed"
     )
     reviews = driver.run(window.services.reviews.reviews(window.browser.connection, [first]))
     done = reviews[first]
@@ -203,7 +194,7 @@ def _needs_attention(data: dict, threshold: float) -> bool:
 def test_needs_attention_lists_exactly_the_calls_it_should(
     driver: Driver, window: MainWindow, calls: dict[str, dict]
 ) -> None:
-    driver.wait_until(lambda: set(calls) <= set(_rows(window)), what="calls listed")
+    driver.wait_until(lambda: set(calls) <= set(listed_rows(window)), what="calls listed")
     reviewed = _scored(calls)[0]
     _open(driver, window, reviewed)
     assert window.review.submit()
@@ -218,7 +209,7 @@ def test_needs_attention_lists_exactly_the_calls_it_should(
             if cid != reviewed and _needs_attention(data, threshold)
         }
         driver.wait_until(
-            lambda expected=expected: set(_rows(window)) == expected,
+            lambda expected=expected: set(listed_rows(window)) == expected,
             what=f"Needs attention below {threshold}: {sorted(expected)}",
         )
         if threshold > 100:
@@ -235,7 +226,7 @@ def test_file_export_writes_the_filtered_list_with_its_review(
     assert window.review.submit()
     box = window.call_list.review_filter.box
     box.setCurrentIndex(box.findData("reviewed"))
-    driver.wait_until(lambda: list(_rows(window)) == [call_id], what="only the reviewed call")
+    driver.wait_until(lambda: list(listed_rows(window)) == [call_id], what="only the reviewed call")
     out = tmp_path / "reviewed.csv"
     task = window.export_csv(out)
     driver.wait_until(task.done, timeout=30, what="the export")

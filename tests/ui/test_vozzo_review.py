@@ -24,12 +24,11 @@ from tests.support.vozzo_server import (
     sales_call_wav,
     vozzo_server,
 )
-from tests.ui.conftest import Driver, WindowFactory, make_services
+from tests.ui.conftest import Driver, WindowFactory, listed_rows, make_services
 from voxdesk.contracts import vozzo as wire
 from voxdesk.domain import CriterionResult
 from voxdesk.domain.review import OverrideReason, ReviewState
 from voxdesk.services.connections import Connection
-from voxdesk.ui.browse.call_list_model import CALL_ID_ROLE, ROW_ROLE
 from voxdesk.ui.main_window.window import MainWindow
 from voxdesk.ui.review.override_dialog import OverrideDialog
 
@@ -86,16 +85,8 @@ def _wait_analysed(srv, usecase: str, timeout: float = 300) -> None:
 def window(windows: WindowFactory, server, home: Path, driver: Driver) -> MainWindow:
     connection = Connection("Vozzo", "vozzo", server.base_url)
     opened = windows.open(make_services(home, [(connection, server.token)]))
-    driver.wait_until(lambda: len(_rows(opened)) == RECORDINGS, timeout=60, what="listed")
+    driver.wait_until(lambda: len(listed_rows(opened)) == RECORDINGS, timeout=60, what="listed")
     return opened
-
-
-def _rows(window: MainWindow) -> dict[str, object]:
-    model = window.model
-    return {
-        model.index(r, 0).data(CALL_ID_ROLE): model.index(r, 0).data(ROW_ROLE)
-        for r in range(model.rowCount())
-    }
 
 
 def _open(driver: Driver, window: MainWindow, call_id: str) -> None:
@@ -131,7 +122,7 @@ def _answer_to_override(window: MainWindow) -> tuple[int, CriterionResult, Crite
 def test_a_vozzo_answer_is_overridden_beside_the_struck_ai_answer_saved_and_exported(
     driver: Driver, window: MainWindow, tmp_path: Path
 ) -> None:
-    call_id = next(iter(_rows(window)))
+    call_id = next(iter(listed_rows(window)))
     _open(driver, window, call_id)
     call = window.review.call
     assert call.analysis is not None and call.analysis.score is None and call.analysis.answers
@@ -159,9 +150,10 @@ def test_a_vozzo_answer_is_overridden_beside_the_struck_ai_answer_saved_and_expo
     # Answers are not points: no human score is made up from them.
     assert window.review_pane.scores.text() == "No score to review · 1 overridden"
     driver.wait_until(
-        lambda: _rows(window)[call_id].review_state == "draft", what="the list's Review column"
+        lambda: listed_rows(window)[call_id].review_state == "draft",
+        what="the list's Review column",
     )
-    assert _rows(window)[call_id].human_score is None
+    assert listed_rows(window)[call_id].human_score is None
     # Saved as a draft like any other override.
     driver.wait_until(
         lambda: window.review_pane.saved.text().startswith("Saved "), timeout=2.5, what="saved"
@@ -177,7 +169,7 @@ def test_a_vozzo_answer_is_overridden_beside_the_struck_ai_answer_saved_and_expo
     driver.wait_until(task.done, timeout=30, what="the export")
     with open(out, newline="", encoding="utf-8") as file:
         exported = {r["call_id"]: r for r in csv.DictReader(file)}
-    assert set(exported) == set(_rows(window))
+    assert set(exported) == set(listed_rows(window))
     cells = exported[call_id]
     assert (cells[f"{override.criterion_id} AI"], cells[f"{override.criterion_id} human"]) == (
         ai.value,
@@ -204,7 +196,7 @@ def _select(window: MainWindow, call_ids: list[str]) -> None:
 def test_a_pdf_of_the_selected_recordings_is_written_from_the_desk(
     driver: Driver, window: MainWindow, tmp_path: Path
 ) -> None:
-    call_ids = list(_rows(window))
+    call_ids = list(listed_rows(window))
     _open(driver, window, call_ids[1])
     row, _ai, human = _answer_to_override(window)
     criterion = window.review.call.analysis.sections[0].criteria[row]
@@ -249,7 +241,7 @@ def test_a_pdf_of_the_selected_recordings_is_written_from_the_desk(
 def test_a_vozzo_recording_plays_in_the_main_window(driver: Driver, window: MainWindow) -> None:
     """Vozzo's recordings carry no URL and no disposition: the player asks the platform
     for one (its audio URL) instead of saying there is nothing to play."""
-    call_id = next(iter(_rows(window)))
+    call_id = next(iter(listed_rows(window)))
     _open(driver, window, call_id)
     driver.wait_until(lambda: bool(window.player.source), timeout=30, what="audio loaded")
     assert "no recording" not in window.player_bar.message.text().lower()
@@ -266,7 +258,7 @@ def test_a_vozzo_connection_lists_its_own_columns(driver: Driver, window: MainWi
     assert "Agent" not in titles and "Score" not in titles
     use_case = titles.index("Use case")
     assert {model.index(r, use_case).data() for r in range(model.rowCount())} == {"Loan leads"}
-    call_id = next(iter(_rows(window)))
+    call_id = next(iter(listed_rows(window)))
     _open(driver, window, call_id)
     title = _shown(driver, window.detail, QLabel, "detail-agent")
     assert title.toolTip().endswith(".wav") or title.text().endswith(".wav"), title.text()
