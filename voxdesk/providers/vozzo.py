@@ -285,12 +285,10 @@ class VozzoProvider(Provider):
             return bare
         async with gate:
             try:
-                details = await self.recording_details(bare.id)
-                analytics = await self.transcript_analytics(bare.id)
+                return await self.get_call(bare.id)
             except ProviderError as exc:
                 log.info("Vozzo recording %s listed without its answers: %s", bare.id, exc)
                 return bare
-        return map_recording(org, recording, details, analytics, usecase_name=usecase_name)
 
     async def recording_details(self, call_id: str) -> wire.RecordingDetails:
         org, usecase, recording = split_ref(call_id)
