@@ -3,18 +3,19 @@ filled) and the model adapted to it."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from tests.bench.bench_analysis import telephone
+from tests.bench.bench_human_speech import read_mono
+from tests.bench.bench_human_speech import recordings as human_recordings
+from tests.bench.bench_human_speech import render as render_human
 from voxdesk.server.analysis import asr
 from voxdesk.server.analysis.audio import decode_channels
 from voxdesk.server.analysis.matching import normalise
 from voxdesk.server.analysis.narrowband import restore
-from voxdesk.server.analysis.synth import PlacedTurn, write_wav
+from voxdesk.server.analysis.synth import write_wav
 
 RATE = 16_000
 
@@ -68,25 +69,15 @@ def test_wideband_silence_stays_silent() -> None:
     assert not np.any(restore(silence, RATE, 8000))
 
 
-LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
-
-
 def _human_sentences_over_a_phone_line(folder: Path) -> list[tuple[Path, list[str]]]:
     """Debian's pocketsphinx-testdata LibriVox sentences (a human voice) rendered as the
     benchmark's telephone line at 15 dB SNR, 8 kHz μ-law WAV files."""
-    assert LIBRIVOX.is_dir(), "needs Debian's pocketsphinx-testdata (packaging/install-prereqs.sh)"
-    cases = []
-    for line in (LIBRIVOX / "transcription").read_text("utf-8").splitlines():
-        text, name = line.removeprefix("<s>").split("</s>")
-        wav = LIBRIVOX / f"{name.strip(' ()')}.wav"
-        with wave.open(str(wav)) as handle:
-            mono = np.frombuffer(handle.readframes(handle.getnframes()), np.int16) / 32768.0
-        seconds = len(mono) / RATE
-        placed = [PlacedTurn(side, "", 0.0, seconds) for side in ("agent", "customer")]
-        path = folder / wav.name
-        write_wav(path, telephone(np.stack([mono, mono], axis=1), 15.0, placed), rate=RATE // 2)
-        cases.append((path, normalise(text)))
-    return cases
+    found = [r for r in human_recordings() if r[0].startswith("librivox/")]
+    assert found, "needs Debian's pocketsphinx-testdata (packaging/install-prereqs.sh)"
+    return [
+        (render_human("tel15", read_mono(wav), folder, name), normalise(text))
+        for name, wav, text in found
+    ]
 
 
 def _word_errors(cases: list[tuple[Path, list[str]]], *, adapted: bool) -> float:
